@@ -1,0 +1,34 @@
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import replace from '@rollup/plugin-replace'
+import terser from '@rollup/plugin-terser'
+import { copyFileSync, mkdirSync } from 'node:fs'
+import esbuild from 'rollup-plugin-esbuild'
+
+const plugins = (prod) => [
+  nodeResolve({ browser: true }),
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify(prod ? 'production' : 'development') } }),
+  esbuild({ target: 'es2020', minify: false }),
+]
+
+const copySchema = {
+  name: 'copy-schema',
+  writeBundle() {
+    mkdirSync('dist', { recursive: true })
+    copyFileSync('src/config/momentkit.schema.json', 'dist/momentkit.schema.json')
+  },
+}
+
+export default [
+  {
+    input: 'src/index.ts',
+    // Dependencies stay external for npm users' bundlers to dedupe.
+    external: ['nanostores', 'idb-keyval'],
+    output: { file: 'dist/momentkit.js', format: 'es', sourcemap: true },
+    plugins: [...plugins(false), copySchema],
+  },
+  {
+    input: 'src/global.ts',
+    output: { file: 'dist/momentkit.iife.js', format: 'iife', sourcemap: true },
+    plugins: [...plugins(true), terser({ compress: { passes: 2 }, mangle: { properties: false } })],
+  },
+]

@@ -1,0 +1,232 @@
+import type { ResolvedConfig } from './config/types'
+import { createLogger, type Logger } from './log'
+import { score, type ScoreResult } from './score/score'
+import { nextTierState, type TierChange } from './score/tier'
+import { publish } from './state'
+import { type Op, planFor } from './store/aggregate'
+import { createKV, type KVOptions } from './store/kv'
+import { openUserState, type UserState } from './store/userstate'
+import { cleanProps, checkName } from './track/event'
+import { observe } from './track/observe'
+import { type Identity, readIdentity, traitsOps, newIdentity, userKey } from './track/identity'
+import { explainState, type Explanation } from './explain'
+
+export interface TierEvent extends TierChange {
+  /** Plain-language reasons, strongest first (at most 5). */
+  reasons: string[]
+}
+
+export interface Events {
+  tier: TierEvent
+  score: ScoreResult
+  ready: Explanation
+}
+
+export interface Instance {
+  /** Records an event. Cheap and synchronous: storage and scoring happen later, off the call. */
+  track(name: string, props?: Record<string, unknown>): void
+  /** Names the user; traits may carry `accountId`, `plan`, `trialStart`, `trialEnd`. */
+  identify(userId: string, traits?: Record<string, unknown>): void
+  /** Forgets the user (logout): a new anonymous id and fresh state. */
+  reset(): void
+  /** Removes every listener, timer and node; writes what is pending. */
+  destroy(): Promise<void>
+  /** Score, tier, breakdown, reasons and what the SDK knows, as plain data. */
+  explain(): Explanation
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof Events>(type: K, fn: (payload: Events[K]) => void): () => void
+  /** Writes pending state now. */
+  flush(): Promise<void>
+  /** Resolves once stored state is loaded and scored. */
+  ready: Promise<void>
+}
+
+export interface CoreDeps {
+  kv?: KVOptions
+  now?: () => number
+  log?: Logger
+}
+
+/** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
+export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
+  const log = deps.log ?? createLogger(() => config.debug)
+  const now = deps.now ?? Date.now
+  const plan = planFor(config.model, config.sessionTimeout)
+  const kv = createKV(config.namespace, log, deps.kv)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const listeners: Record<string, Set<(p: any) => void>> = {}
+  const ac = new AbortController()
+  let inbox: Op[] = []
+  let user: UserState | null = null
+  let identity: Identity = newIdentity()
+  let result: ScoreResult | null = null
+  let chain: Promise<unknown> = Promise.resolve()
+  let processTimer: ReturnType<typeof setTimeout> | undefined
+  let flushTimer: ReturnType<typeof setTimeout> | undefined
+  let dead = false
+  let channel: BroadcastChannel | null = null
+
+  const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
+  const emit = <K extends keyof Events>(type: K, payload: Events[K]) =>
+    listeners[type]?.forEach((fn) => {
+      try {
+        fn(payload)
+      } catch (e) {
+        log.error(`a "${type}" listener threw`, e)
+      }
+    })
+
+  function rescore(): void {
+    if (!user) return
+    const t = now()
+    result = score(config.model, user.agg(), t)
+    const { state, change } = nextTierState(config.model.tiers, user.tier(), result.score, config.model.hysteresis, result.floorTier, t)
+    publish(result, state.tier)
+    log.debug(`score ${result.score}, tier ${state.tier}`, result)
+    if (change) {
+      user.saveTier(state).catch((e) => log.error('could not save the tier', e))
+      log.debug(`tier ${change.from ?? '(none)'} -> ${change.to} at score ${change.score}`)
+      emit('tier', { ...change, reasons: result.reasons.slice(0, 5) })
+    }
+    emit('score', result)
+  }
+
+  function process(): void {
+    processTimer = undefined
+    if (!user || dead) return
+    const ops = inbox
+    inbox = []
+    user.add(ops, now())
+    rescore()
+    if (user.pendingCount() > 2000) flush()
+    else if (!flushTimer && user.pendingCount()) flushTimer = setTimeout(flush, 1000)
+  }
+
+  function enqueue(op: Op): void {
+    inbox.push(op)
+    if (!processTimer && user && !dead) processTimer = setTimeout(process, 0)
+  }
+
+  function flush(): Promise<void> {
+    clearTimeout(flushTimer)
+    flushTimer = undefined
+    return run(async () => {
+      const u = user
+      if (!u || !u.pendingCount()) return
+      await u.flush(now())
+      channel?.postMessage({ saved: u.key })
+    }).then(() => {})
+  }
+
+  async function open(): Promise<void> {
+    user = await openUserState(kv, userKey(identity), plan, now(), (what) => log.warn(`stored ${what} was unreadable; starting fresh`))
+    if (dead) return
+    const trial = config.trial
+    const agg = user.agg()
+    if ((trial.start !== undefined && agg.trialStart === undefined) || (trial.end !== undefined && agg.trialEnd === undefined)) {
+      inbox.unshift({ k: 'trial', start: agg.trialStart ?? trial.start, end: agg.trialEnd ?? trial.end })
+    }
+    process()
+  }
+
+  /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
+  function switchTo(next: Identity, alias: boolean): void {
+    process()
+    const prev = user
+    user = null
+    identity = next
+    run(async () => {
+      if (prev) await prev.flush(now())
+      await kv.update('identity', () => next)
+      if (alias && prev) {
+        const key = userKey(next)
+        if ((await kv.get('agg:' + key)) === undefined) {
+          await kv.update('agg:' + key, () => prev.agg())
+          const t = prev.tier()
+          if (t) await kv.update('tier:' + key, () => t)
+        }
+      }
+      await open()
+    })
+  }
+
+  const ready = run(async () => {
+    identity = await readIdentity(kv)
+    await open()
+    emit('ready', explainState(config, identity, user, result, kv.mode()))
+  }).then(() => {})
+
+  if (typeof window !== 'undefined') {
+    const stopObserving = observe({
+      onActivity: (t) => enqueue({ k: 'a', t }),
+      onPage: config.trackPages ? (path, t) => enqueue({ k: 'e', n: 'page_viewed', p: { path }, t }) : undefined,
+    })
+    ac.signal.addEventListener('abort', stopObserving)
+    enqueue({ k: 'a', t: now() })
+    const hide = () => flush()
+    addEventListener('pagehide', hide, { signal: ac.signal })
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide(), { signal: ac.signal })
+  }
+  if (typeof BroadcastChannel === 'function') {
+    channel = new BroadcastChannel('momentkit:' + config.namespace)
+    channel.onmessage = (e: MessageEvent) => {
+      const u = user
+      if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
+    }
+  }
+
+  return {
+    ready,
+    track(name, props) {
+      if (dead) return
+      const bad = checkName(name)
+      if (bad) return log.warn(`track() dropped: ${bad}`)
+      const clean = cleanProps(props)
+      if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem)
+      enqueue({ k: 'e', n: name.trim(), p: clean.props, t: now() })
+    },
+    identify(userId, traits) {
+      if (dead) return
+      const id = typeof userId === 'number' ? String(userId) : userId
+      if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters')
+      const clean = cleanProps(traits)
+      if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`)
+      const t = clean.props ?? {}
+      const next: Identity = {
+        anonymousId: identity.anonymousId,
+        userId: id,
+        accountId: t.accountId != null ? String(t.accountId) : id === identity.userId ? identity.accountId : null,
+        traits: id === identity.userId ? { ...identity.traits, ...t } : t,
+      }
+      const trialOps = traitsOps(t, log)
+      if (id === identity.userId) {
+        identity = next
+        run(() => kv.update('identity', () => next))
+      } else switchTo(next, identity.userId === null)
+      trialOps.forEach(enqueue)
+    },
+    reset() {
+      if (dead) return
+      publish(null, null)
+      switchTo(newIdentity(), false)
+    },
+    async destroy() {
+      if (dead) return
+      process()
+      dead = true
+      clearTimeout(processTimer)
+      ac.abort()
+      channel?.close()
+      for (const k in listeners) delete listeners[k]
+      publish(null, null)
+      await flush()
+    },
+    explain: () => explainState(config, identity, user, result, kv.mode()),
+    on(type, fn) {
+      const set = (listeners[type] ||= new Set())
+      set.add(fn)
+      return () => void set.delete(fn)
+    },
+    flush: () => (process(), flush()),
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Script-tag entry. The snippet defines `window.momentkit` as a queue of
+ * calls; this bundle replays them in order and then serves calls directly.
+ * Calls made before `init` (or before a config URL has loaded) wait in a
+ * bounded buffer and run right after it.
+ *
+ *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
+ *   <script async src="momentkit.iife.js" data-config="/momentkit.json"></script>
+ *
+ * `data-config` is a URL of the JSON config, or the JSON itself.
+ */
+import type { Instance } from './core'
+import { init } from './init'
+import { createLogger } from './log'
+import { $breakdown, $result, $score, $tier } from './state'
+
+type Call = [string, ArrayLike<unknown>]
+const NAME = 'momentkit'
+const MAX_BUFFER = 1000
+const log = createLogger(() => false)
+const w = window as unknown as Record<string, { q?: Call[] } | undefined>
+const stub = w[NAME]
+
+let instance: Instance | null = null
+let buffer: Call[] = []
+const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy'] as const
+
+function call(method: string, args: ArrayLike<unknown>): unknown {
+  try {
+    if (method === 'init') {
+      instance = init(args[0])
+      const waiting = buffer
+      buffer = []
+      waiting.forEach(([m, a]) => call(m, a))
+      return instance
+    }
+    if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
+    if (!instance) {
+      if (buffer.length < MAX_BUFFER) buffer.push([method, args])
+      else log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
+      return
+    }
+    const out = (instance[method as (typeof methods)[number]] as (...a: unknown[]) => unknown)(...Array.from(args))
+    if (method === 'destroy') instance = null
+    return out
+  } catch (e) {
+    log.error(`momentkit.${method}() failed`, e)
+  }
+}
+
+const api: Record<string, unknown> = {
+  init: (config: unknown) => call('init', [config]),
+  explain: () => instance?.explain() ?? null,
+  $score, $tier, $breakdown, $result,
+}
+for (const m of methods) api[m] = (...args: unknown[]) => call(m, args)
+
+function configFromScript(): void {
+  const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-config]')
+  const source = script?.getAttribute('data-config')?.trim()
+  if (!source) return
+  if (source.startsWith('{')) {
+    try {
+      return void call('init', [JSON.parse(source)])
+    } catch (e) {
+      return log.error('data-config is not valid JSON; MomentKit stays inert', e)
+    }
+  }
+  fetch(source, { credentials: 'same-origin' })
+    .then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`)
+      return r.json()
+    })
+    .then(
+      (config) => call('init', [config]),
+      (e) => log.error(`could not load the config from ${source}; MomentKit stays inert`, e),
+    )
+}
+
+try {
+  if (stub && typeof stub === 'object' && 'explain' in stub && !('q' in stub)) {
+    log.warn('the MomentKit bundle was loaded twice; keeping the first')
+  } else {
+    const queued = Array.isArray(stub?.q) ? stub.q : []
+    w[NAME] = api
+    configFromScript()
+    queued.forEach(([m, a]) => call(m, a))
+  }
+} catch (e) {
+  log.error('could not start', e)
+}

@@ -1,0 +1,63 @@
+import { resolveConfig } from './config/validate'
+import { ConfigError } from './config/validate'
+import { createInstance, type CoreDeps, type Instance } from './core'
+import type { Explanation } from './explain'
+import { createLogger } from './log'
+
+let current: { key: string; instance: Instance } | null = null
+const log = createLogger(() => false)
+
+function inert(problems: Explanation['problems']): Instance {
+  const explanation: Explanation = {
+    ready: false, score: null, tier: null, tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
+    criteria: [], signals: {}, user: { userId: null, accountId: null, anonymousId: '' }, trial: { start: null, end: null },
+    modelVersion: '', storage: 'memory', problems,
+  }
+  const noop = () => {}
+  return { track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {}, ready: Promise.resolve() }
+}
+
+/**
+ * Starts MomentKit with a JSON config and returns the instance. Calling it
+ * again with the same config returns the same instance; with a different
+ * config it replaces the running one. An invalid config logs every problem
+ * with its JSON path and returns an inert instance: nothing throws.
+ *
+ * @example
+ * import { init } from 'momentkit'
+ * const mk = init({ model: { preset: 'five-dimension' } })
+ * mk.identify('user-42', { accountId: 'acme', trialEnd: '2026-12-01' })
+ * mk.track('project_created')
+ * mk.on('tier', (e) => console.log(e.from, '->', e.to, e.reasons))
+ */
+export function init(config: unknown = {}, deps?: CoreDeps): Instance {
+  try {
+    let key: string
+    try {
+      key = JSON.stringify(config) ?? ''
+    } catch {
+      key = String(Math.random())
+    }
+    if (current && current.key === key) return current.instance
+    const resolved = resolveConfig(config)
+    if (!resolved.ok) {
+      log.error(new ConfigError(resolved.errors).message + '\nMomentKit stays inert until the config is fixed.')
+      return inert(resolved.errors)
+    }
+    if (current) {
+      log.warn('init() called again with a different config: replacing the running instance')
+      void current.instance.destroy()
+    }
+    const instance = createInstance(resolved.config, deps)
+    const destroy = instance.destroy
+    instance.destroy = () => {
+      if (current?.instance === instance) current = null
+      return destroy()
+    }
+    current = { key, instance }
+    return instance
+  } catch (e) {
+    log.error('init() failed; MomentKit stays inert', e)
+    return inert([{ path: '', message: String(e) }])
+  }
+}

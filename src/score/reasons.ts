@@ -1,0 +1,62 @@
+import type { Signal, Window } from '../config/types'
+import type { Value } from './signals'
+
+/** "project_created" -> "project created" */
+export const humanise = (name: string): string => name.replace(/[_\-.]+/g, ' ').trim()
+
+function windowPhrase(w: Window | undefined): string {
+  if (!w) return ''
+  if ('last' in w) return w.last === 1 ? ' today' : ` in the last ${w.last} days`
+  const [from, to] = w.trial
+  return from === 0 ? ` in the first ${to} days` : ` in trial days ${from + 1}-${to}`
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`
+
+/** Fills `{{name}}` placeholders; unknown names are left as they are. Text only, never HTML. */
+export function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
+}
+
+function windowDays(s: Signal): number | string {
+  const w = 'window' in s ? s.window : undefined
+  if (!w) return ''
+  return 'last' in w ? w.last : w.trial[1] - w.trial[0]
+}
+
+/**
+ * Plain-language sentence for a signal that earned credit, from the
+ * signal's own `reason` template or a default per type.
+ */
+export function reasonFor(s: Signal, value: Value): string {
+  const v = value ?? 0
+  const label = s.label ?? ('event' in s ? humanise(s.event) : '')
+  if (s.reason) return fill(s.reason, { value: v, threshold: s.threshold ?? 1, days: windowDays(s), label })
+  const w = windowPhrase('window' in s ? s.window : undefined)
+  switch (s.type) {
+    case 'count':
+      return `${label} ×${v}${w}`
+    case 'distinct':
+      return `${plural(v, 'different ' + label)}${w}`
+    case 'occurred':
+      return `${label}${w}`
+    case 'first':
+      return v === 0 ? `${label} on day 1` : `${label} within ${plural(v + 1, 'day')}`
+    case 'last':
+      return v === 0 ? `${label} today` : `${label} ${plural(v, 'day')} ago`
+    case 'sessions':
+      return `${plural(v, 'session')}${w}`
+    case 'activeDays': {
+      const d = windowDays(s)
+      return d ? `active ${v} of the last ${d} days` : `active on ${plural(v, 'day')}`
+    }
+    case 'avgSessionLength':
+      return `average session ${v} min${w}`
+    case 'streak':
+      return `${v}-day streak`
+    case 'recency':
+      return v === 0 ? 'active today' : `last active ${plural(v, 'day')} ago`
+    case 'velocity':
+      return v >= 0 ? `usage up ${v}% on the previous ${s.days ?? 7} days` : `usage down ${-v}% on the previous ${s.days ?? 7} days`
+  }
+}

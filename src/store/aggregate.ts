@@ -1,0 +1,205 @@
+import type { ResolvedModel, Where } from '../config/types'
+
+/**
+ * Bounded aggregates: what the scorer reads instead of an event list.
+ * Per-day buckets cover the longest window the model uses; everything else
+ * is a fixed-size summary, so state size and scoring cost do not grow with
+ * history.
+ */
+export interface DayBucket {
+  /** Count per event key (`name`, or `name?prop=value` for filtered signals). */
+  e: Record<string, number>
+  /** Distinct-value counts per `name|prop` key. */
+  d?: Record<string, Record<string, number>>
+  /** Sessions started this day. */
+  s?: number
+  /** Total length in ms, and count, of ended sessions that started this day. */
+  sl?: number
+  sc?: number
+  /** 1 when the user was active this day. */
+  a?: 1
+}
+
+export interface Aggregates {
+  v: 1
+  /** Timezone offset (minutes, as Date#getTimezoneOffset) used to cut days. */
+  tz: number
+  days: Record<string, DayBucket>
+  /** All-time count, first and last time per event key. */
+  total: Record<string, number>
+  first: Record<string, number>
+  last: Record<string, number>
+  /** All-time distinct values per `name|prop` key, capped. */
+  distinct: Record<string, Record<string, number>>
+  session: { start: number; last: number } | null
+  streak: { day: number; len: number }
+  seen: number
+  lastActive: number
+  /** Last activity of the session before the current one (0: none). */
+  prevVisit: number
+  trialStart?: number
+  trialEnd?: number
+  /** Events recorded, all time. */
+  n: number
+}
+
+/** One change to the aggregates. Ops are replayable, so tabs can merge. */
+export type Op =
+  | { k: 'e'; n: string; p?: Record<string, unknown>; t: number }
+  | { k: 'a'; t: number }
+  | { k: 'trial'; start?: number; end?: number }
+
+const DAY = 86_400_000
+const MAX_KEYS_PER_DAY = 256
+const MAX_VALUES = 64
+const MAX_EVENT_NAMES = 512
+const MAX_DAYS = 400
+
+export const dayOf = (ts: number, tz: number): number => Math.floor((ts - tz * 60_000) / DAY)
+
+export function emptyAggregates(now: number, tz = new Date(now).getTimezoneOffset()): Aggregates {
+  return {
+    v: 1, tz, days: {}, total: {}, first: {}, last: {}, distinct: {},
+    session: null, streak: { day: 0, len: 0 }, seen: now, lastActive: 0, prevVisit: 0, n: 0,
+  }
+}
+
+/** Canonical key of an event filtered by props: `name?a=1&b=x`. */
+export function eventKey(name: string, where?: Where): string {
+  if (!where) return name
+  const parts = Object.keys(where).sort().map((k) => k + '=' + String(where[k]))
+  return parts.length ? name + '?' + parts.join('&') : name
+}
+
+export const distinctKey = (key: string, prop: string): string => key + '|' + prop
+
+interface Tap { key: string; where?: Where; props: string[] }
+
+/** What the model needs counted per event name, precomputed once per model. */
+export interface Plan {
+  taps: Record<string, Tap[]>
+  retention: number
+  trialWindows: Array<[number, number]>
+  sessionTimeout: number
+}
+
+export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
+  const taps: Record<string, Tap[]> = {}
+  const tapFor = (name: string, where?: Where): Tap => {
+    const key = eventKey(name, where)
+    const list = (taps[name] ||= [])
+    let tap = list.find((t) => t.key === key)
+    if (!tap) list.push((tap = { key, where, props: [] }))
+    return tap
+  }
+  let retention = 1
+  const trialWindows: Array<[number, number]> = []
+  for (const s of Object.values(model.signals)) {
+    if ('event' in s) {
+      const tap = tapFor(s.event, 'where' in s ? s.where : undefined)
+      if (s.type === 'distinct' && !tap.props.includes(s.prop)) tap.props.push(s.prop)
+    }
+    if (s.type === 'velocity') {
+      if (typeof s.of === 'object') tapFor(s.of.event, s.of.where)
+      retention = Math.max(retention, 2 * (s.days ?? 7))
+    }
+    const w = 'window' in s ? s.window : undefined
+    if (w && 'last' in w) retention = Math.max(retention, w.last)
+    if (w && 'trial' in w) trialWindows.push(w.trial)
+  }
+  return { taps, retention: Math.min(retention + 1, MAX_DAYS), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
+}
+
+function bucket(agg: Aggregates, day: number): DayBucket {
+  return (agg.days[day] ||= { e: {} })
+}
+
+function matches(props: Record<string, unknown> | undefined, where?: Where): boolean {
+  if (!where) return true
+  if (!props) return false
+  for (const k in where) if (props[k] !== where[k]) return false
+  return true
+}
+
+function bump(map: Record<string, number>, key: string, cap: number): void {
+  if (key in map) map[key]++
+  else if (Object.keys(map).length < cap) map[key] = 1
+}
+
+function touch(agg: Aggregates, plan: Plan, ts: number): void {
+  const s = agg.session
+  const day = dayOf(ts, agg.tz)
+  if (!s || ts - s.last > plan.sessionTimeout) {
+    if (s) {
+      const b = agg.days[dayOf(s.start, agg.tz)]
+      if (b) {
+        b.sl = (b.sl || 0) + (s.last - s.start)
+        b.sc = (b.sc || 0) + 1
+      }
+      agg.prevVisit = s.last
+    }
+    agg.session = { start: ts, last: ts }
+    const b = bucket(agg, day)
+    b.s = (b.s || 0) + 1
+  } else if (ts > s.last) {
+    s.last = ts
+  }
+  bucket(agg, day).a = 1
+  if (day === agg.streak.day + 1) agg.streak = { day, len: agg.streak.len + 1 }
+  else if (day > agg.streak.day) agg.streak = { day, len: 1 }
+  if (ts > agg.lastActive) agg.lastActive = ts
+}
+
+/**
+ * Applies ops to the aggregates, in place, and prunes buckets that no
+ * window of the model can reach any more. Pure apart from the mutation.
+ */
+export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: number): Aggregates {
+  for (const op of ops) {
+    if (op.k === 'trial') {
+      if (op.start !== undefined) agg.trialStart = op.start
+      if (op.end !== undefined) agg.trialEnd = op.end
+      continue
+    }
+    touch(agg, plan, op.t)
+    if (op.k !== 'e') continue
+    agg.n++
+    const day = dayOf(op.t, agg.tz)
+    const b = bucket(agg, day)
+    const keys = [op.n]
+    for (const tap of plan.taps[op.n] || []) {
+      if (tap.key !== op.n && matches(op.p, tap.where)) keys.push(tap.key)
+      if (tap.props.length && matches(op.p, tap.where)) {
+        for (const prop of tap.props) {
+          const v = op.p?.[prop]
+          if (v === undefined || v === null || typeof v === 'object') continue
+          const dk = distinctKey(tap.key, prop)
+          bump(((b.d ||= {})[dk] ||= {}), String(v), MAX_VALUES)
+          bump((agg.distinct[dk] ||= {}), String(v), MAX_VALUES)
+        }
+      }
+    }
+    for (const key of keys) {
+      bump(b.e, key, MAX_KEYS_PER_DAY)
+      if (key in agg.total || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
+        agg.total[key] = (agg.total[key] || 0) + 1
+        if (!(key in agg.first) || op.t < agg.first[key]) agg.first[key] = op.t
+        if (!(key in agg.last) || op.t > agg.last[key]) agg.last[key] = op.t
+      }
+    }
+  }
+  prune(agg, plan, now)
+  return agg
+}
+
+/** Drops day buckets outside every window the model uses. */
+export function prune(agg: Aggregates, plan: Plan, now: number): void {
+  const today = dayOf(now, agg.tz)
+  const start = dayOf(agg.trialStart ?? agg.seen, agg.tz)
+  for (const key of Object.keys(agg.days)) {
+    const d = Number(key)
+    if (today - d < plan.retention) continue
+    if (plan.trialWindows.some(([from, to]) => d >= start + from && d < start + to)) continue
+    delete agg.days[key]
+  }
+}

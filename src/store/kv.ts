@@ -1,0 +1,94 @@
+import { createStore, del, get, update, type UseStore } from 'idb-keyval'
+import type { Logger } from '../log'
+
+/**
+ * Key-value persistence: IndexedDB through idb-keyval, falling back to
+ * memory for the rest of the page's life if IndexedDB is missing, throws,
+ * stalls or is full. A write-through cache means the fallback starts from
+ * everything already read or written, so nothing known is lost.
+ */
+export interface KV {
+  get<T>(key: string): Promise<T | undefined>
+  /** Atomic read-modify-write; resolves with the value written. */
+  update<T>(key: string, fn: (old: T | undefined) => T): Promise<T>
+  del(key: string): Promise<void>
+  /** 'idb' while IndexedDB works, 'memory' after a fallback. */
+  mode(): 'idb' | 'memory'
+}
+
+export interface KVOptions {
+  /** Store factory; null means no IndexedDB. Default: idb-keyval's createStore(namespace, 'state'). */
+  store?: UseStore | null
+  /** A call that has not answered by then counts as a stall. Default 1000 ms. */
+  timeout?: number
+}
+
+export function createKV(namespace: string, log: Logger, opts: KVOptions = {}): KV {
+  const cache = new Map<string, unknown>()
+  const timeout = opts.timeout ?? 1000
+  let store: UseStore | null = null
+  try {
+    store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : createStore(namespace, 'state')
+  } catch {
+    store = null
+  }
+  if (!store) log.warn('IndexedDB is not available; keeping data in memory for this page', 'idb')
+
+  const fallback = (why: string) => {
+    if (!store) return
+    store = null
+    log.warn(`IndexedDB ${why}; keeping data in memory for this page`, 'idb')
+  }
+
+  async function guarded<T>(run: (s: UseStore) => Promise<T>, memory: () => T): Promise<T> {
+    const s = store
+    if (!s) return memory()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      return await Promise.race([
+        run(s),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stalled')), timeout))),
+      ])
+    } catch (e) {
+      const name = (e as Error)?.name
+      fallback((e as Error)?.message === 'stalled' ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`)
+      return memory()
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    mode: () => (store ? 'idb' : 'memory'),
+    get: <T>(key: string) =>
+      guarded(
+        async (s) => {
+          const v = await get<T>(key, s)
+          cache.set(key, v)
+          return v
+        },
+        () => cache.get(key) as T | undefined,
+      ),
+    update: <T>(key: string, fn: (old: T | undefined) => T) => {
+      const memory = () => {
+        const v = fn(cache.get(key) as T | undefined)
+        cache.set(key, v)
+        return v
+      }
+      return guarded(async (s) => {
+        let out!: T
+        await update<T>(key, (old) => (out = fn(old)), s)
+        cache.set(key, out)
+        return out
+      }, memory)
+    },
+    del: (key: string) =>
+      guarded(
+        async (s) => {
+          cache.delete(key)
+          await del(key, s)
+        },
+        () => void cache.delete(key),
+      ),
+  }
+}

@@ -1,0 +1,79 @@
+import type { TierState } from '../score/tier'
+import { type Aggregates, apply, emptyAggregates, type Op, type Plan } from './aggregate'
+import type { KV } from './kv'
+
+/**
+ * One user's aggregates, kept as "stored base + ops not yet written".
+ * Writes replay the pending ops onto whatever is stored at that moment in
+ * one IndexedDB transaction, so two tabs of the app add up their events
+ * instead of overwriting each other.
+ */
+export interface UserState {
+  readonly key: string
+  /** Current view: stored base plus pending ops. */
+  agg(): Aggregates
+  tier(): TierState | null
+  /** Applies ops in memory; they are written on the next flush. */
+  add(ops: readonly Op[], now: number): void
+  /** Writes pending ops; resolves when stored (or kept in memory after a fallback). */
+  flush(now: number): Promise<void>
+  /** Re-reads the stored base (another tab wrote it) and re-applies pending ops. */
+  reload(now: number): Promise<void>
+  saveTier(state: TierState): Promise<void>
+  pendingCount(): number
+}
+
+const clone = <T>(v: T): T => (typeof structuredClone === 'function' ? structuredClone(v) : JSON.parse(JSON.stringify(v)))
+
+function valid(a: unknown): a is Aggregates {
+  const x = a as Aggregates
+  return !!x && x.v === 1 && typeof x.days === 'object' && typeof x.total === 'object' && typeof x.streak === 'object'
+}
+
+export async function openUserState(kv: KV, key: string, plan: Plan, now: number, onCorrupt: (what: string) => void): Promise<UserState> {
+  const aggKey = 'agg:' + key
+  const tierKey = 'tier:' + key
+  const read = async (): Promise<Aggregates> => {
+    const stored = await kv.get<Aggregates>(aggKey)
+    if (stored === undefined) return emptyAggregates(now)
+    if (valid(stored)) return clone(stored)
+    onCorrupt(aggKey)
+    return emptyAggregates(now)
+  }
+  let view = await read()
+  let tier = (await kv.get<TierState>(tierKey)) ?? null
+  if (tier && typeof tier.tier !== 'string') tier = null
+  let pending: Op[] = []
+
+  return {
+    key,
+    agg: () => view,
+    tier: () => tier,
+    pendingCount: () => pending.length,
+    add(ops, t) {
+      if (!ops.length) return
+      pending.push(...ops)
+      apply(view, plan, ops, t)
+    },
+    async flush(t) {
+      if (!pending.length) return
+      const writing = pending
+      pending = []
+      try {
+        const stored = await kv.update<Aggregates>(aggKey, (old) => apply(valid(old) ? old : emptyAggregates(t), plan, writing, t))
+        view = apply(clone(stored), plan, pending, t)
+      } catch (e) {
+        pending = writing.concat(pending)
+        throw e
+      }
+    },
+    async reload(t) {
+      view = apply(await read(), plan, pending, t)
+      tier = (await kv.get<TierState>(tierKey)) ?? tier
+    },
+    async saveTier(state) {
+      tier = state
+      await kv.update<TierState>(tierKey, () => state)
+    },
+  }
+}

@@ -1,0 +1,71 @@
+/** Limits on what one `track` call may carry. */
+export const MAX_NAME = 200
+export const MAX_PROPS_BYTES = 16_384
+const MAX_DEPTH = 8
+
+export type Props = Record<string, unknown>
+
+/** Why a `track` input is refused; null when it is fine. */
+export function checkName(name: unknown): string | null {
+  if (typeof name !== 'string') return `event name must be a string, got ${name === null ? 'null' : typeof name}`
+  if (!name.trim()) return 'event name must not be empty'
+  if (name.length > MAX_NAME) return `event name longer than ${MAX_NAME} characters`
+  return null
+}
+
+/**
+ * Copies props into plain JSON data, so later mutation by the host cannot
+ * change what was recorded. Refuses (returns a reason) cyclic structures,
+ * functions, symbols, BigInt, NaN/Infinity, deep nesting, lone surrogates
+ * and anything over the size limit. Dates become ISO strings.
+ */
+export function cleanProps(input: unknown): { props?: Props; problem?: string } {
+  if (input === undefined || input === null) return {}
+  if (typeof input !== 'object' || Array.isArray(input)) return { problem: 'props must be a plain object' }
+  const stack: unknown[] = []
+  let bytes = 0
+  let problem: string | undefined
+  const copy = (v: unknown, depth: number, path: string): unknown => {
+    if (problem) return
+    switch (typeof v) {
+      case 'string':
+        bytes += v.length + 2
+        if ((v as { isWellFormed?: () => boolean }).isWellFormed?.() === false) problem = `props.${path} has a lone surrogate`
+        return v
+      case 'boolean':
+        bytes += 5
+        return v
+      case 'number':
+        bytes += 8
+        if (!Number.isFinite(v)) problem = `props.${path} is ${v} (not a finite number)`
+        return v
+      case 'undefined':
+        return undefined
+      case 'object':
+        if (v === null) return null
+        if (v instanceof Date) return isNaN(+v) ? ((problem = `props.${path} is an invalid Date`), undefined) : v.toISOString()
+        if (depth > MAX_DEPTH) return ((problem = `props.${path} nests deeper than ${MAX_DEPTH} levels`), undefined)
+        if (stack.includes(v)) return ((problem = `props.${path} is cyclic`), undefined)
+        stack.push(v)
+        let out: unknown
+        if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
+        else {
+          const o: Record<string, unknown> = {}
+          for (const k of Object.keys(v)) {
+            bytes += k.length + 3
+            const x = copy((v as Record<string, unknown>)[k], depth + 1, path ? `${path}.${k}` : k)
+            // Own property, so "__proto__" stays data and cannot reach a prototype.
+            if (x !== undefined) Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true })
+          }
+          out = o
+        }
+        stack.pop()
+        if (bytes > MAX_PROPS_BYTES) problem = `props larger than ${MAX_PROPS_BYTES / 1024} KB`
+        return out
+      default:
+        problem = `props.${path} is a ${typeof v} (not JSON data)`
+    }
+  }
+  const props = copy(input, 0, '') as Props
+  return problem ? { problem } : { props }
+}

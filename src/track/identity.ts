@@ -1,0 +1,40 @@
+import type { Logger } from '../log'
+import type { Op } from '../store/aggregate'
+import type { KV } from '../store/kv'
+
+export interface Identity {
+  anonymousId: string
+  userId: string | null
+  accountId: string | null
+  traits: Record<string, unknown>
+}
+
+const uuid = (): string =>
+  typeof crypto !== 'undefined' && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2)
+
+export const newIdentity = (): Identity => ({ anonymousId: uuid(), userId: null, accountId: null, traits: {} })
+
+/** Storage key of a user's state: the user id once known, else the anonymous id. */
+export const userKey = (i: Identity): string => (i.userId ? 'u:' + i.userId : 'a:' + i.anonymousId)
+
+export async function readIdentity(kv: KV): Promise<Identity> {
+  const stored = await kv.get<Identity>('identity')
+  if (stored && typeof stored.anonymousId === 'string' && (stored.userId === null || typeof stored.userId === 'string')) return stored
+  const fresh = newIdentity()
+  await kv.update('identity', () => fresh)
+  return fresh
+}
+
+function toTime(v: unknown): number | undefined {
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN
+  return Number.isFinite(t) ? t : undefined
+}
+
+/** Trial dates from identify traits (`trialStart`, `trialEnd`: ISO strings or epoch ms). */
+export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
+  const start = toTime(traits.trialStart)
+  const end = toTime(traits.trialEnd)
+  if (traits.trialStart !== undefined && start === undefined) log.warn('identify(): traits.trialStart is not a date; ignored')
+  if (traits.trialEnd !== undefined && end === undefined) log.warn('identify(): traits.trialEnd is not a date; ignored')
+  return start === undefined && end === undefined ? [] : [{ k: 'trial', start, end }]
+}
