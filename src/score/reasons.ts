@@ -37,7 +37,7 @@ export function reasonFor(s: Signal, value: Value): string {
     case 'count':
       return `${label} ×${v}${w}`
     case 'distinct':
-      return `${plural(v, 'different ' + label)}${w}`
+      return `${v} different ${s.label ?? humanise(s.prop) + 's'}${w}`
     case 'occurred':
       return `${label}${w}`
     case 'first':
@@ -46,10 +46,8 @@ export function reasonFor(s: Signal, value: Value): string {
       return v === 0 ? `${label} today` : `${label} ${plural(v, 'day')} ago`
     case 'sessions':
       return `${plural(v, 'session')}${w}`
-    case 'activeDays': {
-      const d = windowDays(s)
-      return d ? `active ${v} of the last ${d} days` : `active on ${plural(v, 'day')}`
-    }
+    case 'activeDays':
+      return w ? `active ${v} of${w.replace(/^ in/, '')}` : `active on ${plural(v, 'day')}`
     case 'avgSessionLength':
       return `average session ${v} min${w}`
     case 'streak':

@@ -51,7 +51,7 @@ export interface ScoreResult {
   at: number
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10
+const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places
 
 /**
  * Scores one user: a pure function of the model, the aggregates and the
@@ -65,27 +65,29 @@ const round1 = (n: number) => Math.round(n * 10) / 10
  */
 export function score(model: ResolvedModel, agg: Aggregates, now: number): ScoreResult {
   const signals: Record<string, SignalResult> = {}
+  const raw: Record<string, number> = {}
   for (const id in model.signals) {
     const s = model.signals[id]
     const value = signalValue(s, agg, now)
-    const c = credit(s, value)
-    signals[id] = { id, value, credit: round1(c * 100) / 100, met: c >= 1 }
+    const c = (raw[id] = credit(s, value))
+    signals[id] = { id, value, credit: round(c, 3), met: c >= 1 }
     if (c > 0) signals[id].reason = reasonFor(s, value)
   }
 
   const dims = Object.entries(model.dimensions)
   const totalWeight = dims.reduce((n, [, d]) => n + d.weight, 0) || 1
   const ranked: Array<[number, string]> = []
+  let composite = 0
   const breakdown = dims.map(([id, d]): DimensionResult => {
     const list = d.signals.map((sid) => signals[sid]).filter(Boolean)
     const weights = list.map((r) => model.signals[r.id].weight ?? 1)
     const sum = weights.reduce((a, b) => a + b, 0) || 1
-    const dscore = list.reduce((n, r, i) => n + r.credit * weights[i], 0) / sum
+    const dscore = list.reduce((n, r, i) => n + raw[r.id] * weights[i], 0) / sum
     const w = d.weight / totalWeight
-    list.forEach((r, i) => r.reason && ranked.push([(w * r.credit * weights[i]) / sum, r.reason]))
-    return { id, label: d.label ?? id, weight: round1(w * 1000) / 1000, score: round1(dscore * 100) / 100, points: round1(w * dscore * 100), signals: list }
+    list.forEach((r, i) => r.reason && ranked.push([(w * raw[r.id] * weights[i]) / sum, r.reason]))
+    composite += w * dscore
+    return { id, label: d.label ?? id, weight: round(w, 3), score: round(dscore, 3), points: round(w * dscore * 100, 1), signals: list }
   })
-  const composite = Math.round(dims.reduce((n, [, d], i) => n + (d.weight / totalWeight) * breakdown[i].score, 0) * 100)
 
   const reasons = [...new Set(ranked.sort((a, b) => b[0] - a[0]).map((r) => r[1]))]
 
@@ -108,5 +110,5 @@ export function score(model: ResolvedModel, agg: Aggregates, now: number): Score
     return { id: c.id, label: c.label ?? c.id, met, missing, ...(c.tier ? { tier: c.tier } : {}) }
   })
 
-  return { score: Math.max(0, Math.min(100, composite)), breakdown, signals, reasons, topFeatures, criteria, floorTier, at: now }
+  return { score: Math.max(0, Math.min(100, Math.round(composite * 100))), breakdown, signals, reasons, topFeatures, criteria, floorTier, at: now }
 }

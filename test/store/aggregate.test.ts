@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { score } from '../../src/score/score'
+import { apply, emptyAggregates, type Op, planFor } from '../../src/store/aggregate'
+import { DAY, model, NOW } from '../score/harness'
+
+const m = model({ preset: 'four-category' })
+const plan = planFor(m)
+
+function simulate(events: number, days: number, names = 8): ReturnType<typeof emptyAggregates> {
+  const agg = emptyAggregates(NOW - days * DAY, 0)
+  const batch: Op[] = []
+  for (let i = 0; i < events; i++) {
+    const t = NOW - days * DAY + Math.floor((i / events) * days * DAY)
+    batch.push({ k: 'e', n: ['project_created', 'feature_used', 'teammate_invited', 'pricing_viewed', 'x', 'y', 'z', 'w'][i % names], p: { feature: 'f' + (i % 13) }, t })
+    if (batch.length === 1000) apply(agg, plan, batch.splice(0), t)
+  }
+  return apply(agg, plan, batch, NOW)
+}
+
+describe('aggregates stay bounded', () => {
+  it('keeps only the day buckets the model can reach', () => {
+    const agg = simulate(20_000, 200)
+    const days = Object.keys(agg.days).map(Number)
+    expect(days.length).toBeLessThanOrEqual(plan.retention)
+    expect(Math.min(...days)).toBeGreaterThan(Math.floor(NOW / DAY) - plan.retention)
+    expect(agg.n).toBe(20_000)
+  })
+  it('state size does not grow with event count', () => {
+    // Same keys whatever the volume: only the counters' digits grow.
+    const shape = (o: unknown) => JSON.stringify(o).replace(/-?\d+(\.\d+)?/g, '0').length
+    const small = simulate(20_000, 60)
+    const big = simulate(200_000, 60)
+    expect(shape(big)).toBe(shape(small))
+    expect(JSON.stringify(big).length).toBeLessThan(64 * 1024)
+  })
+  it('caps distinct event names and values', () => {
+    const agg = emptyAggregates(NOW, 0)
+    const ops: Op[] = []
+    for (let i = 0; i < 2000; i++) ops.push({ k: 'e', n: 'ev' + i, t: NOW - 1000 + i }, { k: 'e', n: 'feature_used', p: { feature: 'f' + i }, t: NOW })
+    apply(agg, plan, ops, NOW)
+    expect(Object.keys(agg.total).length).toBeLessThanOrEqual(512)
+    expect(Object.keys(Object.values(agg.days)[0].e).length).toBeLessThanOrEqual(256)
+    expect(Object.keys(agg.distinct['feature_used|feature']).length).toBeLessThanOrEqual(64)
+  })
+  it('applying ops in two batches equals one batch (tabs can merge)', () => {
+    const ops: Op[] = Array.from({ length: 100 }, (_, i) => ({ k: 'e', n: i % 2 ? 'project_created' : 'feature_used', p: { feature: 'f' + (i % 5) }, t: NOW - i * 3_600_000 }))
+    ops.sort((a, b) => (a as { t: number }).t - (b as { t: number }).t)
+    const one = apply(emptyAggregates(NOW - 5 * DAY, 0), plan, ops, NOW)
+    const two = emptyAggregates(NOW - 5 * DAY, 0)
+    apply(two, plan, ops.slice(0, 37), NOW)
+    apply(two, plan, ops.slice(37), NOW)
+    expect(two).toEqual(one)
+    expect(score(m, two, NOW)).toEqual(score(m, one, NOW))
+  })
+  it('a clock jumping backwards neither throws nor shrinks the session', () => {
+    const agg = emptyAggregates(NOW, 0)
+    apply(agg, plan, [{ k: 'a', t: NOW }, { k: 'a', t: NOW + 600_000 }, { k: 'a', t: NOW - 5 * DAY }], NOW)
+    expect(agg.session).toEqual({ start: NOW, last: NOW + 600_000 })
+    expect(agg.lastActive).toBe(NOW + 600_000)
+  })
+})

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { checkName, cleanProps } from '../../src/track/event'
+
+const cyclic: Record<string, unknown> = { a: 1 }
+cyclic.self = cyclic
+let deep: Record<string, unknown> = {}
+const deepRoot = deep
+for (let i = 0; i < 20; i++) deep = deep.x = {}
+
+describe('checkName', () => {
+  it.each([
+    ['', 'must not be empty'],
+    ['   ', 'must not be empty'],
+    [42, 'must be a string, got number'],
+    [null, 'got null'],
+    [undefined, 'got undefined'],
+    [{}, 'got object'],
+    ['x'.repeat(201), 'longer than 200'],
+  ])('refuses %j', (name, reason) => expect(checkName(name)).toContain(reason))
+  it.each(['project_created', 'Clicked "Export"', 'é✓ unicode', 'x'.repeat(200)])('accepts %j', (name) => expect(checkName(name)).toBeNull())
+})
+
+describe('cleanProps', () => {
+  it.each([
+    ['a function', { f: () => 1 }, 'props.f is a function'],
+    ['a symbol', { s: Symbol('x') }, 'props.s is a symbol'],
+    ['a BigInt', { n: BigInt(1) }, 'props.n is a bigint'],
+    ['NaN', { n: NaN }, 'props.n is NaN'],
+    ['Infinity', { n: Infinity }, 'is Infinity'],
+    ['a cyclic object', cyclic, 'props.self is cyclic'],
+    ['deep nesting', deepRoot, 'nests deeper than'],
+    ['a 1 MB string', { s: 'x'.repeat(1 << 20) }, 'larger than 16 KB'],
+    ['a lone surrogate', { s: 'a\uD800b' }, 'lone surrogate'],
+    ['an array as props', [1, 2], 'must be a plain object'],
+    ['a string as props', 'hello', 'must be a plain object'],
+    ['an invalid date', { d: new Date(NaN) }, 'invalid Date'],
+    ['NaN inside an array', { a: [1, NaN] }, 'props.a[1] is NaN'],
+  ])('refuses %s', (_, input, reason) => expect(cleanProps(input).problem).toContain(reason))
+
+  it('copies, so later mutation by the host does not change the record', () => {
+    const input = { plan: 'free', nested: { n: 1 } }
+    const { props } = cleanProps(input)
+    input.nested.n = 2
+    expect(props).toEqual({ plan: 'free', nested: { n: 1 } })
+  })
+  it('keeps __proto__ as plain data without touching prototypes', () => {
+    const { props } = cleanProps(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'))
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(props)).toBe(Object.prototype)
+    expect(Object.keys(props!)).toEqual(['__proto__', 'a'])
+  })
+  it('turns dates into ISO strings and drops undefined', () => {
+    expect(cleanProps({ d: new Date(0), u: undefined, n: null }).props).toEqual({ d: '1970-01-01T00:00:00.000Z', n: null })
+  })
+  it('accepts no props', () => {
+    expect(cleanProps(undefined)).toEqual({})
+    expect(cleanProps(null)).toEqual({})
+  })
+})
