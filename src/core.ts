@@ -216,10 +216,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       dead = true
       clearTimeout(processTimer)
       ac.abort()
-      channel?.close()
       for (const k in listeners) delete listeners[k]
       publish(null, null)
       await flush()
+      channel?.close()
+      channel = null
     },
     explain: () => explainState(config, identity, user, result, kv.mode()),
     on(type, fn) {

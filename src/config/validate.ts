@@ -116,7 +116,8 @@ function resolveModel(
   str(m.version, 'model.version', 64)
   num(m.hysteresis, 'model.hysteresis', 0, 50)
   if (m.preset !== undefined && !(m.preset in presets)) err('model.preset', `must be one of: ${Object.keys(presets).join(', ')}`)
-  const usePreset = m.preset ?? (m.signals || m.dimensions ? undefined : 'five-dimension')
+  // An unknown preset is reported once; resolving against the default avoids a cascade of follow-on errors.
+  const usePreset = m.preset in presets ? m.preset : m.preset !== undefined || !(m.signals || m.dimensions) ? 'five-dimension' : undefined
   const base = presets[usePreset as keyof typeof presets] ?? { signals: {}, dimensions: {} }
 
   const signals: Record<string, Signal> = { ...base.signals }

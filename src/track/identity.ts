@@ -18,11 +18,10 @@ export const newIdentity = (): Identity => ({ anonymousId: uuid(), userId: null,
 export const userKey = (i: Identity): string => (i.userId ? 'u:' + i.userId : 'a:' + i.anonymousId)
 
 export async function readIdentity(kv: KV): Promise<Identity> {
-  const stored = await kv.get<Identity>('identity')
-  if (stored && typeof stored.anonymousId === 'string' && (stored.userId === null || typeof stored.userId === 'string')) return stored
-  const fresh = newIdentity()
-  await kv.update('identity', () => fresh)
-  return fresh
+  // Read-or-create in one transaction: two tabs opened together must agree on one anonymous id.
+  return kv.update<Identity>('identity', (stored) =>
+    stored && typeof stored.anonymousId === 'string' && (stored.userId === null || typeof stored.userId === 'string') ? stored : newIdentity(),
+  )
 }
 
 function toTime(v: unknown): number | undefined {
