@@ -24,6 +24,8 @@ type Rule = (v: Any, path: string, err: (path: string, message: string) => void)
 
 const isObj = (v: unknown): v is Record<string, Any> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+// Own keys only: "toString" or "__proto__" in a config must not match Object.prototype.
+const own = (o: object, k: unknown): boolean => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k)
 const at = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key)
 const ID = /^[\w.-]{1,64}$/
 const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "."'
@@ -35,19 +37,22 @@ const num = (min: number, max: number, int?: 1): Rule => (v, p, err) =>
   (isNum(v) && v >= min && v <= max && (!int || Number.isInteger(v))) || err(p, `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`)
 const bool: Rule = (v, p, err) => typeof v === 'boolean' || err(p, 'must be true or false')
 const oneOf = (...values: unknown[]): Rule => (v, p, err) => values.includes(v) || err(p, 'must be one of: ' + values.map((x) => JSON.stringify(x)).join(', '))
-const time: Rule = (v, p, err) => isNum(typeof v === 'string' ? Date.parse(v) : v) || err(p, 'must be an ISO date string or epoch milliseconds')
-const arr = (item: Rule): Rule => (v, p, err) =>
-  Array.isArray(v) && v.length ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, 'must be a non-empty array')
-const map = (item: Rule): Rule => (v, p, err) =>
-  isObj(v) ? Object.keys(v).forEach((k) => (ID.test(k) ? item(v[k], at(p, k), err) : err(at(p, k), 'key ' + ID_MSG))) : err(p, 'must be an object')
+// ISO 8601 only: looser strings parse differently across browsers.
+const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/
+const time: Rule = (v, p, err) =>
+  (typeof v === 'string' ? ISO.test(v) && isNum(Date.parse(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
+const arr = (item: Rule, min = 1): Rule => (v, p, err) =>
+  Array.isArray(v) && v.length >= min ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, min ? 'must be a non-empty array' : 'must be an array')
+const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>
+  isObj(v) ? Object.keys(v).forEach((k) => (anyKey || ID.test(k) ? item(v[k], at(p, k), err) : err(at(p, k), 'key ' + ID_MSG))) : err(p, 'must be an object')
 const obj = (shape: Record<string, Rule>, required: string[] = []): Rule => (v, p, err) => {
   if (!isObj(v)) return err(p, 'must be an object')
-  for (const k of Object.keys(v)) shape[k] ? shape[k](v[k], at(p, k), err) : err(at(p, k), 'unknown key (expected one of: ' + Object.keys(shape).join(', ') + ')')
+  for (const k of Object.keys(v)) own(shape, k) ? shape[k](v[k], at(p, k), err) : err(at(p, k), 'unknown key (expected one of: ' + Object.keys(shape).join(', ') + ')')
   for (const k of required) if (v[k] === undefined) err(at(p, k), 'is required')
 }
 
 const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || isNum(v) || err(p, 'must be a string, a finite number or a boolean')
-const where = map(scalar)
+const where = map(scalar, 1)
 const window: Rule = (v, p, err) => {
   if (isObj(v) && Object.keys(v).length === 1) {
     if ('last' in v) return num(1, 365, 1)(v.last, at(p, 'last'), err)
@@ -74,7 +79,8 @@ const SIGNALS: Record<string, [Record<string, Rule>, string[]]> = {
   velocity: [{ threshold: num(-100, 1e9), days: num(1, 90, 1), of: (v, p, err) => (isObj(v) ? obj({ event: str(), where }, ['event'])(v, p, err) : oneOf('sessions', 'activeDays')(v, p, err)) }, ['of']],
 }
 const signal: Rule = (v, p, err) => {
-  if (isObj(v) && v.type in SIGNALS) {
+  if (!isObj(v)) err(p, 'must be an object')
+  else if (own(SIGNALS, v.type)) {
     const [shape, required] = SIGNALS[v.type]
     obj({ ...common, ...shape }, v.type === 'occurred' ? required : [...required, 'threshold'])(v, p, err)
   } else err(at(p, 'type'), 'must be one of: ' + Object.keys(SIGNALS).join(', '))
@@ -87,7 +93,7 @@ const model = obj({
   dimensions: map(obj({ label: str(), weight: num(0, 1e6), signals: arr(str()) }, ['weight', 'signals'])),
   tiers: arr(obj({ name: id, label: str(), min: num(0, 100) }, ['name', 'min'])),
   hysteresis: num(0, 50),
-  criteria: arr(obj({ id, label: str(), all: arr(str()), tier: id }, ['id', 'all'])),
+  criteria: arr(obj({ id, label: str(), all: arr(str()), tier: id }, ['id', 'all']), 0),
   features: str(),
 })
 
@@ -97,7 +103,8 @@ const config = obj({
   sessionTimeout: num(1, 1440),
   trackPages: bool,
   trial: obj({ start: time, end: time }),
-  endpoint: (v, p, err) => (typeof v === 'string' && /^(https?:\/\/\S+|\/\S*)$/i.test(v) && !v.startsWith('//')) || err(p, 'must be an http(s) URL or a path starting with "/"'),
+  // A backslash after "/" resolves like "//" (another host) in browsers, so neither may follow the first slash.
+  endpoint: (v, p, err) => (typeof v === 'string' && /^(https?:\/\/[^\s\\]+|\/(?![/\\])[^\s\\]*)$/i.test(v)) || err(p, 'must be an http(s) URL or a path starting with "/"'),
   debug: bool,
   namespace: id,
   moments: (v, p, err) => Array.isArray(v) || err(p, 'must be an array'),
@@ -121,12 +128,12 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
   const m = (isObj(c.model) ? c.model : {}) as Record<string, Any>
 
   // An unknown preset is reported once; resolving against the default avoids follow-on errors.
-  const base = presets[m.preset as keyof typeof presets] ?? (m.signals || m.dimensions ? undefined : presets['five-dimension'])
+  const base = own(presets, m.preset) ? presets[m.preset as keyof typeof presets] : m.preset !== undefined || !(m.signals || m.dimensions) ? presets['five-dimension'] : undefined
   const signals: Record<string, Signal> = { ...base?.signals, ...(isObj(m.signals) ? m.signals : {}) }
   const dimensions: Record<string, Dimension> = { ...base?.dimensions, ...(isObj(m.dimensions) ? m.dimensions : {}) }
   const tiers: Tier[] = Array.isArray(m.tiers) ? m.tiers : defaultTiers
   const known = (list: unknown, path: string, pool: object, what: string) =>
-    Array.isArray(list) && list.forEach((x, i) => typeof x === 'string' && !(x in pool) && err(at(path, i), `unknown ${what} "${x}"`))
+    Array.isArray(list) && list.forEach((x, i) => typeof x === 'string' && !own(pool, x) && err(at(path, i), `unknown ${what} "${x}"`))
 
   for (const [k, d] of Object.entries(dimensions)) known(d?.signals, `model.dimensions.${k}.signals`, signals, 'signal')
   if (!Object.values(dimensions).some((d) => isNum(d?.weight) && d.weight > 0)) err('model.dimensions', 'need at least one dimension with a weight above 0')
@@ -134,12 +141,12 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
     if (!isObj(t)) return
     if (i === 0 && isNum(t.min) && t.min !== 0) err('model.tiers[0].min', 'the first tier must start at 0')
     if (i > 0 && isNum(t.min) && isNum(tiers[i - 1]?.min) && t.min <= tiers[i - 1].min) err(`model.tiers[${i}].min`, `must be above the previous tier's min (${tiers[i - 1].min})`)
-    if (tiers.findIndex((o) => o?.name === t.name) < i) err(`model.tiers[${i}].name`, `duplicate tier "${t.name}"`)
+    if (typeof t.name === 'string' && tiers.findIndex((o) => o?.name === t.name) < i) err(`model.tiers[${i}].name`, `duplicate tier "${t.name}"`)
   })
   const tierNames = Object.fromEntries(tiers.map((t) => [t?.name, 1]))
   if (Array.isArray(m.criteria)) m.criteria.forEach((cr: Any, i: number) => {
     known(cr?.all, `model.criteria[${i}].all`, signals, 'signal')
-    if (typeof cr?.tier === 'string' && !(cr.tier in tierNames)) err(`model.criteria[${i}].tier`, `unknown tier "${cr.tier}"`)
+    if (typeof cr?.tier === 'string' && !own(tierNames, cr.tier)) err(`model.criteria[${i}].tier`, `unknown tier "${cr.tier}"`)
   })
   if (m.features !== undefined && signals[m.features]?.type !== 'distinct') err('model.features', 'must name a signal of type "distinct"')
   if (errors.length) return { ok: false, errors }
