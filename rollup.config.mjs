@@ -20,6 +20,13 @@ const copySchema = {
 
 export default [
   {
+    // Command-line tool (`momentkit validate | explain | calibrate`), for Node.
+    input: 'src/cli/main.ts',
+    external: (id) => id.startsWith('node:') || ['nanostores', 'idb-keyval'].includes(id),
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: true },
+    plugins: [nodeResolve(), esbuild({ target: 'node20' }), { name: 'json', transform: (code, id) => (id.endsWith('.json') ? { code: 'export default ' + code, map: null } : null) }],
+  },
+  {
     input: 'src/index.ts',
     // Dependencies stay external for npm users' bundlers to dedupe.
     external: ['nanostores', 'idb-keyval'],
