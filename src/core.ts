@@ -8,8 +8,12 @@ import { createKV, type KVOptions } from './store/kv'
 import { openUserState, type UserState } from './store/userstate'
 import { cleanProps, checkName } from './track/event'
 import { observe } from './track/observe'
-import { type Identity, readIdentity, traitsOps, newIdentity, userKey } from './track/identity'
+import { type Identity, readIdentity, traitsOps, newIdentity, userKey, type Verification } from './track/identity'
 import { explainState, type Explanation } from './explain'
+import { eventMessage, scoreMessage, tierMessage } from './sync/messages'
+import { createOutbox, type Outbox, type OutboxOptions } from './sync/outbox'
+import { createTransport } from './sync/transport'
+import { VERSION } from './version'
 
 export interface TierEvent extends TierChange {
   /** Plain-language reasons, strongest first (at most 5). */
@@ -25,8 +29,11 @@ export interface Events {
 export interface Instance {
   /** Records an event. Cheap and synchronous: storage and scoring happen later, off the call. */
   track(name: string, props?: Record<string, unknown>): void
-  /** Names the user; traits may carry `accountId`, `plan`, `trialStart`, `trialEnd`. */
-  identify(userId: string, traits?: Record<string, unknown>): void
+  /**
+   * Names the user; traits may carry `accountId`, `plan`, `trialStart`, `trialEnd`.
+   * `verification` (`{ userHash }` or `{ jwt }`, computed by your server) is sent with deliveries.
+   */
+  identify(userId: string, traits?: Record<string, unknown>, verification?: Verification): void
   /** Forgets the user (logout): a new anonymous id and fresh state. */
   reset(): void
   /** Removes every listener, timer and node; writes what is pending. */
@@ -43,6 +50,10 @@ export interface Instance {
 
 export interface CoreDeps {
   kv?: KVOptions
+  /** Storage of the delivery outbox (its own database). */
+  outboxKv?: KVOptions
+  /** Replaces the network (tests). */
+  send?: OutboxOptions['send']
   now?: () => number
   log?: Logger
 }
@@ -65,6 +76,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let dead = false
   let channel: BroadcastChannel | null = null
+  let lastScoreAt = 0
+  let lastScore = -1
+  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity) : null
 
   const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
   const emit = <K extends keyof Events>(type: K, payload: Events[K]) =>
@@ -83,6 +97,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const { state, change } = nextTierState(config.model.tiers, user.tier(), result.score, config.model.hysteresis, result.floorTier, t)
     publish(result, state.tier)
     log.debug(`score ${result.score}, tier ${state.tier}`, result)
+    if (outbox && (change || (result.score !== lastScore && t - lastScoreAt >= 60_000))) {
+      outbox.add([change ? tierMessage(identity, config.model.version, result, change) : scoreMessage(identity, config.model.version, result, state.tier)], !!change)
+      lastScoreAt = t
+      lastScore = result.score
+    }
     if (change) {
       user.saveTier(state).catch((e) => log.error('could not save the tier', e))
       log.debug(`tier ${change.from ?? '(none)'} -> ${change.to} at score ${change.score}`)
@@ -96,6 +115,10 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     if (!user || dead) return
     const ops = inbox
     inbox = []
+    if (outbox) {
+      const events = ops.filter((op) => op.k === 'e').map((op) => op.k === 'e' && eventMessage(identity, config.model.version, op.n, op.p, op.t))
+      outbox.add(events as ReturnType<typeof eventMessage>[])
+    }
     user.add(ops, now())
     rescore()
     if (user.pendingCount() > 2000) flush()
@@ -150,10 +173,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     })
   }
 
+  function explain(): Explanation {
+    return { ...explainState(config, identity, user, result, kv.mode()), delivery: outbox?.stats() ?? null }
+  }
+
   const ready = run(async () => {
     identity = await readIdentity(kv)
     await open()
-    emit('ready', explainState(config, identity, user, result, kv.mode()))
+    emit('ready', explain())
+    void outbox?.drain()
   }).then(() => {})
 
   if (typeof window !== 'undefined') {
@@ -163,8 +191,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     })
     ac.signal.addEventListener('abort', stopObserving)
     enqueue({ k: 'a', t: now() })
-    const hide = () => flush()
+    const hide = () => (flush(), outbox?.hide())
     addEventListener('pagehide', hide, { signal: ac.signal })
+    addEventListener('online', () => void outbox?.drain(), { signal: ac.signal })
     document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide(), { signal: ac.signal })
   }
   if (typeof BroadcastChannel === 'function') {
@@ -185,7 +214,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem)
       enqueue({ k: 'e', n: name.trim(), p: clean.props, t: now() })
     },
-    identify(userId, traits) {
+    identify(userId, traits, verification) {
       if (dead) return
       const id = typeof userId === 'number' ? String(userId) : userId
       if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters')
@@ -197,6 +226,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
         userId: id,
         accountId: t.accountId != null ? String(t.accountId) : id === identity.userId ? identity.accountId : null,
         traits: id === identity.userId ? { ...identity.traits, ...t } : t,
+        auth: verification && typeof verification === 'object' ? { userHash: str(verification.userHash), jwt: str(verification.jwt) } : id === identity.userId ? identity.auth : undefined,
       }
       const trialOps = traitsOps(t, log)
       if (id === identity.userId) {
@@ -219,15 +249,42 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       for (const k in listeners) delete listeners[k]
       publish(null, null)
       await flush()
+      await outbox?.drain()
+      outbox?.stop()
       channel?.close()
       channel = null
     },
-    explain: () => explainState(config, identity, user, result, kv.mode()),
+    explain,
     on(type, fn) {
       const set = (listeners[type] ||= new Set())
       set.add(fn)
       return () => void set.delete(fn)
     },
-    flush: () => (process(), flush()),
+    flush: () => (process(), flush().then(() => outbox?.drain())),
   }
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)
+
+function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger, now: () => number, identity: () => Identity): Outbox {
+  const { endpoint, delivery, writeKey, namespace } = config
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  return createOutbox({
+    kv: createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox'),
+    send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, now }),
+    now,
+    log,
+    sdkVersion: VERSION,
+    // Only the current user's verification is known; older users' batches go without it.
+    auth: (m) => {
+      const i = identity()
+      return { ...(writeKey ? { writeKey } : {}), ...(m.userId && m.userId === i.userId ? i.auth : {}) }
+    },
+    // One sender across tabs: the others only append to the shared outbox.
+    lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) : undefined,
+    online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+    batchSize: delivery.batchSize,
+    interval: delivery.interval,
+    maxQueue: delivery.maxQueue,
+  })
 }

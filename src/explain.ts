@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config/types'
 import type { Identity } from './track/identity'
 import type { CriterionResult, DimensionResult, ScoreResult, SignalResult } from './score/score'
 import type { UserState } from './store/userstate'
+import type { OutboxStats } from './sync/outbox'
 
 /** Everything the SDK can say about the current user, as plain data. */
 export interface Explanation {
@@ -20,6 +21,8 @@ export interface Explanation {
   trial: { start: number | null; end: number | null }
   modelVersion: string
   storage: 'idb' | 'memory'
+  /** Delivery counters, when an endpoint is configured. */
+  delivery?: OutboxStats | null
   /** Config problems when the SDK is inert. */
   problems?: Array<{ path: string; message: string }>
 }

@@ -163,8 +163,11 @@ export interface Config {
   trackPages?: boolean
   /** Trial window, when not given by `identify` traits. ISO date strings or epoch ms. */
   trial?: { start?: string | number; end?: string | number }
-  /** Where scores and events are delivered (see the delivery docs). */
+  /** Where scores, tier crossings, moment outcomes and raw events are delivered (docs/payload.md). */
   endpoint?: string
+  /** Public key identifying the project to the collector. */
+  writeKey?: string
+  delivery?: Delivery
   /** Log every decision the SDK makes. */
   debug?: boolean
   /** Storage namespace, so two apps on one origin do not share state. Default "momentkit". */
@@ -172,6 +175,17 @@ export interface Config {
   /** Moments and theme are configured here by later releases; unknown keys are reported. */
   moments?: unknown[]
   theme?: Record<string, string>
+}
+
+export interface Delivery {
+  /** `momentkit` (docs/payload.md) or `segment` (Segment's HTTP API batch shape). Default momentkit. */
+  format?: 'momentkit' | 'segment'
+  /** Max messages per request. Default 100. */
+  batchSize?: number
+  /** Ms to gather a batch before sending; tier crossings go at once. Default 2000. */
+  interval?: number
+  /** Max messages kept while the endpoint is unreachable; beyond it the oldest raw events are rolled up into counts. Default 5000. */
+  maxQueue?: number
 }
 
 /** A model after presets and defaults are applied: every field present. */
@@ -191,6 +205,8 @@ export interface ResolvedConfig {
   trackPages: boolean
   trial: { start?: number; end?: number }
   endpoint: string | null
+  writeKey: string | null
+  delivery: Required<Delivery>
   debug: boolean
   namespace: string
 }

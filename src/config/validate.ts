@@ -105,6 +105,8 @@ const config = obj({
   trial: obj({ start: time, end: time }),
   // A backslash after "/" resolves like "//" (another host) in browsers, so neither may follow the first slash.
   endpoint: (v, p, err) => (typeof v === 'string' && /^(https?:\/\/[^\s\\]+|\/(?![/\\])[^\s\\]*)$/i.test(v)) || err(p, 'must be an http(s) URL or a path starting with "/"'),
+  writeKey: str(200),
+  delivery: obj({ format: oneOf('momentkit', 'segment'), batchSize: num(1, 1000, 1), interval: num(0, 600_000), maxQueue: num(100, 100_000, 1) }),
   debug: bool,
   namespace: id,
   moments: (v, p, err) => Array.isArray(v) || err(p, 'must be an array'),
@@ -164,6 +166,8 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       sessionTimeout: c.sessionTimeout ?? 30,
       trackPages: c.trackPages ?? true,
       endpoint: c.endpoint ?? null,
+      writeKey: c.writeKey ?? null,
+      delivery: { format: 'momentkit', batchSize: 100, interval: 2000, maxQueue: 5000, ...c.delivery },
       debug: c.debug ?? false,
       namespace: c.namespace ?? 'momentkit',
     },

@@ -1,4 +1,4 @@
-import { createStore, del, get, update, type UseStore } from 'idb-keyval'
+import { createStore, del, get, keys, set, update, type UseStore } from 'idb-keyval'
 import type { Logger } from '../log'
 
 /**
@@ -11,24 +11,27 @@ export interface KV {
   get<T>(key: string): Promise<T | undefined>
   /** Atomic read-modify-write; resolves with the value written. */
   update<T>(key: string, fn: (old: T | undefined) => T): Promise<T>
+  set(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
+  /** Every key, in IndexedDB's order (sorted); in memory, the keys known to this page. */
+  keys(): Promise<string[]>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
 }
 
 export interface KVOptions {
-  /** Store factory; null means no IndexedDB. Default: idb-keyval's createStore(namespace, 'state'). */
+  /** Store factory; null means no IndexedDB. Default: idb-keyval's createStore(namespace, storeName). */
   store?: UseStore | null
   /** A call that has not answered by then counts as a stall. Default 1000 ms. */
   timeout?: number
 }
 
-export function createKV(namespace: string, log: Logger, opts: KVOptions = {}): KV {
+export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, storeName = 'state'): KV {
   const cache = new Map<string, unknown>()
   const timeout = opts.timeout ?? 1000
   let store: UseStore | null = null
   try {
-    store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : createStore(namespace, 'state')
+    store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : createStore(namespace, storeName)
   } catch {
     store = null
   }
@@ -82,6 +85,19 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}): 
         return out
       }, memory)
     },
+    set: (key: string, value: unknown) =>
+      guarded(
+        async (s) => {
+          await set(key, value, s)
+          cache.set(key, value)
+        },
+        () => void cache.set(key, value),
+      ),
+    keys: () =>
+      guarded(
+        (s) => keys<string>(s),
+        () => [...cache.keys()].filter((k) => cache.get(k) !== undefined).sort(),
+      ),
     del: (key: string) =>
       guarded(
         async (s) => {

@@ -7,6 +7,15 @@ export interface Identity {
   userId: string | null
   accountId: string | null
   traits: Record<string, unknown>
+  /** Identity verification from the app's server, sent with deliveries. */
+  auth?: Verification
+}
+
+export interface Verification {
+  /** HMAC-SHA256(secret, userId), hex. */
+  userHash?: string
+  /** Or a JWT whose `sub` is the user id. */
+  jwt?: string
 }
 
 const uuid = (): string =>

@@ -1,0 +1,173 @@
+import 'fake-indexeddb/auto'
+import { createStore } from 'idb-keyval'
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../../src/log'
+import { createKV } from '../../src/store/kv'
+import { createOutbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
+import type { Batch, EventMessage, Message } from '../../src/sync/types'
+
+const log = { ...createLogger(() => false), warn: () => {} }
+let n = 0
+const newStore = () => createStore('outbox-test-' + n++, 'outbox')
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+async function until(cond: () => boolean, ms = 3000) {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await wait(5)
+  }
+}
+
+let seq = 0
+const ev = (name = 'e', userId: string | null = 'u1'): EventMessage => ({
+  id: 'm' + seq++, type: 'event', at: new Date().toISOString(), userId, anonymousId: 'a1', accountId: null, model: '1', name,
+})
+
+/** A fake server: answers from a script, then 200; records what it accepted. */
+function server(script: SendResult[] = []) {
+  const received: Batch[] = []
+  const accepted = new Map<string, number>()
+  const send = async (batch: Batch): Promise<SendResult> => {
+    received.push(batch)
+    const r = script.shift() ?? { status: 200 }
+    if ('status' in r && r.status < 300) batch.messages.forEach((m) => accepted.set(m.id, (accepted.get(m.id) ?? 0) + 1))
+    return r
+  }
+  return { send, received, accepted }
+}
+
+function outbox(store: ReturnType<typeof newStore>, send: OutboxOptions['send'], extra: Partial<OutboxOptions> = {}) {
+  return createOutbox({ kv: createKV('x', log, { store }, 'outbox'), send, now: Date.now, log, auth: () => ({ writeKey: 'pk' }), sdkVersion: 't', interval: 0, retryBase: 5, ...extra })
+}
+
+describe('outbox', () => {
+  it('delivers in batches, each message once, and empties the store', async () => {
+    const s = server()
+    const store = newStore()
+    const o = outbox(store, s.send, { batchSize: 10 })
+    const msgs = Array.from({ length: 25 }, () => ev())
+    o.add(msgs)
+    await o.drain()
+    expect(s.received.map((b) => b.messages.length)).toEqual([10, 10, 5])
+    expect([...s.accepted.values()].every((c) => c === 1)).toBe(true)
+    expect(s.accepted.size).toBe(25)
+    expect(s.received[0].auth).toEqual({ writeKey: 'pk' })
+    expect(await createKV('x', log, { store }, 'outbox').keys()).toEqual([])
+  })
+
+  it('retries 500s and network errors with backoff until delivered', async () => {
+    const s = server([{ status: 500 }, { error: 'offline' }, { status: 503 }])
+    const o = outbox(newStore(), s.send)
+    o.add([ev(), ev()])
+    await until(() => s.accepted.size === 2)
+    expect(s.received).toHaveLength(4)
+    expect(o.stats()).toMatchObject({ sent: 2, retries: 3, dropped: 0 })
+  })
+
+  it('honours Retry-After on 429', async () => {
+    const s = server([{ status: 429, retryAfter: 300 }])
+    const o = outbox(newStore(), s.send)
+    const start = Date.now()
+    o.add([ev()])
+    await until(() => s.accepted.size === 1)
+    expect(Date.now() - start).toBeGreaterThanOrEqual(290)
+  })
+
+  it('splits a batch on 413 and drops a single message the server still refuses', async () => {
+    const s = server([{ status: 413 }, { status: 413 }, { status: 413 }, { status: 413 }])
+    const o = outbox(newStore(), s.send, { batchSize: 8 })
+    o.add(Array.from({ length: 8 }, () => ev()))
+    await o.drain()
+    expect(s.received.map((b) => b.messages.length)).toEqual([8, 4, 2, 1, 7])
+    expect(s.accepted.size).toBe(7)
+    expect(o.stats().dropped).toBe(1)
+  })
+
+  it('drops other 4xx answers, counts them and goes on', async () => {
+    const s = server([{ status: 400 }])
+    const o = outbox(newStore(), s.send, { batchSize: 2 })
+    o.add([ev(), ev(), ev()])
+    await o.drain()
+    expect(o.stats()).toMatchObject({ dropped: 2, sent: 1, lastError: 'HTTP 400' })
+  })
+
+  it('waits while offline and sends when back online', async () => {
+    let online = false
+    const s = server()
+    const o = outbox(newStore(), s.send, { online: () => online })
+    o.add([ev()])
+    await o.drain()
+    expect(s.received).toHaveLength(0)
+    online = true
+    await o.drain()
+    expect(s.accepted.size).toBe(1)
+  })
+
+  it('survives a reload: what one page stored, the next one sends', async () => {
+    const store = newStore()
+    const down = server([{ status: 500 }])
+    const first = outbox(store, down.send, { retryBase: 60_000 })
+    const msgs = [ev(), ev(), ev()]
+    first.add(msgs)
+    await first.drain()
+    first.stop()
+    const up = server()
+    await outbox(store, up.send).drain()
+    expect([...up.accepted.keys()].sort()).toEqual(msgs.map((m) => m.id).sort())
+  })
+
+  it('rolls up the oldest raw events into counts past the cap, keeping tier messages', async () => {
+    let online = false
+    const s = server()
+    const o = outbox(newStore(), s.send, { maxQueue: 100, online: () => online })
+    const tier = { ...ev(), type: 'tier' } as unknown as Message
+    o.add([tier, ...Array.from({ length: 150 }, (_, i) => ev(i % 2 ? 'a' : 'b'))])
+    await o.drain()
+    online = true
+    await o.drain()
+    const all = s.received.flatMap((b) => b.messages)
+    const rollups = all.filter((m) => m.type === 'rollup')
+    expect(rollups).toHaveLength(1)
+    expect(rollups[0]).toMatchObject({ type: 'rollup', counts: { a: 25, b: 26 } })
+    expect(all.filter((m) => m.type === 'event')).toHaveLength(99)
+    expect(all.some((m) => m.id === tier.id)).toBe(true)
+    expect(o.stats().rolledUp).toBe(51) // 151 queued, cap 100
+  })
+
+  it('two tabs sharing one outbox under a lease send every message exactly once', async () => {
+    const store = newStore()
+    const s = server()
+    let held = Promise.resolve()
+    const lease = (fn: () => Promise<void>) => (held = held.then(fn, fn))
+    const a = outbox(store, s.send, { lease, batchSize: 7 })
+    const b = outbox(store, s.send, { lease, batchSize: 7 })
+    const ma = Array.from({ length: 30 }, () => ev())
+    const mb = Array.from({ length: 30 }, () => ev())
+    a.add(ma)
+    b.add(mb)
+    await Promise.all([a.drain(), b.drain()])
+    await Promise.all([a.drain(), b.drain()])
+    expect(s.accepted.size).toBe(60)
+    expect([...s.accepted.values()].every((c) => c === 1)).toBe(true)
+  })
+
+  it('keeps batches to one identity', async () => {
+    const s = server()
+    const o = outbox(newStore(), s.send)
+    o.add([ev('x', 'u1'), ev('x', 'u1'), ev('x', 'u2'), ev('x', 'u1')])
+    await o.drain()
+    expect(s.received.map((b) => b.messages.map((m) => m.userId))).toEqual([['u1', 'u1'], ['u2'], ['u1']])
+  })
+
+  it('on page hide sends what it holds in one keepalive request under 64 KB', async () => {
+    const calls: Array<[Batch, boolean]> = []
+    const o = outbox(newStore(), async (b, k) => (calls.push([b, k]), { status: 200 }), { interval: 60_000 })
+    o.add(Array.from({ length: 400 }, () => ({ ...ev(), props: { pad: 'x'.repeat(300) } })))
+    o.hide()
+    await wait(20)
+    const [batch, keepalive] = calls[0]
+    expect(keepalive).toBe(true)
+    expect(JSON.stringify(batch).length).toBeLessThanOrEqual(64 * 1024)
+    expect(batch.messages.length).toBeGreaterThan(10)
+  })
+})
