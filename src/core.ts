@@ -27,8 +27,11 @@ export interface Events {
 }
 
 export interface Instance {
-  /** Records an event. Cheap and synchronous: storage and scoring happen later, off the call. */
-  track(name: string, props?: Record<string, unknown>): void
+  /**
+   * Records an event. Cheap and synchronous: storage and scoring happen later, off the call.
+   * `options.at` (Date, ISO string or epoch ms, up to 400 days back) backfills a past event.
+   */
+  track(name: string, props?: Record<string, unknown>, options?: { at?: number | string | Date }): void
   /**
    * Names the user; traits may carry `accountId`, `plan`, `trialStart`, `trialEnd`.
    * `verification` (`{ userHash }` or `{ jwt }`, computed by your server) is sent with deliveries.
@@ -158,6 +161,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const prev = user
     user = null
     identity = next
+    // The person is still here: the new identity starts with activity now.
+    if (typeof window !== 'undefined') inbox.push({ k: 'a', t: now() })
     run(async () => {
       if (prev) await prev.flush(now())
       await kv.update('identity', () => next)
@@ -206,13 +211,19 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   return {
     ready,
-    track(name, props) {
+    track(name, props, options) {
       if (dead) return
       const bad = checkName(name)
       if (bad) return log.warn(`track() dropped: ${bad}`)
       const clean = cleanProps(props)
       if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem)
-      enqueue({ k: 'e', n: name.trim(), p: clean.props, t: now() })
+      let t = now()
+      if (options?.at !== undefined) {
+        const at = options.at instanceof Date ? +options.at : typeof options.at === 'string' ? Date.parse(options.at) : options.at
+        if (!Number.isFinite(at) || at > t + 60_000 || at < t - 400 * 86_400_000) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`)
+        t = at
+      }
+      enqueue({ k: 'e', n: name.trim(), p: clean.props, t })
     },
     identify(userId, traits, verification) {
       if (dead) return

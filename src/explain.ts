@@ -9,6 +9,8 @@ export interface Explanation {
   ready: boolean
   score: number | null
   tier: string | null
+  /** The model's tiers (name, label, min), to show the tier's label and boundaries. */
+  tiers: Array<{ name: string; label: string; min: number }>
   /** When the current tier was entered, and when each tier was last entered (epoch ms). */
   tierSince: number | null
   tiersEntered: Record<string, number>
@@ -34,6 +36,7 @@ export function explainState(config: ResolvedConfig, identity: Identity, user: U
     ready: !!user && !!result,
     score: result?.score ?? null,
     tier: tier?.tier ?? null,
+    tiers: config.model.tiers.map((t) => ({ name: t.name, label: t.label ?? t.name, min: t.min })),
     tierSince: tier?.since ?? null,
     tiersEntered: { ...tier?.entered },
     breakdown: result?.breakdown ?? [],

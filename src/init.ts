@@ -9,7 +9,7 @@ const log = createLogger(() => false)
 
 function inert(problems: Explanation['problems']): Instance {
   const explanation: Explanation = {
-    ready: false, score: null, tier: null, tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
+    ready: false, score: null, tier: null, tiers: [], tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
     criteria: [], signals: {}, user: { userId: null, accountId: null, anonymousId: '' }, trial: { start: null, end: null },
     modelVersion: '', storage: 'memory', problems,
   }

@@ -7,24 +7,24 @@ import type { Dimension, PresetName, Signal, Tier } from './types'
  * `integration_connected`, ...); override any signal by id to map your own.
  */
 const shared: Record<string, Signal> = {
-  features_used: { type: 'distinct', event: 'feature_used', prop: 'feature', window: { last: 14 }, threshold: 4, label: 'core features', reason: 'used {{value}} core features in the last {{days}} days' },
+  features_used: { type: 'distinct', event: 'feature_used', prop: 'feature', window: { last: 14 }, threshold: 4, label: 'core features', reason: 'used {{value}} core feature{{s}} in the last {{days}} days' },
   sessions_14d: { type: 'sessions', window: { last: 14 }, threshold: 4 },
   active_days_7d: { type: 'activeDays', window: { last: 7 }, threshold: 5 },
   recency: { type: 'recency', threshold: 3 },
-  teammates_invited: { type: 'count', event: 'teammate_invited', threshold: 2, reason: 'invited {{value}} teammates' },
-  share_links: { type: 'count', event: 'share_link_created', threshold: 1, reason: 'created {{value}} share links' },
+  teammates_invited: { type: 'count', event: 'teammate_invited', threshold: 2, reason: 'invited {{value}} teammate{{s}}' },
+  share_links: { type: 'count', event: 'share_link_created', threshold: 1, reason: 'created {{value}} share link{{s}}' },
 }
 
 const five: Record<string, Signal> = {
   ...shared,
-  integrations: { type: 'count', event: 'integration_connected', threshold: 1, reason: 'connected {{value}} integrations' },
+  integrations: { type: 'count', event: 'integration_connected', threshold: 1, reason: 'connected {{value}} integration{{s}}' },
   data_imported: { type: 'occurred', event: 'data_imported', reason: 'imported data' },
   usage_trend: { type: 'velocity', of: 'sessions', days: 7, threshold: 20 },
 }
 
 const four: Record<string, Signal> = {
   ...shared,
-  projects_created: { type: 'count', event: 'project_created', window: { last: 14 }, threshold: 3, reason: 'created {{value}} projects in the last {{days}} days' },
+  projects_created: { type: 'count', event: 'project_created', window: { last: 14 }, threshold: 3, reason: 'created {{value}} project{{s}} in the last {{days}} days' },
   session_length: { type: 'avgSessionLength', window: { last: 14 }, threshold: 10 },
   streak: { type: 'streak', threshold: 3 },
   paid_feature: { type: 'occurred', event: 'paid_feature_used', window: { last: 14 }, reason: 'tried a paid feature' },

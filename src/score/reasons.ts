@@ -13,7 +13,10 @@ function windowPhrase(w: Window | undefined): string {
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`
 
-/** Fills `{{name}}` placeholders; unknown names are left as they are. Text only, never HTML. */
+/**
+ * Fills `{{name}}` placeholders; unknown names are left as they are. Text only, never HTML.
+ * In reasons, `{{s}}` is "s" unless the value is 1: "invited {{value}} teammate{{s}}".
+ */
 export function fill(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
 }
@@ -31,7 +34,7 @@ function windowDays(s: Signal): number | string {
 export function reasonFor(s: Signal, value: Value): string {
   const v = value ?? 0
   const label = s.label ?? ('event' in s ? humanise(s.event) : '')
-  if (s.reason) return fill(s.reason, { value: v, threshold: s.threshold ?? 1, days: windowDays(s), label })
+  if (s.reason) return fill(s.reason, { value: v, threshold: s.threshold ?? 1, days: windowDays(s), label, s: v === 1 ? '' : 's' })
   const w = windowPhrase('window' in s ? s.window : undefined)
   switch (s.type) {
     case 'count':

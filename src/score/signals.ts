@@ -81,8 +81,13 @@ export function signalValue(s: Signal, agg: Aggregates, now: number): Value {
       }
       return count ? Math.round((ms / count / 60_000) * 10) / 10 : 0
     }
-    case 'streak':
-      return today - agg.streak.day <= 1 ? agg.streak.len : 0
+    case 'streak': {
+      // Consecutive active days ending today, or yesterday when today has no activity yet.
+      let d = agg.days[today]?.a ? today : today - 1
+      let n = 0
+      while (agg.days[d]?.a) (n++, d--)
+      return n
+    }
     case 'recency':
       return agg.lastActive ? Math.max(0, today - dayOf(agg.lastActive, agg.tz)) : null
     case 'velocity': {

@@ -18,6 +18,8 @@ export interface DayBucket {
   sc?: number
   /** 1 when the user was active this day. */
   a?: 1
+  /** Last backfilled activity this day (events tracked with a past `at`), to cut their sessions. */
+  h?: number
 }
 
 export interface Aggregates {
@@ -32,7 +34,6 @@ export interface Aggregates {
   /** All-time distinct values per `name|prop` key, capped. */
   distinct: Record<string, Record<string, number>>
   session: { start: number; last: number } | null
-  streak: { day: number; len: number }
   seen: number
   lastActive: number
   /** Last activity of the session before the current one (0: none). */
@@ -60,7 +61,7 @@ export const dayOf = (ts: number, tz: number): number => Math.floor((ts - tz * 6
 export function emptyAggregates(now: number, tz = new Date(now).getTimezoneOffset()): Aggregates {
   return {
     v: 1, tz, days: {}, total: {}, first: {}, last: {}, distinct: {},
-    session: null, streak: { day: 0, len: 0 }, seen: now, lastActive: 0, prevVisit: 0, n: 0,
+    session: null, seen: now, lastActive: 0, prevVisit: 0, n: 0,
   }
 }
 
@@ -99,6 +100,8 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
       const tap = tapFor(s.event, 'where' in s ? s.where : undefined)
       if (s.type === 'distinct' && !tap.props.includes(s.prop)) tap.props.push(s.prop)
     }
+    // Streaks are counted back through day buckets, so keep a month of them.
+    if (s.type === 'streak') retention = Math.max(retention, 31)
     if (s.type === 'velocity') {
       if (typeof s.of === 'object') tapFor(s.of.event, s.of.where)
       retention = Math.max(retention, 2 * (s.days ?? 7))
@@ -129,6 +132,20 @@ function bump(map: Record<string, number>, key: string, cap: number): void {
 function touch(agg: Aggregates, plan: Plan, ts: number): void {
   const s = agg.session
   const day = dayOf(ts, agg.tz)
+  if (s && ts < s.start && ts >= s.start - plan.sessionTimeout) {
+    // Slightly out of order (another tab's events merged late): same session, starting earlier.
+    s.start = ts
+    bucket(agg, day).a = 1
+    return
+  }
+  if (s && ts < s.start) {
+    // Backfilled history (an event tracked with a past `at`): sessions are cut per day, in the order given.
+    const b = bucket(agg, day)
+    if (!b.h || ts - b.h > plan.sessionTimeout || ts < b.h) b.s = (b.s || 0) + 1
+    b.h = Math.max(b.h || 0, ts)
+    b.a = 1
+    return
+  }
   if (!s || ts - s.last > plan.sessionTimeout) {
     if (s) {
       const b = agg.days[dayOf(s.start, agg.tz)]
@@ -145,8 +162,6 @@ function touch(agg: Aggregates, plan: Plan, ts: number): void {
     s.last = ts
   }
   bucket(agg, day).a = 1
-  if (day === agg.streak.day + 1) agg.streak = { day, len: agg.streak.len + 1 }
-  else if (day > agg.streak.day) agg.streak = { day, len: 1 }
   if (ts > agg.lastActive) agg.lastActive = ts
 }
 

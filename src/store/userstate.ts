@@ -27,7 +27,7 @@ const clone = <T>(v: T): T => (typeof structuredClone === 'function' ? structure
 
 function valid(a: unknown): a is Aggregates {
   const x = a as Aggregates
-  return !!x && x.v === 1 && typeof x.days === 'object' && typeof x.total === 'object' && typeof x.streak === 'object'
+  return !!x && x.v === 1 && typeof x.days === 'object' && typeof x.total === 'object'
 }
 
 export async function openUserState(kv: KV, key: string, plan: Plan, now: number, onCorrupt: (what: string) => void): Promise<UserState> {

@@ -59,3 +59,36 @@ describe('aggregates stay bounded', () => {
     expect(agg.lastActive).toBe(NOW + 600_000)
   })
 })
+
+describe('backfilled history (track with a past `at`)', () => {
+  it('counts sessions, active days and the streak of past days given after today', () => {
+    const m2 = model({
+      signals: {
+        sessions: { type: 'sessions', window: { last: 14 }, threshold: 10 },
+        active: { type: 'activeDays', window: { last: 7 }, threshold: 5 },
+        streak: { type: 'streak', threshold: 5 },
+      },
+      dimensions: { d: { weight: 1, signals: ['sessions', 'active', 'streak'] } },
+    })
+    const p = planFor(m2)
+    const agg = emptyAggregates(NOW, 0)
+    apply(agg, p, [{ k: 'a', t: NOW }], NOW)
+    const past: Op[] = []
+    for (const d of [3, 2, 1]) {
+      const t0 = NOW - d * DAY
+      past.push({ k: 'e', n: 'x', t: t0 }, { k: 'e', n: 'x', t: t0 + 600_000 }, { k: 'e', n: 'x', t: t0 + 7_200_000 })
+    }
+    apply(agg, p, past, NOW)
+    const r = score(m2, agg, NOW)
+    expect(r.signals.sessions.value).toBe(1 + 3 * 2)
+    expect(r.signals.active.value).toBe(4)
+    expect(r.signals.streak.value).toBe(4)
+    expect(agg.session?.start).toBe(NOW)
+  })
+  it('events merged slightly out of order from another tab extend the session instead of adding one', () => {
+    const agg = emptyAggregates(NOW, 0)
+    apply(agg, plan, [{ k: 'a', t: NOW }, { k: 'a', t: NOW - 60_000 }], NOW)
+    expect(agg.session?.start).toBe(NOW - 60_000)
+    expect(Object.values(agg.days).reduce((n, b) => n + (b.s || 0), 0)).toBe(1)
+  })
+})
