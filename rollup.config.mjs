@@ -1,7 +1,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import replace from '@rollup/plugin-replace'
 import terser from '@rollup/plugin-terser'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import esbuild from 'rollup-plugin-esbuild'
 
 const plugins = (prod) => [
@@ -15,6 +15,7 @@ const copySchema = {
   writeBundle() {
     mkdirSync('dist', { recursive: true })
     copyFileSync('src/config/momentkit.schema.json', 'dist/momentkit.schema.json')
+    if (existsSync('src/sync/payload.schema.json')) copyFileSync('src/sync/payload.schema.json', 'dist/payload.schema.json')
   },
 }
 
