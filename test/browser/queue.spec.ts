@@ -1,0 +1,124 @@
+/**
+ * The one-line snippet queues calls made before the async bundle has
+ * loaded; the bundle replays them in order.
+ *
+ * Expected score for the queued events (five-dimension, fresh visit today):
+ * 2 of 4 features (breadth 0.5 -> 12.5) + engagement 12.075 + 1 of 2 invites
+ * (team 0.25 -> 5) + velocity 15 = 44.575 -> 45 ("moderate").
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { test, expect, ready, scoreIs } from './fixtures'
+import { ROOT } from './server'
+
+const BUNDLE = '/dist/momentkit.iife.js'
+const SNIPPET = readFileSync(resolve(ROOT, 'src/global.ts'), 'utf8').match(/<script>!function.*?<\/script>/)?.[0] ?? 'snippet not found in src/global.ts'
+const queuedBeforeLoad = () => (window as unknown as { queuedBeforeLoad: number }).queuedBeforeLoad
+
+test('the fixtures use the snippet exactly as documented in src/global.ts', () => {
+  expect(SNIPPET).toMatch(/^<script>!function\(w,k\)/)
+  for (const page of ['score.html', 'queue.html', 'queue-identify.html', 'queue-config-url.html']) {
+    expect(readFileSync(resolve(ROOT, 'test/browser/fixtures', page), 'utf8'), page).toContain(SNIPPET)
+  }
+})
+
+test('track and on called before the bundle loads are replayed after init', async ({ page, server }) => {
+  // Hold the bundle back so the page certainly runs on the stub first.
+  server.route(BUNDLE, { delayMs: 400 })
+  await page.goto('/fixtures/queue.html', { waitUntil: 'domcontentloaded' })
+  expect(await page.evaluate(queuedBeforeLoad)).toBe(5)
+  expect(await page.evaluate(() => typeof window.momentkit.explain)).toBe('undefined')
+
+  const state = await scoreIs(page, 45)
+  expect(state).toMatchObject({ ready: true, tier: 'moderate', storage: 'idb', user: { userId: null } })
+  expect(state.signals.features_used.value).toBe(2)
+  expect(state.signals.teammates_invited.value).toBe(1)
+  expect(state.topFeatures).toEqual([
+    { name: 'editor', count: 1 },
+    { name: 'export', count: 1 },
+  ])
+  // The bundle replaced the stub.
+  expect(await page.evaluate(() => 'q' in window.momentkit)).toBe(false)
+  // The listener was queued before init, so it saw the very first tier.
+  const tiers = await page.evaluate(() => window.tierEvents.map((e) => [e.from, e.to, e.score]))
+  expect(tiers).toEqual([[null, 'moderate', 45]])
+})
+
+test('calls queued while the config loads from a URL run once it has loaded', async ({ page, server }) => {
+  server.route('/fixtures/config.json', { delayMs: 300 })
+  await page.goto('/fixtures/queue-config-url.html')
+  // config.json: 2 of 4 projects -> 50
+  const state = await scoreIs(page, 50)
+  expect(state).toMatchObject({ modelVersion: 'from-url', tier: 'moderate' })
+  expect(state.signals.projects.value).toBe(2)
+  expect(server.requests.filter((r) => r === '/fixtures/config.json')).toHaveLength(1)
+})
+
+test('identify() after the stored state has loaded names the user and keeps the anonymous events', async ({ page }) => {
+  await page.goto('/fixtures/queue.html')
+  await scoreIs(page, 45)
+  await page.evaluate(() => window.momentkit.identify('user-42', { accountId: 'acme' }))
+  await expect.poll(async () => (await ready(page)).user.userId).toBe('user-42')
+  const state = await scoreIs(page, 45)
+  expect(state.user.accountId).toBe('acme')
+  expect(state.signals.features_used.value).toBe(2)
+})
+
+// FIXME(src/core.ts): identify() or reset() called before the stored identity
+// has loaded is lost. The `ready` task (core.ts:186, `identity = await
+// readIdentity(kv)`) overwrites the identity that identify() set synchronously,
+// so the user stays anonymous; switchTo() captured `prev = user` while user was
+// still null, so the first open()'s pending events are never flushed or carried
+// over, and the second open() re-reads an empty user: the score falls from 45
+// to 0 with a spurious moderate -> low tier event. Every snippet page that
+// calls identify() before the bundle has loaded hits this, as does
+// `init(config); mk.identify(id)` from npm.
+test.fixme('track and identify queued before the bundle loads: events counted for the identified user', async ({ page, server }) => {
+  server.route(BUNDLE, { delayMs: 400 })
+  await page.goto('/fixtures/queue-identify.html', { waitUntil: 'domcontentloaded' })
+  expect(await page.evaluate(queuedBeforeLoad)).toBe(6)
+
+  const state = await scoreIs(page, 45)
+  expect(state).toMatchObject({ tier: 'moderate', user: { userId: 'user-42', accountId: 'acme' } })
+  expect(state.signals.features_used.value).toBe(2)
+  expect(state.signals.teammates_invited.value).toBe(1)
+  // Nothing drops afterwards.
+  await page.waitForTimeout(300)
+  expect(await page.evaluate(() => window.tierEvents.map((e) => [e.from, e.to, e.score]))).toEqual([[null, 'moderate', 45]])
+
+  // And the identified user's state is what comes back after a reload.
+  await page.evaluate(() => window.momentkit.flush())
+  await page.route('**/fixtures/queue-identify.html', (route) =>
+    route.fulfill({ contentType: 'text/html', body: `<script async src="${BUNDLE}" data-config='{}'></script>` }),
+  )
+  await page.reload()
+  expect(await ready(page)).toMatchObject({ score: 45, tier: 'moderate', storage: 'idb', user: { userId: 'user-42', accountId: 'acme' } })
+})
+
+// FIXME(src/core.ts): same bug as above (core.ts:186 overwrites the identity
+// set by the queued identify()/reset()).
+test.fixme('order matters: reset() between queued calls starts a fresh anonymous user', async ({ page, server }) => {
+  server.page(
+    '/fixtures/queue-reset.html',
+    `<!doctype html>${SNIPPET}<script>
+      momentkit.identify('user-1')
+      momentkit.track('project_created')
+      momentkit.track('project_created')
+      momentkit.reset()
+      momentkit.track('project_created')
+      momentkit.init({ trackPages: false, model: { signals: { projects: { type: 'count', event: 'project_created', threshold: 4 } }, dimensions: { d: { weight: 1, signals: ['projects'] } } } })
+    </script><script async src="${BUNDLE}"></script>`,
+  )
+  await page.goto('/fixtures/queue-reset.html')
+  // Only the project tracked after reset() belongs to the new anonymous user: 1 of 4 -> 25.
+  await scoreIs(page, 25)
+  await page.waitForTimeout(300)
+  const state = await scoreIs(page, 25)
+  expect(state.user.userId).toBeNull()
+  expect(state.signals.projects.value).toBe(1)
+  // The two projects tracked between identify() and reset() stayed with user-1: 2 of 4 -> 50.
+  await page.evaluate(() => window.momentkit.identify('user-1'))
+  const back = await scoreIs(page, 50)
+  expect(back.user.userId).toBe('user-1')
+  expect(back.signals.projects.value).toBe(2)
+})
