@@ -1,0 +1,84 @@
+/**
+ * Page views in a single-page app: the load, history.pushState/replaceState
+ * and back/forward each record `page_viewed` with the new path, once per
+ * distinct path change.
+ *
+ * fixtures/spa.html counts page_viewed (threshold 10: each view is 10 points)
+ * and lists the distinct paths as "features", so explain().topFeatures shows
+ * which paths were recorded and how often.
+ */
+import { test, expect, ready, scoreIs } from './fixtures'
+
+const HOME = '/fixtures/spa.html'
+
+test('history.pushState to a new path records a page_viewed event', async ({ page }) => {
+  await page.goto(HOME)
+  const start = await ready(page)
+  expect(start.signals.pages.value).toBe(1)
+  expect(start.score).toBe(10)
+
+  await page.evaluate(() => history.pushState({}, '', '/app/projects'))
+  const pushed = await scoreIs(page, 20)
+  expect(pushed.signals.pages.value).toBe(2)
+  expect(pushed.topFeatures).toEqual([
+    { name: '/app/projects', count: 1 },
+    { name: HOME, count: 1 },
+  ])
+})
+
+test('only real path changes count: same path, hash-only and query changes', async ({ page }) => {
+  await page.goto(HOME)
+  await ready(page)
+  await page.evaluate(async () => {
+    history.pushState({}, '', '/app/projects')
+    history.pushState({}, '', '/app/projects') // same path: not a new view
+    history.pushState({}, '', '/app/projects#details') // hash only: not a new view
+    location.hash = 'more' // hashchange, same path: not a new view
+    history.replaceState({}, '', '/app/projects?tab=members') // query changed: a new view
+    history.pushState({}, '', '/app/settings')
+  })
+  const state = await scoreIs(page, 40)
+  expect(state.signals.pages.value).toBe(4)
+  expect(state.topFeatures).toEqual([
+    { name: '/app/projects', count: 1 },
+    { name: '/app/projects?tab=members', count: 1 },
+    { name: '/app/settings', count: 1 },
+  ])
+  expect(state.signals.paths.value).toBe(4)
+})
+
+test('back and forward (popstate) record the page they land on', async ({ page }) => {
+  await page.goto(HOME)
+  await ready(page)
+  await page.evaluate(() => {
+    history.pushState({}, '', '/app/a')
+    history.pushState({}, '', '/app/b')
+  })
+  await scoreIs(page, 30)
+  await page.goBack()
+  expect(await page.evaluate(() => location.pathname)).toBe('/app/a')
+  await scoreIs(page, 40)
+  await page.goForward()
+  const state = await scoreIs(page, 50)
+  expect(state.topFeatures).toEqual([
+    { name: '/app/a', count: 2 },
+    { name: '/app/b', count: 2 },
+    { name: HOME, count: 1 },
+  ])
+})
+
+test('trackPages: false records no page views', async ({ page, server }) => {
+  server.page(
+    '/fixtures/spa-off.html',
+    `<!doctype html><script async src="/dist/momentkit.iife.js" data-config='{"trackPages":false,"model":{"signals":{"pages":{"type":"count","event":"page_viewed","threshold":10}},"dimensions":{"nav":{"weight":1,"signals":["pages"]}}}}'></script>`,
+  )
+  await page.goto('/fixtures/spa-off.html')
+  await ready(page)
+  await page.evaluate(() => {
+    history.pushState({}, '', '/app/a')
+    window.momentkit.track('page_viewed', { path: '/manual' })
+  })
+  // Only the manual event: 1 of 10.
+  const state = await scoreIs(page, 10)
+  expect(state.signals.pages.value).toBe(1)
+})
