@@ -1,0 +1,110 @@
+import type { Decision, DecisionState, Moment, Trigger } from './types'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/** FNV-1a: a small, stable hash for deterministic holdouts. */
+export function hash(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/** Same user and moment, same answer, on every device: hash(user + moment) in the lowest `percent` of 100 buckets. */
+export const inHoldout = (m: Moment, who: string): boolean => !!m.holdout && hash(who + '\u0000' + m.id) % 100 < m.holdout
+
+/** Whole days left in the trial, rounding up (ends in 2.3 days -> 3). Negative once ended. */
+export const daysLeft = (trialEnd: number, now: number): number => Math.ceil((trialEnd - now) / DAY)
+
+/** Glob over paths: "*" within a segment, "**" across segments. */
+export function routeMatches(glob: string, path: string): boolean {
+  const re = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')
+  return new RegExp('^' + re + '$').test(path)
+}
+
+function triggered(m: Moment, t: Trigger): boolean {
+  const on = m.on
+  if (t.type === 'gate') return m.kind === 'gate' && !!on?.gate?.includes(t.feature)
+  if (m.kind === 'gate') return false
+  if (t.type === 'tier') return !!on?.tierEntered?.includes(t.to)
+  if (t.type === 'event') return on?.event === t.name
+  // A check re-evaluates standing moments: those without a trigger, or targeted by route.
+  return !on || !!(m.target?.routes && !on.tierEntered && !on.event)
+}
+
+/** Why the target does not match, or null when it does. */
+function offTarget(m: Moment, s: DecisionState): string | null {
+  const t = m.target
+  if (!t) return null
+  if (t.tiers && !(s.tier && t.tiers.includes(s.tier))) return `tier ${s.tier ?? 'unknown'} not in ${t.tiers.join('/')}`
+  if (t.score && (s.score === null || s.score < (t.score.min ?? 0) || s.score > (t.score.max ?? 100))) return `score ${s.score ?? 'unknown'} out of range`
+  if (t.plans && !(s.plan && t.plans.includes(s.plan))) return `plan ${s.plan ?? 'unknown'} not targeted`
+  if (t.trial) {
+    if (s.trialEnd === null) return 'no trial end date known'
+    const left = daysLeft(s.trialEnd, s.now)
+    if (t.trial === 'active' && left <= 0) return 'trial has ended'
+    if (t.trial === 'ended' && left > 0) return 'trial still active'
+    if (typeof t.trial === 'object' && (left < (t.trial.min ?? -Infinity) || left > (t.trial.max ?? Infinity))) return `${left} trial days left, outside the range`
+  }
+  if (t.routes && !t.routes.some((g) => routeMatches(g, s.route))) return `route ${s.route} not targeted`
+  return null
+}
+
+/** Why caps, cooldown or a dismissal hold it back, or null. */
+function capped(m: Moment, s: DecisionState): string | null {
+  const h = s.history[m.id]
+  if (!h) return null
+  if (h.dismissedAt !== undefined) {
+    if (m.snoozeHours === undefined) return 'dismissed'
+    if (s.now < h.dismissedAt + m.snoozeHours * HOUR) return 'snoozed after dismissal'
+  }
+  const c = m.cap ?? {}
+  const last = h.shown[h.shown.length - 1]
+  if (c.total !== undefined && h.shown.length >= c.total) return `shown ${h.shown.length} times (cap ${c.total})`
+  if (c.perDay !== undefined && h.shown.filter((t) => s.now - t < DAY).length >= c.perDay) return `shown ${c.perDay} times today (cap)`
+  if (c.cooldownHours !== undefined && last !== undefined && s.now - last < c.cooldownHours * HOUR) return 'in cooldown'
+  return null
+}
+
+/**
+ * Decides which single moment, if any, shows now. Pure: same inputs, same
+ * answer. Gates bypass the global budget (the user asked for the feature)
+ * but not their own caps; widgets are persistent and do not spend it.
+ *
+ * @example
+ * decide(moments, state, { type: 'tier', from: 'moderate', to: 'pql' }, 2)
+ * // { show: 'upgrade-pql', decisions: [{ id: 'upgrade-pql', show: true, reason: 'eligible, priority 10' }, ...] }
+ */
+export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger, budget: number): { show: string | null; heldOut: string[]; decisions: Decision[] } {
+  const decisions: Decision[] = []
+  const heldOut: string[] = []
+  const eligible: Moment[] = []
+  const who = s.userId ?? s.anonymousId
+  for (const m of moments) {
+    if (!triggered(m, t)) continue
+    const why =
+      offTarget(m, s) ??
+      capped(m, s) ??
+      (s.otherTabs.includes(m.id) ? 'shown in another tab' : null) ??
+      (s.visible === m.id ? 'already on screen' : null) ??
+      (m.kind !== 'gate' && m.kind !== 'widget' && s.shownToday >= budget ? `daily budget of ${budget} spent` : null)
+    if (why) {
+      decisions.push({ id: m.id, show: false, reason: why })
+      continue
+    }
+    if (inHoldout(m, who)) {
+      heldOut.push(m.id)
+      decisions.push({ id: m.id, show: false, reason: `held out (${m.holdout}% control group)`, heldOut: true })
+      continue
+    }
+    eligible.push(m)
+  }
+  // A modal already on screen is not replaced by anything but a gate the user just asked for.
+  const blocked = s.visible !== null && t.type !== 'gate'
+  eligible.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))
+  const winner = blocked ? undefined : eligible[0]
+  for (const m of eligible) {
+    decisions.push({ id: m.id, show: m === winner, reason: m === winner ? `eligible, priority ${m.priority ?? 0}` : blocked ? `another moment (${s.visible}) is on screen` : `lower priority than ${winner!.id}` })
+  }
+  return { show: winner?.id ?? null, heldOut, decisions }
+}

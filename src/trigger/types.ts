@@ -1,0 +1,91 @@
+/** Moment configuration (the `moments` array of the config). Plain JSON. */
+export type MomentKind = 'upgrade' | 'gate' | 'trial' | 'widget' | 'nudge'
+
+export interface MomentCopy {
+  title: string
+  body?: string
+  cta?: string
+  dismiss?: string
+}
+
+export interface Moment {
+  id: string
+  kind: MomentKind
+  /** What makes it a candidate now; any one is enough. Widgets and trial banners may omit it (always candidates). */
+  on?: {
+    /** Entering one of these tiers (the main trigger). */
+    tierEntered?: string[]
+    /** A tracked event with this name. */
+    event?: string
+    /** `gate(feature)` for one of these features (gates only). */
+    gate?: string[]
+  }
+  /** Who may see it; every given condition must hold. */
+  target?: {
+    tiers?: string[]
+    score?: { min?: number; max?: number }
+    plans?: string[]
+    /** Trial state: "active" (not ended), "ended", or days left within [min, max]. */
+    trial?: 'active' | 'ended' | { min?: number; max?: number }
+    /** Route globs ("/projects/*"); "*" matches within a segment, "**" across. */
+    routes?: string[]
+  }
+  /** Higher wins when several are eligible. Default 0. */
+  priority?: number
+  /** Frequency caps: shows per day, in all, and hours between two shows. */
+  cap?: { perDay?: number; total?: number; cooldownHours?: number }
+  /** After a dismissal, hours until it may show again; absent means never again. */
+  snoozeHours?: number
+  /** Percent of users (0-100) who never see it, to measure lift. */
+  holdout?: number
+  /** Copy per locale ("en", "fr", "pt-BR"...), with {{placeholders}}; "en" is the fallback. */
+  copy: Record<string, MomentCopy>
+  /** Where the call to action goes: a URL (https, http or same-origin relative) or a host callback name. */
+  cta?: { url?: string; action?: string }
+  /** Rendering options by kind: modal or slide-in for upgrade prompts, corner for widgets. */
+  variant?: 'modal' | 'slidein'
+  position?: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
+}
+
+/** What is remembered per moment, across reloads and tabs. */
+export interface MomentHistory {
+  /** Times it was shown (most recent last, bounded). */
+  shown: number[]
+  dismissedAt?: number
+  clickedAt?: number
+}
+
+/** Everything the engine needs to decide, as plain data. */
+export interface DecisionState {
+  now: number
+  userId: string | null
+  anonymousId: string
+  tier: string | null
+  score: number | null
+  plan: string | null
+  /** Trial end (epoch ms), if known. */
+  trialEnd: number | null
+  route: string
+  history: Record<string, MomentHistory>
+  /** All moments shown (any kind) in the last 24 h, for the global budget. */
+  shownToday: number
+  /** Moment currently on screen in this or another tab. */
+  visible: string | null
+  /** Moments shown by another open tab (not to be repeated here). */
+  otherTabs: string[]
+}
+
+export type Trigger =
+  | { type: 'tier'; from: string | null; to: string }
+  | { type: 'event'; name: string }
+  | { type: 'gate'; feature: string }
+  /** Periodic or route re-evaluation: widgets, trial banners, route-targeted moments. */
+  | { type: 'check' }
+
+export interface Decision {
+  id: string
+  show: boolean
+  /** Why it shows or not, in plain words (debug log and explain()). */
+  reason: string
+  heldOut?: boolean
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { decide, hash, inHoldout, routeMatches } from '../../src/trigger/decide'
+import type { DecisionState, Moment, Trigger } from '../../src/trigger/types'
+import cases from './trigger.cases.json'
+
+interface Case { name: string; moments: Moment[]; state: DecisionState; trigger: Trigger; budget: number; show: string | null; reasons: Record<string, string> }
+
+describe('decide: case table (test/trigger/trigger.cases.json)', () => {
+  it.each((cases as Case[]).map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const r = decide(c.moments, c.state, c.trigger, c.budget)
+    expect(r.show).toBe(c.show)
+    for (const [id, reason] of Object.entries(c.reasons)) expect(r.decisions.find((d) => d.id === id)?.reason, id).toBe(reason)
+    if (c.show) expect(r.decisions.find((d) => d.id === c.show)?.show).toBe(true)
+  })
+})
+
+describe('holdout', () => {
+  const m = { id: 'upgrade', kind: 'upgrade', holdout: 20, copy: { en: { title: 't' } } } as Moment
+  it('is deterministic per user and moment', () => {
+    for (const u of ['a', 'b', 'c', 'user-42']) expect(inHoldout(m, u)).toBe(inHoldout(m, u))
+    expect(hash('user-42\u0000upgrade')).toBe(hash('user-42\u0000upgrade'))
+  })
+  it('holds out about the configured share of users', () => {
+    const held = Array.from({ length: 10_000 }, (_, i) => inHoldout(m, 'user-' + i)).filter(Boolean).length
+    expect(held).toBeGreaterThan(1800)
+    expect(held).toBeLessThan(2200)
+  })
+  it('differs between moments for the same user', () => {
+    const other = { ...m, id: 'gate' }
+    const users = Array.from({ length: 1000 }, (_, i) => 'u' + i)
+    expect(users.filter((u) => inHoldout(m, u) !== inHoldout(other, u)).length).toBeGreaterThan(100)
+  })
+})
+
+describe('routeMatches', () => {
+  it.each([
+    ['/projects/*', '/projects/42', true],
+    ['/projects/*', '/projects/42/board', false],
+    ['/projects/**', '/projects/42/board', true],
+    ['/billing', '/billing', true],
+    ['/billing', '/billing/x', false],
+    ['/a.b', '/aXb', false],
+  ])('%s ~ %s = %s', (glob, path, ok) => expect(routeMatches(glob, path)).toBe(ok))
+})

@@ -1,0 +1,59 @@
+# Generates trigger.cases.json (python3 test/trigger/trigger.cases.py from the repo root). The JSON is the table the tests read.
+import json
+H = 3600000
+D = 24 * H
+NOW = 1773576000000  # 2026-03-15T12:00:00Z
+copy = {"en": {"title": "t"}}
+M = {
+  "upgrade": {"id": "upgrade", "kind": "upgrade", "on": {"tierEntered": ["pql", "hot"]}, "target": {"tiers": ["pql", "hot"]}, "priority": 10, "cap": {"perDay": 1, "total": 3, "cooldownHours": 24}, "snoozeHours": 72, "copy": copy},
+  "hot": {"id": "hot", "kind": "upgrade", "on": {"tierEntered": ["hot"]}, "priority": 20, "copy": copy},
+  "activation": {"id": "activation", "kind": "nudge", "on": {"tierEntered": ["low"]}, "target": {"tiers": ["low"]}, "copy": copy},
+  "limit": {"id": "limit", "kind": "nudge", "on": {"event": "limit_reached"}, "priority": 5, "copy": copy},
+  "gate": {"id": "gate", "kind": "gate", "on": {"gate": ["export", "sso"]}, "copy": copy},
+  "trial": {"id": "trial", "kind": "trial", "target": {"trial": {"max": 3}}, "copy": copy},
+  "widget": {"id": "widget", "kind": "widget", "target": {"plans": ["trial", "free"]}, "copy": copy},
+  "route": {"id": "route", "kind": "nudge", "target": {"routes": ["/projects/**"]}, "copy": copy},
+  "held": {"id": "held", "kind": "nudge", "on": {"event": "x"}, "holdout": 100, "copy": copy},
+  "never": {"id": "never", "kind": "nudge", "on": {"event": "x"}, "holdout": 0, "priority": -1, "copy": copy},
+}
+base_state = {"now": NOW, "userId": "u1", "anonymousId": "a1", "tier": "pql", "score": 70, "plan": "trial", "trialEnd": NOW + 10 * D, "route": "/", "history": {}, "shownToday": 0, "visible": None, "otherTabs": []}
+cases = []
+def case(name, ids, trig, expect_show, state=None, budget=2, reasons=None):
+    st = dict(base_state); st.update(state or {})
+    cases.append({"name": name, "moments": ids, "state": st, "trigger": trig, "budget": budget, "show": expect_show, "reasons": reasons or {}})
+tier = lambda to, frm="moderate": {"type": "tier", "from": frm, "to": to}
+case("entering pql shows the upgrade prompt", ["upgrade", "activation"], tier("pql"), "upgrade")
+case("entering hot: the higher priority wins", ["upgrade", "hot"], tier("hot"), "hot", {"tier": "hot", "score": 90}, reasons={"upgrade": "lower priority than hot"})
+case("low-engagement users get the activation nudge, not upgrade copy", ["upgrade", "activation"], tier("low", None), "activation", {"tier": "low", "score": 10})
+case("a trigger for another tier shows nothing", ["upgrade"], tier("moderate", "low"), None, {"tier": "moderate"})
+case("target tier must hold now", ["upgrade"], tier("pql"), None, {"tier": "moderate"}, reasons={"upgrade": "tier moderate not in pql/hot"})
+case("dismissed without snooze never returns", [dict(M["upgrade"], snoozeHours=None)], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 5 * D], "dismissedAt": NOW - 5 * D}}}, reasons={"upgrade": "dismissed"})
+case("dismissed: snoozed for 72 h", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 2 * D], "dismissedAt": NOW - 2 * D}}}, reasons={"upgrade": "snoozed after dismissal"})
+case("dismissed: snooze expired, may show again", ["upgrade"], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 4 * D], "dismissedAt": NOW - 4 * D}}})
+case("per-day cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 2 * H]}}}, reasons={"upgrade": "shown 1 times today (cap)"})
+case("cooldown of 24 h", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 20 * H]}}}, reasons={"upgrade": "in cooldown"})
+case("cooldown over", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 25 * H]}}})
+case("total cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 9 * D, NOW - 6 * D, NOW - 3 * D]}}}, reasons={"upgrade": "shown 3 times (cap 3)"})
+case("global budget spent", ["upgrade"], tier("pql"), None, {"shownToday": 2}, reasons={"upgrade": "daily budget of 2 spent"})
+case("gates bypass the budget", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"shownToday": 5})
+case("gate for another feature", ["gate"], {"type": "gate", "feature": "billing"}, None)
+case("gates only answer gate triggers", ["gate"], {"type": "event", "name": "export"}, None)
+case("an event trigger", ["limit", "upgrade"], {"type": "event", "name": "limit_reached"}, "limit")
+case("tier re-entry after dropping out shows again once caps allow", ["upgrade"], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 2 * D]}}})
+case("shown in another tab is not repeated", ["upgrade"], tier("pql"), None, {"otherTabs": ["upgrade"]}, reasons={"upgrade": "shown in another tab"})
+case("a moment on screen is not replaced", ["upgrade", "limit"], {"type": "event", "name": "limit_reached"}, None, {"visible": "upgrade"}, reasons={"limit": "another moment (upgrade) is on screen"})
+case("a gate replaces what is on screen", ["gate"], {"type": "gate", "feature": "sso"}, "gate", {"visible": "upgrade"})
+case("holdout 100%: recorded as held out, never shown", ["held", "never"], {"type": "event", "name": "x"}, "never", reasons={"held": "held out (100% control group)"})
+case("trial banner within 3 days of the end", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW + 2 * D + H})
+case("trial banner not yet with 10 days left", ["trial"], {"type": "check"}, None, reasons={"trial": "10 trial days left, outside the range"})
+case("trial banner after the end (days left <= 0 is within max 3)", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW - D})
+case("trial targeting without a trial end", ["trial"], {"type": "check"}, None, {"trialEnd": None}, reasons={"trial": "no trial end date known"})
+case("widget for trial plans, outside the budget", ["widget"], {"type": "check"}, "widget", {"shownToday": 9})
+case("widget not for paying plans", ["widget"], {"type": "check"}, None, {"plan": "pro"})
+case("route-targeted moment on a matching route", ["route"], {"type": "check"}, "route", {"route": "/projects/42/board"})
+case("route-targeted moment elsewhere", ["route"], {"type": "check"}, None, {"route": "/settings"}, reasons={"route": "route /settings not targeted"})
+case("score range targeting", [dict(M["limit"], target={"score": {"min": 31, "max": 60}})], {"type": "event", "name": "limit_reached"}, None, {"score": 70}, reasons={"limit": "score 70 out of range"})
+for c in cases:
+    c["moments"] = [M[m] if isinstance(m, str) else {k: v for k, v in m.items() if v is not None} for m in c["moments"]]
+json.dump(cases, open("test/trigger/trigger.cases.json", "w"), indent=1)
+print(len(cases))
