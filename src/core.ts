@@ -5,7 +5,8 @@ import { nextTierState, type TierChange } from './score/tier'
 import { publish } from './state'
 import { type Op, planFor } from './store/aggregate'
 import { createKV, type KVOptions } from './store/kv'
-import { openUserState, type UserState } from './store/userstate'
+import { createStash } from './store/stash'
+import { mergeOps, openUserState, type UserState } from './store/userstate'
 import { cleanProps, checkName } from './track/event'
 import { observe } from './track/observe'
 import { type Identity, readIdentity, traitsOps, newIdentity, userKey, type Verification } from './track/identity'
@@ -70,7 +71,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const listeners: Record<string, Set<(p: any) => void>> = {}
   const ac = new AbortController()
-  let inbox: Op[] = []
+  /** Ops waiting to be applied, and identity calls made while no user state was open, in call order. */
+  let inbox: Array<Op | { k: 'call'; run: () => void }> = []
   let user: UserState | null = null
   let identity: Identity = newIdentity()
   let result: ScoreResult | null = null
@@ -78,6 +80,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let processTimer: ReturnType<typeof setTimeout> | undefined
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let dead = false
+  const stash = createStash(config.namespace, log)
   let channel: BroadcastChannel | null = null
   let lastScoreAt = 0
   let lastScore = -1
@@ -115,9 +118,24 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   function process(): void {
     processTimer = undefined
-    if (!user || dead) return
-    const ops = inbox
-    inbox = []
+    while (user && !dead) {
+      const i = inbox.findIndex((x) => x.k === 'call')
+      const ops = (i < 0 ? inbox : inbox.slice(0, i)) as Op[]
+      inbox = i < 0 ? [] : inbox.slice(i)
+      applyOps(ops)
+      if (i < 0) return
+      // An identify/reset made while no state was open: it runs after the events tracked before it,
+      // and the events tracked after it wait for the identity it opens.
+      const call = inbox.shift() as { run: () => void }
+      const after = inbox
+      inbox = []
+      call.run()
+      inbox = after.concat(inbox)
+    }
+  }
+
+  function applyOps(ops: Op[]): void {
+    if (!user) return
     if (outbox) {
       const events = ops.filter((op) => op.k === 'e').map((op) => op.k === 'e' && eventMessage(identity, config.model.version, op.n, op.p, op.t))
       outbox.add(events as ReturnType<typeof eventMessage>[])
@@ -178,12 +196,38 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     })
   }
 
+  /** The page is going away: hand unsaved work over through localStorage (see store/stash.ts). */
+  function pageHide(): void {
+    process()
+    const u = user
+    const messages = outbox?.takePending() ?? []
+    const ops = u?.takePending() ?? []
+    if ((ops.length || messages.length) && !stash.write({ key: u?.key ?? '', ops, messages })) {
+      u?.restorePending(ops)
+      outbox?.add(messages)
+      flush()
+    }
+    outbox?.hide()
+  }
+
+  /** Restored from the back/forward cache: take the hand-over back unless another page merged it. */
+  function pageShow(): void {
+    const e = stash.take()
+    if (!e) return
+    if (user && e.key === user.key) user.restorePending(e.ops)
+    outbox?.add(e.messages)
+  }
+
   function explain(): Explanation {
     return { ...explainState(config, identity, user, result, kv.mode()), delivery: outbox?.stats() ?? null }
   }
 
   const ready = run(async () => {
     identity = await readIdentity(kv)
+    for (const e of stash.drain()) {
+      await mergeOps(kv, e.key, plan, e.ops, now())
+      outbox?.add(e.messages)
+    }
     await open()
     emit('ready', explain())
     void outbox?.drain()
@@ -196,10 +240,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     })
     ac.signal.addEventListener('abort', stopObserving)
     enqueue({ k: 'a', t: now() })
-    const hide = () => (flush(), outbox?.hide())
-    addEventListener('pagehide', hide, { signal: ac.signal })
-    addEventListener('online', () => void outbox?.drain(), { signal: ac.signal })
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide(), { signal: ac.signal })
+    const on = { signal: ac.signal }
+    addEventListener('pagehide', pageHide, on)
+    addEventListener('pageshow', (e) => e.persisted && pageShow(), on)
+    addEventListener('online', () => void outbox?.drain(), on)
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && (flush(), void outbox?.drain()), on)
   }
   if (typeof BroadcastChannel === 'function') {
     channel = new BroadcastChannel('momentkit:' + config.namespace)
@@ -209,7 +254,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     }
   }
 
-  return {
+  const api: Instance = {
     ready,
     track(name, props, options) {
       if (dead) return
@@ -227,6 +272,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     identify(userId, traits, verification) {
       if (dead) return
+      // No user state open yet (loading, or switching): run in call order once it is.
+      if (!user) return void inbox.push({ k: 'call', run: () => api.identify(userId, traits, verification) })
       const id = typeof userId === 'number' ? String(userId) : userId
       if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters')
       const clean = cleanProps(traits)
@@ -248,6 +295,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     reset() {
       if (dead) return
+      if (!user) return void inbox.push({ k: 'call', run: () => api.reset() })
       publish(null, null)
       switchTo(newIdentity(), false)
     },
@@ -273,6 +321,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     flush: () => (process(), flush().then(() => outbox?.drain())),
   }
+  return api
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)

@@ -23,12 +23,15 @@ const stub = w[NAME]
 
 let instance: Instance | null = null
 let buffer: Call[] = []
+/** After destroy(), calls are ignored (not buffered) until the next init(). */
+let stopped = false
 const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
   try {
     if (method === 'init') {
       instance = init(args[0])
+      stopped = false
       const waiting = buffer
       buffer = []
       waiting.forEach(([m, a]) => call(m, a))
@@ -36,12 +39,14 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     }
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
+      // Nothing to destroy or flush yet; and once stopped, the SDK stays off until init().
+      if (stopped || method === 'destroy' || method === 'flush') return
       if (buffer.length < MAX_BUFFER) buffer.push([method, args])
       else log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
       return
     }
     const out = (instance[method as (typeof methods)[number]] as (...a: unknown[]) => unknown)(...Array.from(args))
-    if (method === 'destroy') instance = null
+    if (method === 'destroy') (instance = null), (stopped = true)
     return out
   } catch (e) {
     log.error(`momentkit.${method}() failed`, e)

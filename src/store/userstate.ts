@@ -21,6 +21,15 @@ export interface UserState {
   reload(now: number): Promise<void>
   saveTier(state: TierState): Promise<void>
   pendingCount(): number
+  /** Hands the pending ops over (page hide); the view keeps them. */
+  takePending(): Op[]
+  /** Takes handed-over ops back (page restored from the back/forward cache). */
+  restorePending(ops: Op[]): void
+}
+
+/** Applies ops to a user's stored aggregates in one transaction (work handed over by a page that went away). */
+export async function mergeOps(kv: KV, key: string, plan: Plan, ops: readonly Op[], now: number): Promise<void> {
+  if (ops.length) await kv.update<Aggregates>('agg:' + key, (old) => apply(valid(old) ? old : emptyAggregates(now), plan, ops, now))
 }
 
 const clone = <T>(v: T): T => (typeof structuredClone === 'function' ? structuredClone(v) : JSON.parse(JSON.stringify(v)))
@@ -50,6 +59,14 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     agg: () => view,
     tier: () => tier,
     pendingCount: () => pending.length,
+    takePending() {
+      const out = pending
+      pending = []
+      return out
+    },
+    restorePending(ops) {
+      pending = ops.concat(pending)
+    },
     add(ops, t) {
       if (!ops.length) return
       pending.push(...ops)

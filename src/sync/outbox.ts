@@ -49,8 +49,10 @@ export interface Outbox {
   add(messages: Message[], urgent?: boolean): void
   /** Persists pending messages and tries to deliver now. */
   drain(): Promise<void>
-  /** Page is going away: persist, and send what fits in one keepalive request. */
+  /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
+  /** Hands over messages not yet stored (page hide); `add` takes them back. */
+  takePending(): Message[]
   stats(): OutboxStats
   stop(): void
 }
@@ -217,9 +219,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
     },
     drain,
     hide() {
-      // Best effort: the page may be gone before IndexedDB or the network answer. Anything
-      // not confirmed stays stored and is sent again later; the collector deduplicates by id.
-      void persist().catch(() => {})
+      // Best effort: the page may be gone before the network answers. Anything not confirmed
+      // stays stored (or handed over) and is sent again later; the collector deduplicates by id.
       const all = [...unconfirmed.values()]
       if (!all.length) return
       const saved = limit
@@ -228,6 +229,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
       limit = saved
       while (batch.messages.length > 1 && size(batch) > KEEPALIVE_BUDGET) batch.messages.pop()
       void o.send(batch, true).catch(() => {})
+    },
+    takePending() {
+      const out = pending
+      pending = []
+      return out
     },
     stats: () => ({ ...st }),
     stop() {

@@ -107,14 +107,9 @@ test('after destroy(), init() starts the SDK again from what is stored', async (
   expect(sdkLogs(logs, 'error')).toEqual([])
 })
 
-// FIXME(src/global.ts): while no instance runs, call() buffers every method
-// for the next init() (global.ts:38-39), and that includes destroy() and
-// flush() made after a destroy(). A second destroy() (double unmount, two
-// teardown paths) is therefore replayed by the next init() and destroys the
-// new instance at once: explain() stays null and nothing is tracked. Expected:
-// destroy()/flush() with no running instance are no-ops (or the buffer is
-// only used before the first init()).
-test.fixme('destroy() twice, then init(): the new instance runs', async ({ page, logs }) => {
+// destroy()/flush() with no running instance are no-ops; after destroy(), calls are
+// ignored until the next init().
+test('destroy() twice, then init(): the new instance runs', async ({ page, logs }) => {
   await page.addInitScript(instrument)
   await page.goto('/fixtures/score.html')
   await ready(page)

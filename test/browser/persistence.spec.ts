@@ -82,17 +82,9 @@ test('a reload restores score and tier from IndexedDB, without a new tier event'
   expect(await page.evaluate(() => window.tierEvents)).toEqual([])
 })
 
-// FIXME(src/core.ts): events tracked less than 1 s before a reload or a
-// navigation are lost. Pending ops are written by a 1 s timer or by the
-// pagehide/visibilitychange handler (core.ts:200-202, `hide = () => flush()`),
-// but Chromium discards IndexedDB writes issued during pagehide: even a
-// synchronous put() in a pagehide listener is not there after a reload or a
-// same-origin navigation (checked with a bare page on this Chromium 156). Here
-// the reload finds score 27 / tier low instead of 70 / pql. Expected: what was
-// tracked before the user navigates is kept, e.g. by writing pending ops
-// synchronously to localStorage (or sessionStorage) on pagehide and merging
-// them on the next open(), or by writing much sooner than 1 s after a track().
-test.fixme('events tracked just before a reload are written on pagehide, without an explicit flush', async ({ page }) => {
+// Chromium drops IndexedDB writes started during pagehide: the SDK hands unsaved
+// events over through localStorage (src/store/stash.ts) and the next load merges them.
+test('events tracked just before a reload are written on pagehide, without an explicit flush', async ({ page }) => {
   await page.goto('/fixtures/score.html')
   await ready(page)
   await page.evaluate(trackEngagedUser)

@@ -6,7 +6,7 @@ import cases from './trigger.cases.json'
 interface Case { name: string; moments: Moment[]; state: DecisionState; trigger: Trigger; budget: number; show: string | null; reasons: Record<string, string> }
 
 describe('decide: case table (test/trigger/trigger.cases.json)', () => {
-  it.each((cases as Case[]).map((c) => [c.name, c] as const))('%s', (_, c) => {
+  it.each((cases as unknown as Case[]).map((c) => [c.name, c] as const))('%s', (_, c) => {
     const r = decide(c.moments, c.state, c.trigger, c.budget)
     expect(r.show).toBe(c.show)
     for (const [id, reason] of Object.entries(c.reasons)) expect(r.decisions.find((d) => d.id === id)?.reason, id).toBe(reason)

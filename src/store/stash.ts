@@ -1,0 +1,72 @@
+import type { Logger } from '../log'
+import type { Message } from '../sync/types'
+import type { Op } from './aggregate'
+
+/**
+ * Hand-over of unsaved work at `pagehide`. Chromium drops IndexedDB writes
+ * started while a page is being unloaded, so the last second of events
+ * would be lost on every navigation. localStorage writes are synchronous:
+ * the page leaves its pending ops and messages there, and the next page
+ * load (any tab) merges them. A page restored from the back/forward cache
+ * takes its entry back, unless another page has merged it already.
+ */
+export interface StashEntry {
+  key: string
+  ops: Op[]
+  messages: Message[]
+}
+
+const MAX_BYTES = 2_000_000
+
+export function createStash(namespace: string, log: Logger) {
+  const prefix = `momentkit:${namespace}:stash:`
+  const own = prefix + Math.random().toString(36).slice(2)
+  const ls = (): Storage | null => {
+    try {
+      return typeof localStorage === 'undefined' ? null : localStorage
+    } catch {
+      return null
+    }
+  }
+  const read = (s: Storage, key: string): StashEntry | null => {
+    try {
+      const v = JSON.parse(s.getItem(key) ?? 'null')
+      s.removeItem(key)
+      return v && typeof v.key === 'string' && Array.isArray(v.ops) && Array.isArray(v.messages) ? v : null
+    } catch {
+      return null
+    }
+  }
+  return {
+    /** Leaves work for the next page; false when it could not (no storage, full, too big). */
+    write(entry: StashEntry): boolean {
+      const s = ls()
+      if (!s) return false
+      try {
+        const json = JSON.stringify(entry)
+        if (json.length > MAX_BYTES) return false
+        s.setItem(own, json)
+        return true
+      } catch {
+        log.warn('could not hand over unsaved events at page hide (localStorage unavailable or full)', 'stash')
+        return false
+      }
+    },
+    /** This page's own entry, if no other page merged it meanwhile. */
+    take(): StashEntry | null {
+      const s = ls()
+      return s && s.getItem(own) !== null ? read(s, own) : null
+    },
+    /** Every entry left by pages that went away, removed as they are read. */
+    drain(): StashEntry[] {
+      const s = ls()
+      if (!s) return []
+      const keys: string[] = []
+      for (let i = 0; i < s.length; i++) {
+        const k = s.key(i)
+        if (k && k.startsWith(prefix) && k !== own) keys.push(k)
+      }
+      return keys.map((k) => read(s, k)).filter((e): e is StashEntry => !!e)
+    },
+  }
+}
