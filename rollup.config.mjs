@@ -7,7 +7,7 @@ import esbuild from 'rollup-plugin-esbuild'
 const plugins = (prod) => [
   nodeResolve({ browser: true }),
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify(prod ? 'production' : 'development') } }),
-  esbuild({ target: 'es2020', minify: false }),
+  esbuild({ target: 'es2020', minify: false, jsx: 'automatic', jsxImportSource: 'preact' }),
 ]
 
 const copySchema = {
@@ -30,7 +30,7 @@ export default [
   {
     input: 'src/index.ts',
     // Dependencies stay external for npm users' bundlers to dedupe.
-    external: ['nanostores', 'idb-keyval'],
+    external: ['nanostores', 'idb-keyval', 'preact', 'preact/jsx-runtime'],
     output: { file: 'dist/momentkit.js', format: 'es', sourcemap: true },
     plugins: [...plugins(false), copySchema],
   },
