@@ -1,3 +1,5 @@
+import type { Moment } from '../trigger/types'
+
 /**
  * The JSON configuration a product team writes. Everything here is plain,
  * serialisable data: it can live in a .json file, be validated by
@@ -172,8 +174,19 @@ export interface Config {
   debug?: boolean
   /** Storage namespace, so two apps on one origin do not share state. Default "momentkit". */
   namespace?: string
-  /** Moments and theme are configured here by later releases; unknown keys are reported. */
-  moments?: unknown[]
+  /** Conversion moments (src/trigger/types.ts), or "default" for the shipped set. */
+  moments?: Moment[] | 'default'
+  /** Global budget: moments (any kind but gates and widgets) per user per 24 h. Default 2. */
+  momentsPerDay?: number
+  /** Copy locale ("fr", "pt-BR"); default: the browser's language. */
+  locale?: string
+  /** The user's plan, when not given by identify traits ("trial", "free", "pro"). */
+  plan?: string
+  /** Features each plan includes, for gate(feature). */
+  entitlements?: Record<string, string[]>
+  /** Tracking this event records a conversion for recently shown moments. Default "upgraded". */
+  conversionEvent?: string
+  /** CSS custom properties: accent, accentText, background, text, muted, border, radius, font; "dark.<key>" for dark mode; scheme light|dark|auto. */
   theme?: Record<string, string>
 }
 
@@ -200,6 +213,13 @@ export interface ResolvedModel {
 }
 
 export interface ResolvedConfig {
+  moments: Moment[]
+  momentsPerDay: number
+  locale: string | null
+  plan: string | null
+  entitlements: Record<string, string[]> | null
+  conversionEvent: string
+  theme: Record<string, string>
   model: ResolvedModel
   sessionTimeout: number
   trackPages: boolean

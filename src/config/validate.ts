@@ -17,39 +17,9 @@ export class ConfigError extends Error {
   }
 }
 
-// Rules are small declarative checkers; messages are generated from them,
-// so the shape of the config is written once and stays compact.
-type Any = any // eslint-disable-line @typescript-eslint/no-explicit-any
-type Rule = (v: Any, path: string, err: (path: string, message: string) => void) => void
-
-const isObj = (v: unknown): v is Record<string, Any> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
-// Own keys only: "toString" or "__proto__" in a config must not match Object.prototype.
-const own = (o: object, k: unknown): boolean => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k)
-const at = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key)
-const ID = /^[\w.-]{1,64}$/
-const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "."'
-
-const str = (max = 200): Rule => (v, p, err) =>
-  (typeof v === 'string' && v && v.length <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
-const id: Rule = (v, p, err) => (typeof v === 'string' && ID.test(v)) || err(p, ID_MSG)
-const num = (min: number, max: number, int?: 1): Rule => (v, p, err) =>
-  (isNum(v) && v >= min && v <= max && (!int || Number.isInteger(v))) || err(p, `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`)
-const bool: Rule = (v, p, err) => typeof v === 'boolean' || err(p, 'must be true or false')
-const oneOf = (...values: unknown[]): Rule => (v, p, err) => values.includes(v) || err(p, 'must be one of: ' + values.map((x) => JSON.stringify(x)).join(', '))
-// ISO 8601 only: looser strings parse differently across browsers.
-const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/
-const time: Rule = (v, p, err) =>
-  (typeof v === 'string' ? ISO.test(v) && isNum(Date.parse(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
-const arr = (item: Rule, min = 1): Rule => (v, p, err) =>
-  Array.isArray(v) && v.length >= min ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, min ? 'must be a non-empty array' : 'must be an array')
-const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>
-  isObj(v) ? Object.keys(v).forEach((k) => (anyKey || ID.test(k) ? item(v[k], at(p, k), err) : err(at(p, k), 'key ' + ID_MSG))) : err(p, 'must be an object')
-const obj = (shape: Record<string, Rule>, required: string[] = []): Rule => (v, p, err) => {
-  if (!isObj(v)) return err(p, 'must be an object')
-  for (const k of Object.keys(v)) own(shape, k) ? shape[k](v[k], at(p, k), err) : err(at(p, k), 'unknown key (expected one of: ' + Object.keys(shape).join(', ') + ')')
-  for (const k of required) if (v[k] === undefined) err(at(p, k), 'is required')
-}
+import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, time, type Any, type Rule } from './rules'
+import { checkMoments, momentTop } from './moments'
+import { defaultMoments } from '../trigger/defaults'
 
 const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || isNum(v) || err(p, 'must be a string, a finite number or a boolean')
 const where = map(scalar, 1)
@@ -109,8 +79,7 @@ const config = obj({
   delivery: obj({ format: oneOf('momentkit', 'segment'), batchSize: num(1, 1000, 1), interval: num(0, 600_000), maxQueue: num(100, 100_000, 1) }),
   debug: bool,
   namespace: id,
-  moments: (v, p, err) => Array.isArray(v) || err(p, 'must be an array'),
-  theme: map((v, p, err) => typeof v === 'string' || err(p, 'must be a string')),
+  ...momentTop,
 })
 
 /**
@@ -151,6 +120,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
     if (typeof cr?.tier === 'string' && !own(tierNames, cr.tier)) err(`model.criteria[${i}].tier`, `unknown tier "${cr.tier}"`)
   })
   if (m.features !== undefined && signals[m.features]?.type !== 'distinct') err('model.features', 'must name a signal of type "distinct"')
+  checkMoments(c.moments, tierNames, err)
   if (errors.length) return { ok: false, errors }
 
   const trial = (c.trial ?? {}) as { start?: string | number; end?: string | number }
@@ -169,6 +139,13 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       writeKey: c.writeKey ?? null,
       delivery: { format: 'momentkit', batchSize: 100, interval: 2000, maxQueue: 5000, ...c.delivery },
       debug: c.debug ?? false,
+      moments: c.moments === 'default' ? defaultMoments : c.moments ?? [],
+      momentsPerDay: c.momentsPerDay ?? 2,
+      locale: c.locale ?? null,
+      plan: c.plan ?? null,
+      entitlements: c.entitlements ?? null,
+      conversionEvent: c.conversionEvent ?? 'upgraded',
+      theme: c.theme ?? {},
       namespace: c.namespace ?? 'momentkit',
     },
   }

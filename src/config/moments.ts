@@ -1,0 +1,68 @@
+import { themeProblem } from '../render/theme'
+import { unsafeUrl } from '../trigger/cta'
+import { arr, at, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
+
+const range = obj({ min: num(-1000, 1000), max: num(-1000, 1000) })
+const copy = obj({ title: str(120), body: str(600), cta: str(60), dismiss: str(60) }, ['title'])
+const url: Rule = (v, p, err) => {
+  const bad = unsafeUrl(v)
+  if (bad) err(p, bad)
+}
+
+/** One moment of the `moments` array (types in src/trigger/types.ts). */
+export const moment = obj(
+  {
+    id,
+    kind: oneOf('upgrade', 'gate', 'trial', 'widget', 'nudge'),
+    on: obj({ tierEntered: arr(id), event: str(), gate: arr(str(100)) }),
+    target: obj({
+      tiers: arr(id),
+      score: range,
+      plans: arr(str(100)),
+      trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
+      routes: arr(str(300)),
+    }),
+    priority: num(-1000, 1000),
+    cap: obj({ perDay: num(1, 1000, 1), total: num(1, 1000, 1), cooldownHours: num(0, 8760) }),
+    snoozeHours: num(0, 8760),
+    holdout: num(0, 100),
+    copy: map(copy),
+    cta: obj({ url, action: id }),
+    variant: oneOf('modal', 'slidein'),
+    position: oneOf('bottom-right', 'bottom-left', 'top-right', 'top-left'),
+  },
+  ['id', 'kind', 'copy'],
+)
+
+/** Top-level keys that belong to moments. */
+export const momentTop: Record<string, Rule> = {
+  moments: (v, p, err) => (v === 'default' ? undefined : arr(moment, 0)(v, p, err)),
+  momentsPerDay: num(0, 100, 1),
+  locale: str(35),
+  plan: str(100),
+  entitlements: map(arr(str(100), 0), 1),
+  conversionEvent: str(),
+  theme: map((v, p, err) => {
+    const bad = themeProblem(p.slice(p.indexOf('.') + 1), v)
+    if (bad) err(p, bad)
+  }, 1),
+}
+
+/** Cross-references JSON Schema cannot express: unique ids, known tiers, gates naming features. */
+export function checkMoments(list: unknown, tiers: Record<string, unknown>, err: (path: string, message: string) => void): void {
+  if (!Array.isArray(list)) return
+  const seen: Record<string, 1> = {}
+  list.forEach((m: Any, i: number) => {
+    if (!isObj(m)) return
+    const p = `moments[${i}]`
+    if (typeof m.id === 'string') {
+      if (own(seen, m.id)) err(at(p, 'id'), `duplicate moment id "${m.id}"`)
+      seen[m.id] = 1
+    }
+    const tierRefs: Array<[unknown, string]> = [[m.on?.tierEntered, at(p, 'on.tierEntered')], [m.target?.tiers, at(p, 'target.tiers')]]
+    for (const [refs, path] of tierRefs) if (Array.isArray(refs)) refs.forEach((t, j) => typeof t === 'string' && !own(tiers, t) && err(`${path}[${j}]`, `unknown tier "${t}"`))
+    if (m.kind === 'gate' && !(Array.isArray(m.on?.gate) && m.on.gate.length)) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
+    if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')
+    if (isObj(m.copy) && !Object.keys(m.copy).length) err(at(p, 'copy'), 'must give copy for at least one locale')
+  })
+}

@@ -1,0 +1,36 @@
+/**
+ * Small declarative checkers for config validation; messages are generated
+ * from them, so the shape of the config is written once and stays compact.
+ */
+export type Any = any // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Rule = (v: Any, path: string, err: (path: string, message: string) => void) => void
+
+export const isObj = (v: unknown): v is Record<string, Any> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+// Own keys only: "toString" or "__proto__" in a config must not match Object.prototype.
+export const own = (o: object, k: unknown): boolean => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k)
+export const at = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key)
+export const ID = /^[\w.-]{1,64}$/
+export const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "."'
+
+export const str = (max = 200): Rule => (v, p, err) =>
+  (typeof v === 'string' && v && v.length <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
+export const id: Rule = (v, p, err) => (typeof v === 'string' && ID.test(v)) || err(p, ID_MSG)
+export const num = (min: number, max: number, int?: 1): Rule => (v, p, err) =>
+  (isNum(v) && v >= min && v <= max && (!int || Number.isInteger(v))) || err(p, `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`)
+export const bool: Rule = (v, p, err) => typeof v === 'boolean' || err(p, 'must be true or false')
+export const oneOf = (...values: unknown[]): Rule => (v, p, err) => values.includes(v) || err(p, 'must be one of: ' + values.map((x) => JSON.stringify(x)).join(', '))
+// ISO 8601 only: looser strings parse differently across browsers.
+export const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/
+export const time: Rule = (v, p, err) =>
+  (typeof v === 'string' ? ISO.test(v) && isNum(Date.parse(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
+export const arr = (item: Rule, min = 1): Rule => (v, p, err) =>
+  Array.isArray(v) && v.length >= min ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, min ? 'must be a non-empty array' : 'must be an array')
+export const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>
+  isObj(v) ? Object.keys(v).forEach((k) => (anyKey || ID.test(k) ? item(v[k], at(p, k), err) : err(at(p, k), 'key ' + ID_MSG))) : err(p, 'must be an object')
+export const obj = (shape: Record<string, Rule>, required: string[] = []): Rule => (v, p, err) => {
+  if (!isObj(v)) return err(p, 'must be an object')
+  for (const k of Object.keys(v)) own(shape, k) ? shape[k](v[k], at(p, k), err) : err(at(p, k), 'unknown key (expected one of: ' + Object.keys(shape).join(', ') + ')')
+  for (const k of required) if (v[k] === undefined) err(at(p, k), 'is required')
+}
+

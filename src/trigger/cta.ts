@@ -1,0 +1,31 @@
+/**
+ * CTA links accept only http(s) URLs and same-origin relative paths.
+ * Browsers ignore ASCII whitespace and control characters inside a scheme
+ * ("java\tscript:", " JAVASCRIPT:"), so they are stripped before the check,
+ * and protocol-relative or backslash forms ("//evil", "/\evil") that leave
+ * the origin are refused.
+ */
+export function unsafeUrl(url: unknown): string | null {
+  if (typeof url !== 'string' || !url.trim()) return 'must be a non-empty string'
+  if (url.length > 2000) return 'must be at most 2000 characters'
+  // eslint-disable-next-line no-control-regex
+  const bare = url.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/g, '')
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(bare)
+  if (scheme) return /^https?$/i.test(scheme[1]) ? null : `scheme "${scheme[1].toLowerCase()}:" is not allowed (use https, http or a relative path)`
+  if (/^[/\\]{2}|^\/\\/.test(bare)) return 'protocol-relative URLs leave the site (use https:// or a path)'
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain spaces or control characters (encode them)'
+  return null
+}
+
+/** The link as the browser resolves it, or null when it is not http(s) or not same-origin for a relative one. */
+export function safeHref(url: string, base: string): string | null {
+  if (unsafeUrl(url)) return null
+  try {
+    const u = new URL(url, base)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null
+    if (!/^https?:/i.test(url.trim()) && u.origin !== new URL(base).origin) return null
+    return u.href
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,39 @@
+import type { Moment } from './types'
+
+/**
+ * The shipped moment set (`"moments": "default"`): engaged users (pql, hot)
+ * see upgrade moments early and more often, low-engagement users see
+ * activation help instead of upgrade copy, and trial users get a banner in
+ * the last 3 days and a widget. Copy uses {{placeholders}} filled from what
+ * the user did.
+ */
+export const defaultMoments: Moment[] = [
+  {
+    id: 'upgrade-hot', kind: 'upgrade', on: { tierEntered: ['hot'] }, target: { tiers: ['hot'] }, priority: 30,
+    cap: { perDay: 1, total: 5, cooldownHours: 12 }, snoozeHours: 24,
+    copy: { en: { title: 'Your team is getting real value', body: 'You used {{topFeature}} {{topFeatureCount}} times and invited {{invites}} teammates. Upgrade to keep everyone moving.', cta: 'See plans', dismiss: 'Not now' } },
+    cta: { url: '/pricing' },
+  },
+  {
+    id: 'upgrade-pql', kind: 'upgrade', variant: 'slidein', on: { tierEntered: ['pql'] }, target: { tiers: ['pql', 'hot'] }, priority: 20,
+    cap: { perDay: 1, total: 3, cooldownHours: 24 }, snoozeHours: 72,
+    copy: { en: { title: 'Ready for more?', body: 'You are using {{topFeature}} a lot. Paid plans lift the limits.', cta: 'Compare plans', dismiss: 'Later' } },
+    cta: { url: '/pricing' },
+  },
+  {
+    id: 'activation', kind: 'nudge', on: { tierEntered: ['low'] }, target: { tiers: ['low'] }, priority: 10,
+    cap: { perDay: 1, total: 3, cooldownHours: 48 }, snoozeHours: 168,
+    copy: { en: { title: 'Get set up in 2 minutes', body: 'Invite a teammate or connect an integration to see what the product can do.', cta: 'Show me', dismiss: 'Dismiss' } },
+    cta: { action: 'activation' },
+  },
+  {
+    id: 'trial-ending', kind: 'trial', target: { trial: { max: 3 } }, priority: 15, snoozeHours: 24,
+    copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} projects and your team’s work.', cta: 'Choose a plan', dismiss: 'Dismiss' } },
+    cta: { url: '/pricing' },
+  },
+  {
+    id: 'plan-widget', kind: 'widget', target: { plans: ['trial', 'free'] }, snoozeHours: 168,
+    copy: { en: { title: '{{plan}} plan', body: 'Upgrade any time to unlock every feature.', cta: 'Upgrade' } },
+    cta: { url: '/pricing' },
+  },
+]

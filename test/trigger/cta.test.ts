@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { safeHref, unsafeUrl } from '../../src/trigger/cta'
+import { pickCopy, renderCopy } from '../../src/trigger/copy'
+
+describe('unsafeUrl', () => {
+  it.each([
+    'https://acme.test/billing',
+    'http://acme.test/x',
+    'HTTPS://acme.test',
+    '/billing?plan=pro',
+    './upgrade',
+    'upgrade',
+    '#pricing',
+    '?plan=pro',
+  ])('accepts %j', (url) => expect(unsafeUrl(url)).toBeNull())
+  it.each([
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    ' javascript:alert(1)',
+    'java\tscript:alert(1)',
+    'java\nscript:alert(1)',
+    'java\u0000script:alert(1)',
+    '\u0001javascript:alert(1)',
+    'javascript\u00a0:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    '//evil.example/x',
+    '/\\evil.example/x',
+    '\\\\evil.example',
+    '',
+    '   ',
+    42,
+  ])('refuses %j', (url) => expect(unsafeUrl(url)).not.toBeNull())
+})
+
+describe('safeHref', () => {
+  const base = 'https://app.acme.test/projects/1'
+  it('resolves relative paths on the same origin', () => expect(safeHref('/billing', base)).toBe('https://app.acme.test/billing'))
+  it('keeps absolute http(s) links', () => expect(safeHref('https://acme.test/pricing', base)).toBe('https://acme.test/pricing'))
+  it('refuses tricks at run time too', () => expect(safeHref(' javascript:alert(1)', base)).toBeNull())
+})
+
+describe('copy', () => {
+  const copy = { en: { title: 'Hi {{name}}', body: '{{daysLeft}} days left' }, fr: { title: 'Salut {{name}}' }, 'pt-BR': { title: 'Olá {{name}}' } }
+  it.each([
+    ['fr-CA', 'Salut {{name}}'],
+    ['pt-BR', 'Olá {{name}}'],
+    ['de', 'Hi {{name}}'],
+  ])('%s picks %s', (locale, title) => expect(pickCopy(copy, locale).title).toBe(title))
+  it('fills placeholders as text, leaving unknown ones', () => {
+    expect(renderCopy({ title: '<b>{{name}}</b> {{x}}', body: '{{daysLeft}} days' }, { name: '<img onerror=1>', daysLeft: 3 })).toEqual({ title: '<b><img onerror=1></b> {{x}}', body: '3 days' })
+  })
+})
