@@ -11,10 +11,10 @@ import { cleanProps, checkName } from './track/event'
 import { observe } from './track/observe'
 import { type Identity, readIdentity, traitsOps, newIdentity, userKey, type Verification } from './track/identity'
 import { explainState, type Explanation } from './explain'
-import { eventMessage, scoreMessage, tierMessage } from './sync/messages'
-import { createOutbox, type Outbox, type OutboxOptions } from './sync/outbox'
-import { createTransport } from './sync/transport'
-import { VERSION } from './version'
+import { eventMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
+import type { OutboxOptions } from './sync/outbox'
+import { startOutbox } from './sync/start'
+import { createMoments, type MomentEvent, type Moments } from './moments'
 
 export interface TierEvent extends TierChange {
   /** Plain-language reasons, strongest first (at most 5). */
@@ -25,6 +25,8 @@ export interface Events {
   tier: TierEvent
   score: ScoreResult
   ready: Explanation
+  /** A moment outcome: shown, clicked, dismissed, held_out, converted. */
+  moment: MomentEvent
 }
 
 export interface Instance {
@@ -48,6 +50,16 @@ export interface Instance {
   on<K extends keyof Events>(type: K, fn: (payload: Events[K]) => void): () => void
   /** Writes pending state now. */
   flush(): Promise<void>
+  /**
+   * Whether the user's plan includes a paid feature. When it does not, the
+   * gate moment configured for it opens and this returns false. Elements with
+   * `data-momentkit-gate="feature"` do the same on click.
+   */
+  gate(feature: string): boolean
+  /** Shows a moment immediately for designers (no caps, nothing recorded). `?momentkit_preview=<id>` does the same. */
+  preview(momentId: string): boolean
+  /** Registers a host callback for CTAs configured with `cta.action`. */
+  action(name: string, fn: () => void): void
   /** Resolves once stored state is loaded and scored. */
   ready: Promise<void>
 }
@@ -85,6 +97,21 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let lastScoreAt = 0
   let lastScore = -1
   const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity) : null
+  const moments: Moments | null =
+    config.moments.length && typeof document !== 'undefined'
+      ? createMoments({
+          config, kv, log, now,
+          identity: () => identity,
+          result: () => result,
+          tier: () => user?.tier()?.tier ?? null,
+          trialEnd: () => user?.agg().trialEnd ?? config.trial.end ?? null,
+          record(e) {
+            emit('moment', e)
+            outbox?.add([momentMessage(identity, config.model.version, e)], e.outcome !== 'shown')
+          },
+          broadcast: (id) => channel?.postMessage({ moment: id }),
+        })
+      : null
 
   const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
   const emit = <K extends keyof Events>(type: K, payload: Events[K]) =>
@@ -112,6 +139,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       user.saveTier(state).catch((e) => log.error('could not save the tier', e))
       log.debug(`tier ${change.from ?? '(none)'} -> ${change.to} at score ${change.score}`)
       emit('tier', { ...change, reasons: result.reasons.slice(0, 5) })
+      moments?.tier(change.from, change.to)
     }
     emit('score', result)
   }
@@ -141,6 +169,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       outbox.add(events as ReturnType<typeof eventMessage>[])
     }
     user.add(ops, now())
+    if (moments) for (const op of ops) if (op.k === 'e') moments.event(op.n)
     rescore()
     if (user.pendingCount() > 2000) flush()
     else if (!flushTimer && user.pendingCount()) flushTimer = setTimeout(flush, 1000)
@@ -165,6 +194,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   async function open(): Promise<void> {
     user = await openUserState(kv, userKey(identity), plan, now(), (what) => log.warn(`stored ${what} was unreadable; starting fresh`))
     if (dead) return
+    await moments?.open(user.key)
     const trial = config.trial
     const agg = user.agg()
     if ((trial.start !== undefined && agg.trialStart === undefined) || (trial.end !== undefined && agg.trialEnd === undefined)) {
@@ -179,6 +209,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const prev = user
     user = null
     identity = next
+    void moments?.open(null)
     // The person is still here: the new identity starts with activity now.
     if (typeof window !== 'undefined') inbox.push({ k: 'a', t: now() })
     run(async () => {
@@ -219,7 +250,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   }
 
   function explain(): Explanation {
-    return { ...explainState(config, identity, user, result, kv.mode()), delivery: outbox?.stats() ?? null }
+    return { ...explainState(config, identity, user, result, kv.mode()), delivery: outbox?.stats() ?? null, moments: moments?.decisions() ?? [] }
   }
 
   const ready = run(async () => {
@@ -231,12 +262,31 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     await open()
     emit('ready', explain())
     void outbox?.drain()
+    const preview = typeof location !== 'undefined' && new URLSearchParams(location.search).get('momentkit_preview')
+    if (preview) moments?.preview(preview)
   }).then(() => {})
 
+  const minute = moments ? setInterval(() => moments.check(), 60_000) : undefined
   if (typeof window !== 'undefined') {
+    // Declarative gates: <button data-momentkit-gate="advanced-export">.
+    if (moments)
+      document.addEventListener(
+        'click',
+        (e) => {
+          const el = (e.target as Element | null)?.closest?.('[data-momentkit-gate]')
+          if (el && !moments.gate(el.getAttribute('data-momentkit-gate') ?? '')) {
+            e.preventDefault()
+            e.stopImmediatePropagation()
+          }
+        },
+        { capture: true, signal: ac.signal },
+      )
     const stopObserving = observe({
       onActivity: (t) => enqueue({ k: 'a', t }),
-      onPage: config.trackPages ? (path, t) => enqueue({ k: 'e', n: 'page_viewed', p: { path }, t }) : undefined,
+      onPage: (path, t) => {
+        if (config.trackPages) enqueue({ k: 'e', n: 'page_viewed', p: { path }, t })
+        moments?.check()
+      },
     })
     ac.signal.addEventListener('abort', stopObserving)
     enqueue({ k: 'a', t: now() })
@@ -249,6 +299,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   if (typeof BroadcastChannel === 'function') {
     channel = new BroadcastChannel('momentkit:' + config.namespace)
     channel.onmessage = (e: MessageEvent) => {
+      if (typeof e.data?.moment === 'string') moments?.otherTab(e.data.moment)
       const u = user
       if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
     }
@@ -304,6 +355,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       process()
       dead = true
       clearTimeout(processTimer)
+      clearInterval(minute)
+      moments?.destroy()
       ac.abort()
       for (const k in listeners) delete listeners[k]
       publish(null, null)
@@ -320,31 +373,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       return () => void set.delete(fn)
     },
     flush: () => (process(), flush().then(() => outbox?.drain())),
+    gate: (feature) => (typeof feature === 'string' && moments ? moments.gate(feature) : true),
+    preview: (id) => !!moments?.preview(id),
+    action: (name, fn) => typeof fn === 'function' && moments?.action(name, fn),
   }
   return api
 }
 
-const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)
 
-function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger, now: () => number, identity: () => Identity): Outbox {
-  const { endpoint, delivery, writeKey, namespace } = config
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-  return createOutbox({
-    kv: createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox'),
-    send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, now }),
-    now,
-    log,
-    sdkVersion: VERSION,
-    // Only the current user's verification is known; older users' batches go without it.
-    auth: (m) => {
-      const i = identity()
-      return { ...(writeKey ? { writeKey } : {}), ...(m.userId && m.userId === i.userId ? i.auth : {}) }
-    },
-    // One sender across tabs: the others only append to the shared outbox.
-    lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) : undefined,
-    online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
-    batchSize: delivery.batchSize,
-    interval: delivery.interval,
-    maxQueue: delivery.maxQueue,
-  })
-}
+const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)

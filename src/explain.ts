@@ -3,6 +3,7 @@ import type { Identity } from './track/identity'
 import type { CriterionResult, DimensionResult, ScoreResult, SignalResult } from './score/score'
 import type { UserState } from './store/userstate'
 import type { OutboxStats } from './sync/outbox'
+import type { Decision } from './trigger/types'
 
 /** Everything the SDK can say about the current user, as plain data. */
 export interface Explanation {
@@ -23,6 +24,8 @@ export interface Explanation {
   trial: { start: number | null; end: number | null }
   modelVersion: string
   storage: 'idb' | 'memory'
+  /** Why each moment did or did not show at its last evaluation. */
+  moments?: Decision[]
   /** Delivery counters, when an endpoint is configured. */
   delivery?: OutboxStats | null
   /** Config problems when the SDK is inert. */

@@ -25,7 +25,7 @@ let instance: Instance | null = null
 let buffer: Call[] = []
 /** After destroy(), calls are ignored (not buffered) until the next init(). */
 let stopped = false
-const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy'] as const
+const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
   try {
@@ -56,6 +56,8 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
 const api: Record<string, unknown> = {
   init: (config: unknown) => call('init', [config]),
   explain: () => instance?.explain() ?? null,
+  // gate() needs an answer now: before init nothing is known, so nothing is blocked.
+  gate: (feature: string) => (instance ? instance.gate(feature) : true),
   $score, $tier, $breakdown, $result,
 }
 for (const m of methods) api[m] = (...args: unknown[]) => call(m, args)

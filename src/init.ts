@@ -14,7 +14,7 @@ function inert(problems: Explanation['problems']): Instance {
     modelVersion: '', storage: 'memory', problems,
   }
   const noop = () => {}
-  return { track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {}, ready: Promise.resolve() }
+  return { track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {}, ready: Promise.resolve(), gate: () => true, preview: () => false, action: noop }
 }
 
 /**

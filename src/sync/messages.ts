@@ -1,7 +1,8 @@
 import type { ScoreResult } from '../score/score'
 import type { TierChange } from '../score/tier'
 import type { Identity } from '../track/identity'
-import type { EventMessage, MessageBase, MessageType, ScoreMessage, ScoreSnapshot, TierMessage } from './types'
+import type { MomentEvent } from '../moments'
+import type { EventMessage, MessageBase, MessageType, MomentMessage, ScoreMessage, ScoreSnapshot, TierMessage } from './types'
 
 const iso = (t: number) => new Date(t).toISOString()
 
@@ -40,4 +41,11 @@ export const tierMessage = (identity: Identity, model: string, r: ScoreResult, c
   to: c.to,
   direction: c.direction,
   crossedAt: iso(c.at),
+})
+
+export const momentMessage = (identity: Identity, model: string, e: MomentEvent): MomentMessage => ({
+  ...base('moment', identity, model, e.at),
+  moment: e.id,
+  kind: e.kind,
+  outcome: e.outcome,
 })

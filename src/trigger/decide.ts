@@ -33,7 +33,7 @@ function triggered(m: Moment, t: Trigger): boolean {
 }
 
 /** Why the target does not match, or null when it does. */
-function offTarget(m: Moment, s: DecisionState): string | null {
+export function offTarget(m: Moment, s: DecisionState): string | null {
   const t = m.target
   if (!t) return null
   if (t.tiers && !(s.tier && t.tiers.includes(s.tier))) return `tier ${s.tier ?? 'unknown'} not in ${t.tiers.join('/')}`

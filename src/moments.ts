@@ -1,0 +1,249 @@
+import type { ResolvedConfig } from './config/types'
+import type { Logger } from './log'
+import { createLayer, type Layer } from './render/layer'
+import { themeCss } from './render/theme'
+import type { MomentProps } from './render/types'
+import type { ScoreResult } from './score/score'
+import type { KV } from './store/kv'
+import { pickCopy, renderCopy } from './trigger/copy'
+import { safeHref } from './trigger/cta'
+import { daysLeft, decide, offTarget } from './trigger/decide'
+import type { Decision, DecisionState, Moment, MomentHistory, Trigger } from './trigger/types'
+import type { MomentOutcome } from './sync/types'
+import type { Identity } from './track/identity'
+
+export interface MomentEvent {
+  id: string
+  kind: Moment['kind']
+  outcome: MomentOutcome
+  at: number
+}
+
+export interface MomentsDeps {
+  config: ResolvedConfig
+  kv: KV
+  log: Logger
+  now(): number
+  identity(): Identity
+  result(): ScoreResult | null
+  tier(): string | null
+  trialEnd(): number | null
+  record(e: MomentEvent): void
+  /** Tell other tabs a moment was shown. */
+  broadcast(id: string): void
+}
+
+interface Stored {
+  h: Record<string, MomentHistory & { heldOut?: 1; convertedAt?: number }>
+  /** When any budgeted moment was shown (last 24 h), for the global budget. */
+  log: number[]
+}
+
+const DAY = 86_400_000
+/** Two tabs reacting to the same tier crossing must not both show it. */
+const SAME_TRIGGER_MS = 30_000
+const standing = (m: Moment) => m.kind === 'trial' || m.kind === 'widget'
+
+/**
+ * Runs conversion moments: asks the pure engine which one may show for a
+ * trigger, claims it in IndexedDB (one transaction, so one tab wins),
+ * renders it, and records every outcome.
+ */
+export function createMoments(d: MomentsDeps) {
+  const { config, log } = d
+  const moments = config.moments
+  const layer: Layer = createLayer(themeCss(config.theme))
+  const actions = new Map<string, () => void>()
+  const otherTabs = new Set<string>()
+  let key: string | null = null
+  let stored: Stored = { h: {}, log: [] }
+  const last = new Map<string, Decision>()
+  const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
+
+  const plan = () => (d.identity().traits.plan as string | undefined) ?? config.plan
+  const state = (h = stored): DecisionState => {
+    const r = d.result()
+    const now = d.now()
+    return {
+      now, tier: d.tier(), score: r?.score ?? null, plan: plan() ?? null, trialEnd: d.trialEnd(),
+      userId: d.identity().userId, anonymousId: d.identity().anonymousId,
+      route: typeof location !== 'undefined' ? location.pathname : '/',
+      history: h.h, shownToday: h.log.filter((t) => now - t < DAY).length,
+      visible: layer.state().transient?.id ?? null, otherTabs: [...otherTabs],
+    }
+  }
+
+  function vars(): Record<string, string | number> {
+    const r = d.result()
+    const v: Record<string, string | number> = { score: r?.score ?? 0, tier: d.tier() ?? '', plan: plan() ?? '' }
+    const end = d.trialEnd()
+    if (end !== null) v.daysLeft = Math.max(0, daysLeft(end, d.now()))
+    v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
+    v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
+    for (const id in r?.signals) v['signal.' + id] = r!.signals[id].value ?? 0
+    v.invites = v['signal.teammates_invited'] ?? 0
+    v.projects = v['signal.projects_created'] ?? 0
+    return v
+  }
+
+  const engaged = () => {
+    const tiers = config.model.tiers
+    const i = tiers.findIndex((t) => t.name === d.tier())
+    const pql = tiers.findIndex((t) => t.name === 'pql')
+    return i >= (pql >= 0 ? pql : Math.ceil(tiers.length / 2))
+  }
+
+  const save = (fn: (s: Stored) => Stored) =>
+    key ? d.kv.update<Stored>('moments:' + key, (old) => (stored = fn(old && old.h ? old : { h: {}, log: [] }))) : Promise.resolve(stored)
+
+  function outcome(m: Moment, o: MomentOutcome, preview?: boolean): void {
+    if (preview) return
+    const at = d.now()
+    d.record({ id: m.id, kind: m.kind, outcome: o, at })
+    log.debug(`moment ${m.id}: ${o}`)
+    if (o === 'clicked' || o === 'dismissed') {
+      void save((s) => {
+        const h = { ...(s.h[m.id] ?? { shown: [] }) }
+        if (o === 'clicked') h.clickedAt = at
+        else h.dismissedAt = at
+        return { ...s, h: { ...s.h, [m.id]: h } }
+      })
+    }
+  }
+
+  function props(m: Moment, preview?: boolean): MomentProps {
+    const end = d.trialEnd()
+    const url = m.cta?.url && typeof location !== 'undefined' ? safeHref(m.cta.url, location.href) : null
+    const close = () => layer.update({ [slotOf(m)]: null })
+    return {
+      id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
+      copy: renderCopy(pickCopy(m.copy, locale), vars()),
+      trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
+      tier: d.tier(), engaged: engaged(), plan: plan() ?? null,
+      href: url ?? undefined,
+      onCta() {
+        outcome(m, 'clicked', preview)
+        const action = m.cta?.action ? actions.get(m.cta.action) : undefined
+        try {
+          action?.()
+        } catch (e) {
+          log.error(`the "${m.cta?.action}" action threw`, e)
+        }
+        if (m.kind !== 'widget') close()
+      },
+      onDismiss() {
+        outcome(m, 'dismissed', preview)
+        close()
+      },
+    }
+  }
+
+  function display(m: Moment, preview?: boolean): void {
+    layer.update({ [slotOf(m)]: props(m, preview) })
+  }
+
+  /** Claims the moment in one transaction (re-deciding on what is stored), then shows it. */
+  async function claim(m: Moment, t: Trigger): Promise<void> {
+    let won = false
+    await save((s) => {
+      const h = s.h[m.id]
+      const lastShown = h?.shown[h.shown.length - 1]
+      won = decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
+      if (!won) return s
+      const now = d.now()
+      const shown = [...(h?.shown ?? []), now].slice(-20)
+      const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
+      return { h: { ...s.h, [m.id]: { ...h, shown } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
+    })
+    if (!won) return log.debug(`moment ${m.id}: another tab showed it first`)
+    display(m)
+    outcome(m, 'shown')
+    d.broadcast(m.id)
+  }
+
+  function run(t: Trigger, pool = moments): void {
+    if (!key || !pool.length) return
+    const r = decide(pool, state(), t, config.momentsPerDay)
+    for (const x of r.decisions) last.set(x.id, x)
+    for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
+    for (const id of r.heldOut) {
+      const m = moments.find((x) => x.id === id)!
+      if (stored.h[id]?.heldOut) continue
+      void save((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
+      outcome(m, 'held_out')
+    }
+    const m = r.show ? moments.find((x) => x.id === r.show) : undefined
+    if (m) claim(m, t).catch((e) => log.error('could not show a moment', e))
+  }
+
+  const slotOf = (m: Moment) => (m.kind === 'trial' ? 'banner' : m.kind === 'widget' ? 'widget' : 'transient')
+
+  /**
+   * Re-evaluates what stands on screen (init, route change, every minute): the
+   * trial banner and widget stay up once shown today while targeted and not
+   * dismissed; route-targeted moments come and go with the route.
+   */
+  function check(): void {
+    if (!key) return
+    const s = state()
+    const cur = layer.state()
+    for (const m of moments.filter(standing)) {
+      const slot = slotOf(m)
+      const h = stored.h[m.id]
+      const lastShown = h?.shown[h.shown.length - 1] ?? 0
+      const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
+      const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
+      if (cur[slot]?.id === m.id) !keep && layer.update({ [slot]: null })
+      else if (!cur[slot]) keep ? display(m) : run({ type: 'check' }, [m])
+    }
+    const t = cur.transient && moments.find((m) => m.id === cur.transient!.id)
+    if (t?.target?.routes && offTarget(t, s)) layer.update({ transient: null })
+    run({ type: 'check' }, moments.filter((m) => !standing(m) && m.target?.routes))
+  }
+
+  return {
+    /** A user's state opened (load, identify, reset): load their moment history. */
+    async open(userKey: string | null): Promise<void> {
+      key = userKey
+      layer.update({ transient: null, banner: null, widget: null })
+      stored = (userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] }
+      check()
+    },
+    tier: (from: string | null, to: string) => run({ type: 'tier', from, to }),
+    event(name: string): void {
+      run({ type: 'event', name })
+      if (name !== config.conversionEvent) return
+      for (const m of moments) {
+        const h = stored.h[m.id]
+        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
+        void save((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
+        outcome(m, 'converted')
+      }
+    },
+    check,
+    /** Whether the user's plan includes `feature`; if not, the gate moment for it shows. */
+    gate(feature: string): boolean {
+      const list = d.identity().traits.entitlements
+      const ent = Array.isArray(list) ? (list as string[]) : config.entitlements ? config.entitlements[plan() ?? ''] ?? [] : null
+      if (!ent || ent.includes(feature)) return true
+      run({ type: 'gate', feature })
+      return false
+    },
+    /** Shows a moment now for designers: no caps, nothing recorded. */
+    preview(id: string): boolean {
+      const m = moments.find((x) => x.id === id)
+      if (!m) return (log.warn(`preview: no moment "${id}"`), false)
+      display(m, true)
+      return true
+    },
+    action: (name: string, fn: () => void) => void actions.set(name, fn),
+    otherTab(id: string): void {
+      otherTabs.add(id)
+      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && (stored = s))
+    },
+    decisions: () => [...last.values()],
+    destroy: () => layer.destroy(),
+  }
+}
+
+export type Moments = ReturnType<typeof createMoments>
