@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config/types'
-import { createLogger, type Logger } from './log'
+import type { CoreDeps, Events, Instance } from './api'
+import { createLogger } from './log'
 import { score, type ScoreResult } from './score/score'
 import { nextTierState, type TierChange } from './score/tier'
 import { publish } from './state'
@@ -7,72 +8,14 @@ import { type Op, planFor } from './store/aggregate'
 import { createKV, type KVOptions } from './store/kv'
 import { createStash } from './store/stash'
 import { mergeOps, openUserState, type UserState } from './store/userstate'
-import { cleanProps, checkName } from './track/event'
-import { observe } from './track/observe'
-import { type Identity, readIdentity, traitsOps, newIdentity, userKey, type Verification } from './track/identity'
+import { trackOp } from './track/event'
+import { watchPage } from './track/page'
+import { type Identity, nextIdentity, readIdentity, newIdentity, userKey, type Verification } from './track/identity'
 import { explainState, type Explanation } from './explain'
 import { eventMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
 import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
-
-export interface TierEvent extends TierChange {
-  /** Plain-language reasons, strongest first (at most 5). */
-  reasons: string[]
-}
-
-export interface Events {
-  tier: TierEvent
-  score: ScoreResult
-  ready: Explanation
-  /** A moment outcome: shown, clicked, dismissed, held_out, converted. */
-  moment: MomentEvent
-}
-
-export interface Instance {
-  /**
-   * Records an event. Cheap and synchronous: storage and scoring happen later, off the call.
-   * `options.at` (Date, ISO string or epoch ms, up to 400 days back) backfills a past event.
-   */
-  track(name: string, props?: Record<string, unknown>, options?: { at?: number | string | Date }): void
-  /**
-   * Names the user; traits may carry `accountId`, `plan`, `trialStart`, `trialEnd`.
-   * `verification` (`{ userHash }` or `{ jwt }`, computed by your server) is sent with deliveries.
-   */
-  identify(userId: string, traits?: Record<string, unknown>, verification?: Verification): void
-  /** Forgets the user (logout): a new anonymous id and fresh state. */
-  reset(): void
-  /** Removes every listener, timer and node; writes what is pending. */
-  destroy(): Promise<void>
-  /** Score, tier, breakdown, reasons and what the SDK knows, as plain data. */
-  explain(): Explanation
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<K extends keyof Events>(type: K, fn: (payload: Events[K]) => void): () => void
-  /** Writes pending state now. */
-  flush(): Promise<void>
-  /**
-   * Whether the user's plan includes a paid feature. When it does not, the
-   * gate moment configured for it opens and this returns false. Elements with
-   * `data-momentkit-gate="feature"` do the same on click.
-   */
-  gate(feature: string): boolean
-  /** Shows a moment immediately for designers (no caps, nothing recorded). `?momentkit_preview=<id>` does the same. */
-  preview(momentId: string): boolean
-  /** Registers a host callback for CTAs configured with `cta.action`. */
-  action(name: string, fn: () => void): void
-  /** Resolves once stored state is loaded and scored. */
-  ready: Promise<void>
-}
-
-export interface CoreDeps {
-  kv?: KVOptions
-  /** Storage of the delivery outbox (its own database). */
-  outboxKv?: KVOptions
-  /** Replaces the network (tests). */
-  send?: OutboxOptions['send']
-  now?: () => number
-  log?: Logger
-}
 
 /** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
 export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
@@ -268,33 +211,19 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   const minute = moments ? setInterval(() => moments.check(), 60_000) : undefined
   if (typeof window !== 'undefined') {
-    // Declarative gates: <button data-momentkit-gate="advanced-export">.
-    if (moments)
-      document.addEventListener(
-        'click',
-        (e) => {
-          const el = (e.target as Element | null)?.closest?.('[data-momentkit-gate]')
-          if (el && !moments.gate(el.getAttribute('data-momentkit-gate') ?? '')) {
-            e.preventDefault()
-            e.stopImmediatePropagation()
-          }
-        },
-        { capture: true, signal: ac.signal },
-      )
-    const stopObserving = observe({
-      onActivity: (t) => enqueue({ k: 'a', t }),
-      onPage: (path, t) => {
+    watchPage(ac.signal, {
+      activity: (t) => enqueue({ k: 'a', t }),
+      page(path, t) {
         if (config.trackPages) enqueue({ k: 'e', n: 'page_viewed', p: { path }, t })
         moments?.check()
       },
+      gate: moments ? (feature) => moments.gate(feature) : undefined,
+      hide: pageHide,
+      restore: pageShow,
+      hidden: () => (flush(), void outbox?.drain()),
+      online: () => void outbox?.drain(),
     })
-    ac.signal.addEventListener('abort', stopObserving)
     enqueue({ k: 'a', t: now() })
-    const on = { signal: ac.signal }
-    addEventListener('pagehide', pageHide, on)
-    addEventListener('pageshow', (e) => e.persisted && pageShow(), on)
-    addEventListener('online', () => void outbox?.drain(), on)
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && (flush(), void outbox?.drain()), on)
   }
   if (typeof BroadcastChannel === 'function') {
     channel = new BroadcastChannel('momentkit:' + config.namespace)
@@ -308,41 +237,22 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   const api: Instance = {
     ready,
     track(name, props, options) {
-      if (dead) return
-      const bad = checkName(name)
-      if (bad) return log.warn(`track() dropped: ${bad}`)
-      const clean = cleanProps(props)
-      if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem)
-      let t = now()
-      if (options?.at !== undefined) {
-        const at = options.at instanceof Date ? +options.at : typeof options.at === 'string' ? Date.parse(options.at) : options.at
-        if (!Number.isFinite(at) || at > t + 60_000 || at < t - 400 * 86_400_000) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`)
-        t = at
-      }
-      enqueue({ k: 'e', n: name.trim(), p: clean.props, t })
+      const op = dead ? null : trackOp(name, props, options, now(), log)
+      if (op) enqueue(op)
     },
     identify(userId, traits, verification) {
       if (dead) return
       // No user state open yet (loading, or switching): run in call order once it is.
       if (!user) return void inbox.push({ k: 'call', run: () => api.identify(userId, traits, verification) })
-      const id = typeof userId === 'number' ? String(userId) : userId
-      if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters')
-      const clean = cleanProps(traits)
-      if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`)
-      const t = clean.props ?? {}
-      const next: Identity = {
-        anonymousId: identity.anonymousId,
-        userId: id,
-        accountId: t.accountId != null ? String(t.accountId) : id === identity.userId ? identity.accountId : null,
-        traits: id === identity.userId ? { ...identity.traits, ...t } : t,
-        auth: verification && typeof verification === 'object' ? { userHash: str(verification.userHash), jwt: str(verification.jwt) } : id === identity.userId ? identity.auth : undefined,
-      }
-      const trialOps = traitsOps(t, log)
+      const r = nextIdentity(identity, userId, traits, verification, log)
+      if (!r) return
+      const { next, ops } = r
+      const id = next.userId
       if (id === identity.userId) {
         identity = next
         run(() => kv.update('identity', () => next))
       } else switchTo(next, identity.userId === null)
-      trialOps.forEach(enqueue)
+      ops.forEach(enqueue)
     },
     reset() {
       if (dead) return
@@ -380,5 +290,3 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   return api
 }
 
-
-const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)

@@ -9,7 +9,7 @@
  *
  * `data-config` is a URL of the JSON config, or the JSON itself.
  */
-import type { Instance } from './core'
+import type { Instance } from './api'
 import { init } from './init'
 import { createLogger } from './log'
 import { $breakdown, $result, $score, $tier } from './state'

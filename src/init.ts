@@ -1,6 +1,7 @@
 import { resolveConfig } from './config/validate'
 import { ConfigError } from './config/validate'
-import { createInstance, type CoreDeps, type Instance } from './core'
+import type { CoreDeps, Instance } from './api'
+import { createInstance } from './core'
 import type { Explanation } from './explain'
 import { createLogger } from './log'
 

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/types'
-import type { CoreDeps } from '../core'
+import type { CoreDeps } from '../api'
 import type { Logger } from '../log'
 import { createKV } from '../store/kv'
 import type { Identity } from '../track/identity'

@@ -1,3 +1,6 @@
+import type { Logger } from '../log'
+import type { Op } from '../store/aggregate'
+
 /** Limits on what one `track` call may carry. */
 export const MAX_NAME = 200
 export const MAX_PROPS_BYTES = 16_384
@@ -68,4 +71,24 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   }
   const props = copy(input, 0, '') as Props
   return problem ? { problem } : { props }
+}
+
+const MAX_BACKFILL = 400 * 86_400_000
+
+/**
+ * Turns a track() call into an op, or warns (once per problem) and returns
+ * null. `options.at` backfills a past event (up to 400 days back).
+ */
+export function trackOp(name: unknown, props: unknown, options: { at?: unknown } | undefined, now: number, log: Logger): Op | null {
+  const bad = checkName(name)
+  if (bad) return log.warn(`track() dropped: ${bad}`), null
+  const clean = cleanProps(props)
+  if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem), null
+  let t = now
+  const at = options?.at
+  if (at !== undefined) {
+    t = at instanceof Date ? +at : typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : NaN
+    if (!Number.isFinite(t) || t > now + 60_000 || t < now - MAX_BACKFILL) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`), null
+  }
+  return { k: 'e', n: (name as string).trim(), p: clean.props, t }
 }

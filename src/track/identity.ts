@@ -1,6 +1,7 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
 import type { KV } from '../store/kv'
+import { cleanProps } from './event'
 
 export interface Identity {
   anonymousId: string
@@ -45,4 +46,29 @@ export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
   if (traits.trialStart !== undefined && start === undefined) log.warn('identify(): traits.trialStart is not a date; ignored')
   if (traits.trialEnd !== undefined && end === undefined) log.warn('identify(): traits.trialEnd is not a date; ignored')
   return start === undefined && end === undefined ? [] : [{ k: 'trial', start, end }]
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)
+
+/**
+ * The identity after identify(userId, traits, verification), and the ops its
+ * traits imply (trial dates); null (with a warning) for unusable input.
+ * Traits merge for the same user and start over for another one.
+ */
+export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, verification: unknown, log: Logger): { next: Identity; ops: Op[] } | null {
+  const id = typeof userId === 'number' ? String(userId) : userId
+  if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
+  const clean = cleanProps(traits)
+  if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`), null
+  const t = clean.props ?? {}
+  const same = id === cur.userId
+  const v = verification && typeof verification === 'object' ? (verification as Verification) : null
+  const next: Identity = {
+    anonymousId: cur.anonymousId,
+    userId: id,
+    accountId: t.accountId != null ? String(t.accountId) : same ? cur.accountId : null,
+    traits: same ? { ...cur.traits, ...t } : t,
+    auth: v ? { userHash: str(v.userHash), jwt: str(v.jwt) } : same ? cur.auth : undefined,
+  }
+  return { next, ops: traitsOps(t, log) }
 }

@@ -8,7 +8,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test'
 import type { Explanation } from '../../src/explain'
-import type { Events } from '../../src/core'
+import type { Events } from '../../src/api'
 import { startServer, type TestServer } from './server'
 
 /** window.momentkit once the bundle has loaded (see src/global.ts). */

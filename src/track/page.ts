@@ -1,0 +1,38 @@
+import { observe } from './observe'
+
+export interface PageHandlers {
+  activity(t: number): void
+  page(path: string, t: number): void
+  /** Answers declarative gates (<button data-momentkit-gate="feature">): false blocks the click. */
+  gate?(feature: string): boolean
+  /** pagehide: the page may be going away. */
+  hide(): void
+  /** Restored from the back/forward cache. */
+  restore(): void
+  /** Tab hidden (still alive). */
+  hidden(): void
+  online(): void
+}
+
+/** Every page-level listener the SDK uses, removed together when `signal` aborts. No unload listener. */
+export function watchPage(signal: AbortSignal, h: PageHandlers): void {
+  const on = { signal }
+  const gate = h.gate
+  if (gate)
+    document.addEventListener(
+      'click',
+      (e) => {
+        const el = (e.target as Element | null)?.closest?.('[data-momentkit-gate]')
+        if (el && !gate(el.getAttribute('data-momentkit-gate') ?? '')) {
+          e.preventDefault()
+          e.stopImmediatePropagation()
+        }
+      },
+      { capture: true, signal },
+    )
+  signal.addEventListener('abort', observe({ onActivity: h.activity, onPage: h.page }))
+  addEventListener('pagehide', h.hide, on)
+  addEventListener('pageshow', (e) => e.persisted && h.restore(), on)
+  addEventListener('online', h.online, on)
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && h.hidden(), on)
+}
