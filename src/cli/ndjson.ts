@@ -1,0 +1,111 @@
+import { createReadStream, statSync } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
+import type { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { CliError } from './io'
+
+/** Size on disk (0 when unknown: stdin). Gzip files are estimated at 8x. */
+export function inputBytes(path: string): number {
+  if (path === '-') return 0
+  try {
+    const size = statSync(path).size
+    return path.endsWith('.gz') ? size * 8 : size
+  } catch {
+    throw new CliError(`cannot read ${path}: no such file`)
+  }
+}
+
+/**
+ * Streams a text file line by line, never holding more than one chunk and
+ * one partial line: the way a 1 GB NDJSON export is read. `-` is stdin,
+ * `.gz` is gunzipped on the fly. Line numbers start at 1; a trailing `\r`
+ * and a leading byte-order mark are dropped. `progress` gets the bytes read
+ * from disk so far (compressed bytes for .gz).
+ */
+export async function eachLine(path: string, onLine: (line: string, lineNo: number) => void, progress?: (bytes: number) => void): Promise<{ lines: number; bytes: number }> {
+  inputBytes(path)
+  const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 })
+  const stream: Readable = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
+  let lineNo = 0
+  let bytes = 0
+  const emit = (line: string) => {
+    lineNo++
+    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
+    onLine(line.endsWith('\r') ? line.slice(0, -1) : line, lineNo)
+  }
+  try {
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length
+      const text = rest + decoder.write(chunk as Buffer)
+      let start = 0
+      let nl: number
+      while ((nl = text.indexOf('\n', start)) !== -1) {
+        emit(text.slice(start, nl))
+        start = nl + 1
+      }
+      rest = text.slice(start)
+      progress?.('bytesRead' in raw ? (raw as { bytesRead: number }).bytesRead : bytes)
+    }
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as Error).message}`)
+  }
+  rest += decoder.end()
+  if (rest) emit(rest)
+  return { lines: lineNo, bytes }
+}
+
+/** One tracked event as the calibration reads it. */
+export interface EventRow {
+  userId: string
+  name: string
+  props?: Record<string, unknown>
+  /** Epoch ms. */
+  t: number
+}
+
+export type Parsed = { ok: EventRow; warn?: string } | { skip: 'blank' | 'not an event' } | { problem: string }
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Epoch ms from an ISO 8601 string or a number of epoch ms; NaN when neither. */
+export function parseTime(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= 8.64e15 ? v : NaN
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v)) return Date.parse(v)
+  if (typeof v === 'string' && /^\d{10,16}$/.test(v)) return Number(v)
+  return NaN
+}
+
+/**
+ * Reads one NDJSON line in the shape the SDK delivers and the collector
+ * stores: `{ userId, name, props, timestamp }`. Also accepted, so exports
+ * can be used unchanged: the delivery message's `at` and `anonymousId`
+ * (when `userId` is null) and Segment's `event`/`properties`. Lines whose
+ * `type` is another message kind (score, tier, moment) are skipped, not
+ * errors.
+ */
+export function parseEvent(line: string): Parsed {
+  if (!line.trim()) return { skip: 'blank' }
+  let v: unknown
+  try {
+    v = JSON.parse(line)
+  } catch {
+    return { problem: 'malformed JSON lines' }
+  }
+  if (!isObj(v)) return { problem: 'lines that are not JSON objects' }
+  if (v.type !== undefined && v.type !== 'event' && v.type !== 'track') return { skip: 'not an event' }
+  const rawUser = v.userId ?? v.anonymousId
+  if ((typeof rawUser !== 'string' || !rawUser) && typeof rawUser !== 'number') return { problem: 'events without a userId' }
+  const name = v.name ?? v.event
+  if (typeof name !== 'string' || !name.trim()) return { problem: 'events without a name' }
+  const rawTime = v.timestamp ?? v.at
+  if (rawTime === undefined || rawTime === null || rawTime === '') return { problem: 'events without a timestamp' }
+  const t = parseTime(rawTime)
+  if (!Number.isFinite(t)) return { problem: 'events with an invalid timestamp (not ISO 8601 or epoch ms)' }
+  const props = v.props ?? v.properties
+  const row: EventRow = { userId: String(rawUser), name, t }
+  if (isObj(props)) row.props = props
+  else if (props !== undefined && props !== null) return { ok: row, warn: 'events whose props are not an object (props ignored)' }
+  return { ok: row }
+}
