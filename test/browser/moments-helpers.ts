@@ -68,12 +68,12 @@ export const TRIAL = {
 }
 export const WIDGET = {
   id: 'plan-widget', kind: 'widget', target: { plans: ['trial'] },
-  copy: { en: { title: 'Trial plan', body: 'Upgrade any time to unlock every feature.', cta: 'Upgrade now' } },
+  copy: { en: { title: 'Trial plan', body: 'Upgrade any time to unlock every feature.', cta: 'Upgrade now', dismiss: 'Hide' } },
   cta: { url: '/pricing' },
 }
 export const NUDGE = {
   id: 'limit-nudge', kind: 'nudge', on: { event: 'limit_reached' },
-  copy: { en: { title: '80% of your free projects used', body: 'Upgrade for unlimited projects.', cta: 'See Pro plans', dismiss: 'Dismiss' } },
+  copy: { en: { title: '80% of your free projects used', body: 'Upgrade for unlimited projects.', cta: 'See Pro plans', dismiss: 'Got it' } },
   cta: { url: '/pricing' },
 }
 export const ALL = [UPGRADE, GATE, TRIAL, WIDGET, NUDGE]
@@ -193,3 +193,17 @@ export function shadowText(page: Page): Promise<{ hosts: number; shadow: string;
     }
   })
 }
+
+/** For each kind: a config where only it can show, and how to bring it on screen through its real trigger. */
+export const SCENARIOS: Record<Kind, { cfg(): Record<string, unknown>; show(page: Page): Promise<unknown> }> = {
+  upgrade: { cfg: () => config([UPGRADE]), show: crossTier },
+  gate: { cfg: () => config([GATE]), show: (page) => page.evaluate(() => window.momentkit.gate('advanced-export')) },
+  trial: { cfg: () => config([TRIAL], { trial: { end: daysAhead(2) } }), show: async () => {} },
+  widget: { cfg: () => config([WIDGET], { plan: 'trial' }), show: async () => {} },
+  nudge: { cfg: () => config([NUDGE]), show: (page) => page.evaluate(() => window.momentkit.track('limit_reached')) },
+}
+export const KINDS = Object.keys(SCENARIOS) as Kind[]
+
+/** Waits until the moment's entrance animations (if any) have finished, so styles are final. */
+export const settled = (page: Page): Promise<unknown> =>
+  page.evaluate(() => Promise.all([...document.querySelectorAll('momentkit-root')].flatMap((h) => h.shadowRoot?.getAnimations().map((a) => a.finished.catch(() => {})) ?? [])))
