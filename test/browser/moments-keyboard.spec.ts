@@ -1,0 +1,114 @@
+/**
+ * Keyboard: modal moments (the upgrade modal, the gate) follow the WAI-ARIA
+ * dialog pattern — role=dialog, aria-modal, labelled by the title, focus
+ * moves in, Tab and Shift+Tab stay inside, Esc closes and records
+ * "dismissed", focus returns to the host element focused before. Banners,
+ * widgets, nudges and slide-ins never take or trap focus.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, ready } from './fixtures'
+import { GATE, NUDGE, TITLES, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, titleOf, type Kind } from './moments-helpers'
+
+const GATE_BUTTON = `<button id="export" type="button" data-momentkit-gate="advanced-export">Advanced export</button>`
+
+/** Presses `key` `times` times; after each press focus must still be inside the moment. */
+async function expectTrapped(page: Page, key: 'Tab' | 'Shift+Tab', times = 8): Promise<Set<string>> {
+  const seen = new Set<string>()
+  for (let i = 0; i < times; i++) {
+    await page.keyboard.press(key)
+    const f = await deepFocus(page)
+    expect(f.inMoment, `${key} #${i + 1} left the dialog (focus on <${f.tag} id="${f.id}">)`).toBe(true)
+    seen.add(`${f.tag}:${f.text}`)
+  }
+  return seen
+}
+
+async function expectModal(page: Page, kind: Kind): Promise<void> {
+  const dialog = host(page).getByRole('dialog')
+  await expect(dialog).toBeVisible()
+  await expect(dialog).toHaveAttribute('aria-modal', 'true')
+  await expect(dialog).toHaveAccessibleName(TITLES[kind])
+  await expect(dialog, 'described by its body text').toHaveAccessibleDescription(/\S/)
+  await expect.poll(() => deepFocus(page).then((f) => f.inMoment), { message: 'focus moves into the dialog' }).toBe(true)
+}
+
+test('upgrade modal: takes focus, traps Tab and Shift+Tab, Esc closes, records dismissed and returns focus', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-upgrade.html', config([UPGRADE])))
+  await ready(page)
+  await page.focus('#host-input')
+  await crossTier(page)
+  await expectModal(page, 'upgrade')
+
+  const forward = await expectTrapped(page, 'Tab')
+  expect(forward.size, 'Tab cycles through more than one control (CTA and dismiss)').toBeGreaterThan(1)
+  await expectTrapped(page, 'Shift+Tab')
+
+  await page.keyboard.press('Escape')
+  await expect(titleOf(page, 'upgrade')).toBeHidden()
+  await expect.poll(() => outcomes(page)).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed'])
+  expect(await deepFocus(page), 'focus returns to the input focused before').toMatchObject({ inMoment: false, id: 'host-input' })
+})
+
+test('gate: opened from a data-momentkit-gate button with the keyboard, traps focus, Esc returns focus to the button', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-gate.html', config([GATE]), { body: GATE_BUTTON }))
+  await ready(page)
+  await page.focus('#export')
+  await page.keyboard.press('Enter')
+  await expectModal(page, 'gate')
+  await expectTrapped(page, 'Tab')
+  await expectTrapped(page, 'Shift+Tab')
+
+  await page.keyboard.press('Escape')
+  await expect(titleOf(page, 'gate')).toBeHidden()
+  await expect.poll(() => outcomes(page)).toEqual(['gate-export:shown', 'gate-export:dismissed'])
+  expect(await deepFocus(page)).toMatchObject({ inMoment: false, id: 'export' })
+})
+
+test('gate from gate(): the dismiss button closes it and returns focus too', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-gate-call.html', config([GATE])))
+  await ready(page)
+  await page.focus('#host-last')
+  expect(await page.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(false)
+  await expectModal(page, 'gate')
+  await host(page).getByRole('button', { name: 'Maybe later' }).press('Enter')
+  await expect(titleOf(page, 'gate')).toBeHidden()
+  await expect.poll(() => outcomes(page)).toEqual(['gate-export:shown', 'gate-export:dismissed'])
+  expect(await deepFocus(page)).toMatchObject({ inMoment: false, id: 'host-last' })
+})
+
+/** How each non-modal kind is brought on screen. */
+const NON_MODAL: Array<{ name: string; kind: Kind; cfg: Record<string, unknown>; show(page: Page): Promise<void> }> = [
+  { name: 'trial banner', kind: 'trial', cfg: config([TRIAL], { trial: { end: daysAhead(2) } }), show: async () => {} },
+  { name: 'widget', kind: 'widget', cfg: config([WIDGET], { plan: 'trial' }), show: async () => {} },
+  { name: 'nudge', kind: 'nudge', cfg: config([NUDGE]), show: (page) => page.evaluate(() => window.momentkit.track('limit_reached')) },
+  { name: 'upgrade slide-in', kind: 'upgrade', cfg: config([{ ...UPGRADE, variant: 'slidein' }]), show: crossTier },
+]
+
+for (const c of NON_MODAL) {
+  test(`${c.name}: does not take focus, is not an aria-modal dialog, and Tab moves on to host content`, async ({ page, server }) => {
+    await page.goto(momentPage(server, `/moments-kbd-${c.kind}-${c.name.length}.html`, c.cfg))
+    await ready(page)
+    await page.focus('#host-input')
+    await c.show(page)
+    await expect(titleOf(page, c.kind)).toBeVisible()
+    await page.waitForTimeout(300)
+    expect(await deepFocus(page), 'focus stays where the user had it').toMatchObject({ inMoment: false, id: 'host-input' })
+    await expect(host(page).locator('[aria-modal="true"]')).toHaveCount(0)
+
+    // Host content stays reachable: Tab from the input goes to the next host control.
+    await page.keyboard.press('Tab')
+    expect(await deepFocus(page)).toMatchObject({ inMoment: false, id: 'host-last' })
+
+    // Into the moment and out again: from its first control, Tab reaches host content within a few presses.
+    await host(page).locator('button, a[href]').first().focus()
+    expect((await deepFocus(page)).inMoment).toBe(true)
+    let left = false
+    for (let i = 0; i < 8 && !left; i++) {
+      await page.keyboard.press('Tab')
+      const f = await deepFocus(page)
+      left = !f.inMoment && f.tag !== 'body'
+    }
+    expect(left, 'Tab leaves the moment for host content').toBe(true)
+    expect(await outcomes(page), 'no dismissal from keyboard navigation').not.toContainEqual(expect.stringMatching(/:dismissed$/))
+  })
+}
