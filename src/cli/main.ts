@@ -1,3 +1,6 @@
-// Placeholder entry so the build stays green; the CLI is being written (issue 6).
-console.error('momentkit: the command-line tool is not built yet')
-process.exitCode = 1
+// Entry of `dist/cli.js` (the `momentkit` bin). The commands live in cli.ts, which tests import.
+import { main } from './cli'
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+})

@@ -1,0 +1,172 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/cli/cli'
+import { DECOYS, LEAKS, rng } from '../../src/cli/generate'
+import type { Io } from '../../src/cli/io'
+import { resolveConfig } from '../../src/config/validate'
+
+const dir = mkdtempSync(join(tmpdir(), 'mk-e2e-'))
+const at = (f: string) => join(dir, f)
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), tty: false, cwd: dir }
+  const code = await main(argv, io)
+  return { code, out, err }
+}
+
+interface SignalRow { id: string; threshold: number | null; users: number; eligible: boolean; flag: string | null; a: number; c: number; lift: number; lo: number }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Result = any
+
+const PLANTED = { teammates_invited: 2, integrations: 1, report_exported: 3 } // config ids of teammate_invited / integration_connected counts, and a discovered event
+
+describe('momentkit calibrate on a generated cohort (end to end, in-process)', () => {
+  let shuffled: Result
+  let shuffledOut: string
+  let sorted: Result
+
+  beforeAll(async () => {
+    expect((await run('generate', '--users', '3000', '--seed', '7', '--events', 'events.ndjson', '--labels', 'labels.csv')).code).toBe(0)
+    // The same events in random order, with broken lines at known places, and a label for a user with no events.
+    const lines = readFileSync(at('events.ndjson'), 'utf8').trimEnd().split('\n')
+    const r = rng(99)
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1))
+      ;[lines[i], lines[j]] = [lines[j], lines[i]]
+    }
+    lines.splice(4, 0, '{"userId":"u000001","name":"x"')
+    lines.splice(9, 0, '{"userId":"u000001","name":"x"}')
+    writeFileSync(at('shuffled.ndjson'), lines.join('\n') + '\n')
+    writeFileSync(at('labels2.csv'), readFileSync(at('labels.csv'), 'utf8') + 'ghost,no,\n')
+
+    const a = await run('calibrate', 'shuffled.ndjson', '--labels', 'labels2.csv', '--holdout', '0.5', '--partition-mb', '2', '--json', 'shuffled.json', '--out', 'proposed.json', '--report', 'report.html')
+    expect(a.err).toBe('')
+    expect(a.code).toBe(0)
+    shuffledOut = a.out
+    shuffled = JSON.parse(readFileSync(at('shuffled.json'), 'utf8'))
+    const b = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--holdout', '0.5', '--json', 'sorted.json', '--out', 'sorted-config.json', '--report', 'sorted.html', '--quiet')
+    expect(b.code).toBe(0)
+    expect(b.out).toBe('')
+    sorted = JSON.parse(readFileSync(at('sorted.json'), 'utf8'))
+  }, 60_000)
+
+  it('recovers the planted signals at their planted thresholds and proposes them', () => {
+    const signals: SignalRow[] = shuffled.signals
+    const picks = shuffled.picks.map((p: { id: string }) => p.id)
+    for (const [id, threshold] of Object.entries(PLANTED)) {
+      const rank = signals.findIndex((s) => s.id === id)
+      expect(rank, id).toBeGreaterThanOrEqual(0)
+      expect(rank, `${id} ranks in the top 5`).toBeLessThan(5)
+      expect(signals[rank].threshold, id).toBe(threshold)
+      expect(signals[rank].lo, id).toBeGreaterThan(2)
+      expect(picks, id).toContain(id)
+    }
+    expect(picks.length).toBeGreaterThanOrEqual(3)
+    expect(picks.length).toBeLessThanOrEqual(5)
+    // The planted activity effect (>= 5 active days) shows as a significant engagement measure.
+    const activity = signals.find((s) => s.id === 'active_days_14d')!
+    expect(activity.eligible).toBe(true)
+    expect(activity.lo).toBeGreaterThan(1.5)
+  })
+
+  it('ranks decoys low and never sees post-conversion events', () => {
+    const signals: SignalRow[] = shuffled.signals
+    const lastEligible = signals.filter((s) => s.eligible).length
+    for (const d of DECOYS) {
+      const rank = signals.findIndex((s) => s.id === d)
+      expect(signals[rank].eligible, d).toBe(false)
+      expect(rank, d).toBeGreaterThanOrEqual(lastEligible)
+      expect(signals[rank].lo, d).toBeLessThanOrEqual(1)
+    }
+    for (const leak of [...LEAKS, 'upgraded']) {
+      const s = signals.find((x) => x.id === leak)
+      if (s) expect(s.users, leak).toBe(0)
+    }
+  })
+
+  it('flags the PQL tier at about the asked share with precision well above the base rate on held-out users', () => {
+    const t = shuffled.test.proposed
+    expect(shuffled.split.test).toBeGreaterThan(1200)
+    expect(t.baseRate).toBeGreaterThan(0.05)
+    expect(t.precision / t.baseRate).toBeGreaterThan(2.5)
+    expect(t.precisionCI[0]).toBeGreaterThan(2 * t.baseRate)
+    expect(t.recall).toBeGreaterThan(0.3)
+    expect(t.share).toBeGreaterThan(0.06)
+    expect(t.share).toBeLessThan(0.24)
+    expect(t.medianDaysBefore).toBeGreaterThan(0)
+    expect(t.auc).toBeGreaterThan(0.7)
+    expect(shuffled.mismatches).toBe(0)
+  })
+
+  it('writes a config that validates, with weights summing to 100', () => {
+    const config = JSON.parse(readFileSync(at('proposed.json'), 'utf8'))
+    const r = resolveConfig(config)
+    expect(r.ok ? [] : r.errors).toEqual([])
+    const dims = Object.values(config.model.dimensions) as Array<{ weight: number }>
+    expect(dims.reduce((n, d) => n + d.weight, 0)).toBe(100)
+    expect(config.model.preset).toBeUndefined()
+    expect(config.model.tiers.map((t: { name: string }) => t.name)).toEqual(['low', 'moderate', 'pql', 'hot'])
+  })
+
+  it('does not depend on input order: shuffled and grouped input give the same analysis', () => {
+    const key = (r: Result) => r.signals.map((s: SignalRow) => [s.id, s.threshold, s.a, s.c])
+    expect(key(shuffled)).toEqual(key(sorted))
+    expect(shuffled.config.model).toEqual(sorted.config.model)
+  })
+
+  it('reports bad input with line numbers and carries on', () => {
+    const kinds = Object.fromEntries(shuffled.problems.map((p: { kind: string; lines: number[]; count: number }) => [p.kind, p]))
+    expect(kinds['malformed JSON lines']).toMatchObject({ count: 1, lines: [5] })
+    expect(kinds['events without a timestamp']).toMatchObject({ count: 1, lines: [10] })
+    expect(kinds['users without any event in the events file (left out)']).toMatchObject({ count: 1, lines: [3002] })
+    expect(shuffledOut).toContain('shuffled.ndjson: malformed JSON lines: 1 (line 5)')
+    expect(shuffledOut).toContain('PQL tier, held-out users')
+  })
+
+  it('writes a self-contained HTML report (no scripts, no external assets)', () => {
+    const html = readFileSync(at('report.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(3)
+    expect(html).toContain('Conversion rate by score band')
+    expect(html).toContain('Threshold trade-off')
+    expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i)
+  })
+
+  it('observes just before conversion with --before-conversion', async () => {
+    const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--before-conversion', '--json', 'bc.json', '--out', 'bc-config.json', '--report', 'bc.html', '--quiet')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(readFileSync(at('bc.json'), 'utf8'))
+    expect(j.observation).toMatch(/just before conversion/)
+    for (const leak of LEAKS) expect(j.signals.find((s: SignalRow) => s.id === leak)?.users ?? 0).toBe(0)
+    expect(j.picks.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['teammates_invited', 'report_exported']))
+  }, 30_000)
+})
+
+describe('momentkit calibrate when nothing usable remains', () => {
+  it('exits non-zero on an empty events file, naming the problem', async () => {
+    writeFileSync(at('empty.ndjson'), '')
+    writeFileSync(at('l.csv'), 'userId,converted\na,yes\nb,no\n')
+    const r = await run('calibrate', 'empty.ndjson', '--labels', 'l.csv', '--quiet')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/nothing usable: no labelled user has a valid event/)
+    expect(r.err).toContain('empty.ndjson: empty file (no lines)')
+  })
+
+  it('exits non-zero when every line is broken, with the lines counted', async () => {
+    writeFileSync(at('broken.ndjson'), '{"userId":"a"\n{"userId":"b","name":"x"}\n')
+    const r = await run('calibrate', 'broken.ndjson', '--labels', 'l.csv', '--quiet')
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('broken.ndjson: malformed JSON lines: 1 (line 1)')
+    expect(r.err).toContain('broken.ndjson: events without a timestamp: 1 (line 2)')
+  })
+
+  it('rejects usage errors with exit 2', async () => {
+    expect((await run('calibrate', 'x.ndjson')).code).toBe(2)
+    expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--pql-share', '2')).code).toBe(2)
+    expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--bogus')).code).toBe(2)
+  })
+})
