@@ -63,8 +63,9 @@ function loosest(hist: Histogram, n1: number, n0: number, lower: boolean): { thr
 
 /**
  * Tests every candidate on `users` and ranks them: usable signals first,
- * by chi-square at their best cut (evidence, which weighs lift by how many
- * users it covers), then the rest by the same measure.
+ * then the rest, each by the low end of the lift's 95% interval (the lift
+ * the data supports with confidence, so a large lift on a handful of users
+ * does not outrank a solid one).
  */
 export function analyze(cands: Candidate[], store: ValueStore, users: ArrayLike<number>, converted: ArrayLike<boolean | number>, minUsers: number): SignalStat[] {
   const { hist, n1, n0, seen } = histograms(store, cands.length, users, converted)
@@ -79,7 +80,7 @@ export function analyze(cands: Candidate[], store: ValueStore, users: ArrayLike<
     if (!any) return { ...base, threshold: null, stats: null, eligible: false, flag: seen[index] ? 'no variation' : 'never seen' }
     return { ...base, threshold: any.threshold, stats: any.stats, eligible: false, flag: 'converters do not hit it more often' }
   })
-  const key = (s: SignalStat) => (s.stats ? s.stats.chi2 * (s.stats.p1 > s.stats.p0 ? 1 : -1) : -Infinity)
+  const key = (s: SignalStat) => (s.stats ? s.stats.lo : -Infinity)
   return out.sort((x, y) => Number(y.eligible) - Number(x.eligible) || key(y) - key(x) || x.index - y.index)
 }
 
