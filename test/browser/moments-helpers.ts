@@ -207,3 +207,10 @@ export const KINDS = Object.keys(SCENARIOS) as Kind[]
 /** Waits until the moment's entrance animations (if any) have finished, so styles are final. */
 export const settled = (page: Page): Promise<unknown> =>
   page.evaluate(() => Promise.all([...document.querySelectorAll('momentkit-root')].flatMap((h) => h.shadowRoot?.getAnimations().map((a) => a.finished.catch(() => {})) ?? [])))
+
+/** CTA labels, per kind. */
+export const CTAS: Record<Kind, string> = { upgrade: 'See plans', gate: 'Upgrade to Pro', trial: 'Choose a plan', widget: 'Upgrade now', nudge: 'See Pro plans' }
+
+/** The moment's call to action: a link when it has a URL (or a button for a host callback). */
+export const ctaOf = (page: Page, kind: Kind): Locator =>
+  host(page).getByRole('link', { name: CTAS[kind], exact: true }).or(host(page).getByRole('button', { name: CTAS[kind], exact: true })).first()
