@@ -112,7 +112,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       outbox.add(events as ReturnType<typeof eventMessage>[])
     }
     user.add(ops, now())
-    if (moments) for (const op of ops) if (op.k === 'e') moments.event(op.n)
+    if (moments) {
+      for (const op of ops) if (op.k === 'e') moments.event(op.n)
+      // New trial dates change which standing moments (banner, widget) apply.
+      if (ops.some((op) => op.k === 'trial')) moments.check()
+    }
     rescore()
     if (user.pendingCount() > 2000) flush()
     else if (!flushTimer && user.pendingCount()) flushTimer = setTimeout(flush, 1000)
@@ -251,6 +255,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       if (id === identity.userId) {
         identity = next
         run(() => kv.update('identity', () => next))
+        moments?.check()
       } else switchTo(next, identity.userId === null)
       ops.forEach(enqueue)
     },

@@ -18,7 +18,7 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
  * In reasons, `{{s}}` is "s" unless the value is 1: "invited {{value}} teammate{{s}}".
  */
 export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
 }
 
 function windowDays(s: Signal): number | string {

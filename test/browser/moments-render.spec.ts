@@ -65,7 +65,7 @@ test('upgrade copy is templated from state: {{score}}, {{tier}} and {{plan}}', a
 // BUG src/score/reasons.ts:21 — fill() matches placeholders with /\{\{\s*(\w+)\s*\}\}/, and \w excludes ".",
 // so the documented {{signal.<id>}} placeholder (momentkit.schema.json, copy description; src/moments.ts
 // sets vars['signal.' + id]) is never filled: the prompt shows "You did {{signal.acts}} things" verbatim.
-test.fixme('upgrade copy fills {{signal.<id>}} from the signal value', async ({ page, server }) => {
+test('upgrade copy fills {{signal.<id>}} from the signal value', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-upgrade-signal.html', config([UPGRADE])))
   await ready(page)
   await crossTier(page)
@@ -136,7 +136,7 @@ test('trial banner: trialEnd 2 days ahead in config shows the banner with the da
 // a 'trial' op never re-checks standing moments. The banner waits for the next route change or the 60 s
 // interval; explain().moments keeps saying "no trial end date known" although explain().trial.end is set.
 // Expected: the banner shows right after identify() gives a trial end within the target.
-test.fixme('trial banner: identify() with trialEnd 2 days ahead shows the banner', async ({ page, server }) => {
+test('trial banner: identify() with trialEnd 2 days ahead shows the banner', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-trial-identify.html', config([TRIAL])))
   await ready(page)
   await expect(host(page), 'no trial known yet').toHaveCount(0)
@@ -171,7 +171,7 @@ test('widget: identify() with plan "trial" shows the widget; plan "free" does no
 // BUG src/core.ts:251-253 (identify, same user): new traits replace the identity but nothing re-checks the
 // standing moments, so a plan change to "trial" shows the widget only at the next route change or after
 // up to 60 s (explain().moments still says "plan free not targeted"). Expected: the widget shows at once.
-test.fixme('widget: identify() of the same user with plan "trial" shows the widget', async ({ page, server }) => {
+test('widget: identify() of the same user with plan "trial" shows the widget', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-widget-same-user.html', config([WIDGET])))
   await ready(page)
   await page.evaluate(() => window.momentkit.identify('user-1', { plan: 'free' }))
