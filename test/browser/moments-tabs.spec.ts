@@ -1,0 +1,67 @@
+/**
+ * Exactly once across tabs: two pages of one browser context (one
+ * IndexedDB, one BroadcastChannel) with the same config cross into pql at
+ * about the same time; the upgrade prompt shows in exactly one of them, and
+ * explain().moments in the other says why it did not.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, ready } from './fixtures'
+import { UPGRADE, config, crossTier, decision, momentPage, outcomes, titleOf } from './moments-helpers'
+
+async function twoTabs(page: Page, path: string): Promise<[Page, Page, Error[]]> {
+  const other = await page.context().newPage()
+  const errors: Error[] = []
+  other.on('pageerror', (e) => errors.push(e))
+  await page.goto(path)
+  await other.goto(path)
+  await Promise.all([ready(page), ready(other)])
+  return [page, other, errors]
+}
+
+/** Both tabs cross into pql together; returns the tab that shows the prompt and the one that does not. */
+async function crossTogether(page: Page, path: string) {
+  const [a, b, errors] = await twoTabs(page, path)
+  await Promise.all([crossTier(a), crossTier(b)])
+  await expect.poll(() => Promise.all([a, b].map((p) => p.evaluate(() => window.momentkit.$tier.get())))).toEqual(['pql', 'pql'])
+  await expect.poll(async () => (await outcomes(a)).length + (await outcomes(b)).length, { message: 'one shown event in all' }).toBe(1)
+  await a.waitForTimeout(1500)
+  const tabs = await Promise.all([a, b].map(async (p) => ({ p, events: await outcomes(p), visible: await titleOf(p, 'upgrade').isVisible() })))
+  return { tabs, errors }
+}
+
+test('a tier crossing in two tabs at the same time shows the upgrade prompt in exactly one', async ({ page, server }) => {
+  const { tabs, errors } = await crossTogether(page, momentPage(server, '/moments-tabs.html', config([UPGRADE])))
+  expect(tabs.map((s) => s.visible).filter(Boolean), 'visible in exactly one tab').toHaveLength(1)
+  expect(tabs.find((s) => s.visible)!.events).toEqual(['upgrade-pql:shown'])
+  expect(tabs.find((s) => !s.visible)!.events).toEqual([])
+  expect(errors.map(String)).toEqual([])
+})
+
+// BUG src/moments.ts:146-158 (claim): run() stores the engine's pre-claim decision ("eligible, priority 0",
+// show: true) in `last`; when the IndexedDB claim is then lost to the other tab (line 158, only a debug
+// log "another tab showed it first"), that decision is never replaced, so explain().moments in the tab
+// that did not show the prompt says it showed. Expected: { show: false, reason: "shown in another tab" }
+// (or similar) for the losing tab.
+test.fixme('explain().moments in the tab that lost the claim says the other tab showed it', async ({ page, server }) => {
+  const { tabs } = await crossTogether(page, momentPage(server, '/moments-tabs-explain.html', config([UPGRADE])))
+  const loser = tabs.find((s) => !s.visible)!
+  expect(await decision(loser.p, 'upgrade-pql')).toMatchObject({ show: false, reason: expect.stringMatching(/another tab/) })
+})
+
+test('a tab crossing later does not show again what another open tab already showed', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-tabs-later.html', config([UPGRADE]))
+  const [a, b, errors] = await twoTabs(page, path)
+  await crossTier(a)
+  await expect(titleOf(a, 'upgrade')).toBeVisible()
+  await b.waitForTimeout(500)
+  await crossTier(b)
+  await expect.poll(() => b.evaluate(() => window.momentkit.$tier.get())).toBe('pql')
+  await b.waitForTimeout(1000)
+  await expect(titleOf(b, 'upgrade')).toBeHidden()
+  expect(await outcomes(b)).toEqual([])
+  expect(await outcomes(a)).toEqual(['upgrade-pql:shown'])
+  // Tab b may already have tab a's tier from storage (no crossing, no decision) or decide against it.
+  const why = await decision(b, 'upgrade-pql')
+  if (why) expect(why).toMatchObject({ show: false, reason: expect.stringMatching(/another tab/) })
+  expect(errors.map(String)).toEqual([])
+})
