@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { defaultTiers } from '../config/presets'
-import type { Config, ResolvedConfig } from '../config/types'
+import type { Config } from '../config/types'
 import { resolveConfig } from '../config/validate'
 import { planFor } from '../store/aggregate'
 import { analyze, hits, type SignalStat } from './analyze'
 import { buildCandidates, type Candidate } from './candidates'
 import { bands, median, metrics, type ModelRun, scoreHistogram, type TierMetrics, tradeoff } from './evaluate'
 import { ingest, OTHER } from './ingest'
+import { startConfig } from './config-file'
 import { CliError, Problems } from './io'
 import { readLabels } from './labels'
 import { inputBytes } from './ndjson'
@@ -64,33 +64,14 @@ export interface Calibration {
   tradeoff: ReturnType<typeof tradeoff> | null
   /** Users whose replayed proposed score differs from the analysis' points (0 expected). */
   mismatches: number
+  /** Seconds spent reading and partitioning, measuring candidates, replaying the models. */
+  seconds: { read: number; measure: number; models: number }
 }
 
 const hash = (s: string, seed: number) => {
   let h = (2166136261 ^ seed) >>> 0
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0
   return h / 4294967296
-}
-
-export function readJson(path: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    throw new CliError(`cannot read ${path}: no such file`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (e) {
-    throw new CliError(`${basename(path)}: not valid JSON (${(e as Error).message})`)
-  }
-}
-
-export function startConfig(path?: string): { raw: Record<string, unknown>; config: ResolvedConfig } {
-  const raw = (path ? readJson(path) : {}) as Record<string, unknown>
-  const r = resolveConfig(raw)
-  if (!r.ok) throw new CliError(`${path}: the starting config is not valid:\n` + r.errors.map((e) => `  ${e.path || '(root)'}: ${e.message}`).join('\n'))
-  return { raw, config: r.config }
 }
 
 /**
@@ -109,8 +90,11 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const propsFor = new Set(Object.keys(startPlan.taps).filter((n) => startPlan.taps[n].some((t) => t.where || t.props.length)))
   const bytes = inputBytes(o.events)
   const partitions = bytes ? Math.min(256, Math.max(1, Math.ceil(bytes / o.partitionBytes))) : 64
+  const clock = [Date.now()]
+  const lap = () => (Date.now() - clock[clock.push(Date.now()) - 2]) / 1000
+  const seconds = { read: 0, measure: 0, models: 0 }
   o.progress.phase('1/3 reading events', bytes)
-  const ing = await ingest(o.events, labels, { problems, conversionEvent: start.conversionEvent, propsFor, partitions, progress: (b) => o.progress.update(b) })
+  const ing = await ingest(o.events, labels, { problems, conversionEvent: start.conversionEvent, propsFor, partitions, progress: (b, n) => o.progress.update(b, n) })
   try {
     const users: number[] = []
     labels.ids.forEach((_, u) => (ing.count[u] ? users.push(u) : problems.add(basename(o.labels), 'users without any event in the events file (left out)', labels.line[u])))
@@ -130,6 +114,8 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     }, (u) => hash(labels.ids[u], o.seed + 1))
     const noTime = users.filter((u) => conv[u] && !Number.isFinite(pop.convertedAt[u])).length
     if (noTime) notes.push(`${noTime} converters have no conversion time (no convertedAt, no "${start.conversionEvent}" event): they are observed like non-converters, and events after their conversion may leak in`)
+    const contradicted = users.filter((u) => !conv[u] && Number.isFinite(ing.conversionAt[u])).length
+    if (contradicted) notes.push(`${contradicted} users labelled not converted have a "${start.conversionEvent}" event: check the labels`)
     const inferred = users.filter((u) => conv[u] && !Number.isFinite(labels.convertedAt[u]) && Number.isFinite(pop.convertedAt[u])).length
     if (inferred) notes.push(`${inferred} converters' conversion time taken from their first "${start.conversionEvent}" event`)
     const early = users.filter((u) => conv[u] && pop.cut[u] === pop.convertedAt[u]).length
@@ -146,15 +132,17 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
 
     const exclude = new Set([start.conversionEvent, OTHER, ...o.exclude])
     const cands: Candidate[] = buildCandidates(start.model, ing.names, o.window ?? (o.beforeConversion ? 14 : o.observeDay), exclude)
+    seconds.read = lap()
     o.progress.phase('2/3 measuring signals', ing.parts.count)
     const store = measure(ing, pop, cands, start.model, o.progress)
+    seconds.measure = lap()
     const signals = analyze(cands, store, train, conv, o.minUsers)
     const sel = select(signals, store, train, conv, { min: 3, max: o.maxSignals, minGain: 0.005, pool: 20 })
     const base: Calibration = {
       input: { events: o.events, labels: o.labels, lines: ing.lines, accepted: ing.accepted, labelled: labels.ids.length, users: users.length, converters, baseRate: converters / users.length, candidates: cands.length },
       observation, problems, notes, signals, split: { train: train.length, test: test.length, inSample: !test.length },
       picks: [], auc: sel.auc, config: null, tiers: [], pql: { target: o.pqlShare, trainShare: 0, name: '', min: 0 },
-      test: null, train: null, bands: null, tradeoff: null, mismatches: 0,
+      test: null, train: null, bands: null, tradeoff: null, mismatches: 0, seconds,
     }
     if (!sel.picks.length) return (notes.push('no signal separates converters from the others at this sample size: no model proposed'), base)
     if (sel.picks.length < 3) notes.push(`only ${sel.picks.length} usable signal(s) found (3-5 recommended)`)
@@ -178,6 +166,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
 
     o.progress.phase('3/3 replaying models', ing.parts.count)
     const [prop, st] = runModels(ing, pop, [resolved.config.model, start.model], o.progress)
+    seconds.models = lap()
     const pqlTier = tiers.tiers[tiers.pql]
     const startHist = scoreHistogram(train, st.score)
     const re = pickTiers([{ name: 'low', min: 0 }, { name: 'pql', min: 1 }], startHist, o.pqlShare).tiers[1].min

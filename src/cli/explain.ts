@@ -2,7 +2,7 @@ import { basename } from 'node:path'
 import { score, type ScoreResult } from '../score/score'
 import { nextTierState, type TierChange, type TierState } from '../score/tier'
 import { apply, dayOf, emptyAggregates, type Op, planFor } from '../store/aggregate'
-import { startConfig } from './calibrate'
+import { startConfig } from './config-file'
 import { CliError, type Io, Problems } from './io'
 import { eachLine, type EventRow, parseEvent } from './ndjson'
 

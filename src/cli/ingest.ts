@@ -13,7 +13,8 @@ export interface IngestOptions {
   partitions: number
   /** Distinct event names kept; later names are pooled as "$other". */
   maxNames?: number
-  progress?: (bytes: number) => void
+  /** Bytes read so far and lines read so far. */
+  progress?: (bytes: number, lines: number) => void
 }
 
 /** What the first pass learns, per labelled user (arrays indexed like the labels). */
@@ -49,9 +50,11 @@ export async function ingest(path: string, labels: Labels, o: IngestOptions): Pr
   const parts = new Partitions(o.partitions)
   const r: Ingested = { names, firstSeen, count, conversionAt, accepted: 0, lines: 0, unlabelledEvents: 0, unlabelledUsers: 0, parts }
   let pooled = 0
+  let lines = 0
 
   try {
     const read = await eachLine(path, (line, lineNo) => {
+      lines = lineNo
       const p = parseEvent(line)
       if ('skip' in p) return void (p.skip === 'not an event' && o.problems.add(file, 'lines skipped as other message types (score, tier, moment)', 0))
       if ('problem' in p) return o.problems.add(file, p.problem, lineNo)
@@ -80,7 +83,7 @@ export async function ingest(path: string, labels: Labels, o: IngestOptions): Pr
       if (e.name === o.conversionEvent && !(e.t >= conversionAt[u])) conversionAt[u] = e.t
       parts.add(u, e.t, ni, e.props && o.propsFor.has(e.name) ? e.props : undefined)
       r.accepted++
-    }, o.progress)
+    }, o.progress && ((b) => o.progress!(b, lines)))
     r.lines = read.lines
   } catch (e) {
     parts.remove()

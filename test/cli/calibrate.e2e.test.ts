@@ -136,6 +136,28 @@ describe('momentkit calibrate on a generated cohort (end to end, in-process)', (
     expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i)
   })
 
+  it('compares against a starting config and keeps its other settings, tier names and moments', async () => {
+    const start = {
+      endpoint: 'https://collect.example.com/pql',
+      model: { preset: 'four-category', tiers: [{ name: 'cold', min: 0 }, { name: 'warm', min: 30 }, { name: 'pql', min: 60 }, { name: 'hot', min: 85 }] },
+      moments: [{ id: 'up', kind: 'upgrade', on: { tierEntered: ['pql'] }, copy: { en: { title: 'Upgrade' } }, cta: { url: '/pricing' } }],
+    }
+    writeFileSync(at('start.json'), JSON.stringify(start))
+    const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--config', 'start.json', '--holdout', '0.5', '--json', 'vs.json', '--out', 'vs-config.json', '--report', 'vs.html', '--quiet')
+    expect(r.code).toBe(0)
+    const config = JSON.parse(readFileSync(at('vs-config.json'), 'utf8'))
+    expect(resolveConfig(config).ok).toBe(true)
+    expect(config.endpoint).toBe(start.endpoint)
+    expect(config.moments).toEqual(start.moments)
+    expect(config.model.preset).toBeUndefined()
+    expect(config.model.tiers.map((t: { name: string }) => t.name)).toEqual(['cold', 'warm', 'pql', 'hot'])
+    const j = JSON.parse(readFileSync(at('vs.json'), 'utf8'))
+    // The four-category model's own signals are candidates too (projects_created, streak, ...).
+    expect(j.signals.map((s: SignalRow) => s.id)).toEqual(expect.arrayContaining(['projects_created', 'streak', 'pricing_viewed']))
+    expect(j.test.proposed.auc).toBeGreaterThan(j.test.start.auc)
+    expect(j.test.start.auc).not.toBe(shuffled.test.start.auc)
+  }, 30_000)
+
   it('observes just before conversion with --before-conversion', async () => {
     const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--before-conversion', '--json', 'bc.json', '--out', 'bc-config.json', '--report', 'bc.html', '--quiet')
     expect(r.code).toBe(0)
