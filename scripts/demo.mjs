@@ -1,30 +1,43 @@
 #!/usr/bin/env node
 /**
- * Demo server: `npm run demo` (builds first) or `node scripts/demo.mjs`.
+ * The demo: `npm run demo` (builds, then `node --import tsx scripts/demo.mjs`).
+ * Starts two servers on 127.0.0.1:
  *
- *   /            demo/ (the "Acme Projects" page)
- *   /dist/...    the built bundles, loaded the way a customer loads them
- *   POST /collect  accepted and answered 204 (stand-in for a real collector)
+ * 1. The reference collector (src/collector), data in .demo-data/, scoring
+ *    with demo/momentkit.json, serving the sales inbox. Port COLLECTOR_PORT
+ *    (default 8787) or a free one.
+ * 2. The demo app "Acme Projects", port PORT (default 5173) or the next free one:
+ *      /               demo/
+ *      /dist/...       the built bundles, loaded the way a customer loads them
+ *      POST /collect   proxied to the collector (same origin: CSP stays connect-src 'self')
+ *      POST /api/session  the app's "backend": signs the user id for identity verification
+ *      /sales-inbox    redirects to the collector's inbox
  *
- * Listens on 127.0.0.1 only, port PORT (default 5173) or the next free one.
  * HTML is served under a strict CSP, so the demo proves the SDK works
  * without inline scripts or styles.
  */
-import { createServer } from 'node:http'
+import { createServer, request } from 'node:http'
+import { createServer as createTcpServer } from 'node:net'
+import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const HOST = '127.0.0.1'
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const DEMO = join(ROOT, 'demo')
 const DIST = join(ROOT, 'dist')
+const DATA = join(ROOT, '.demo-data')
+const COLLECTOR = join(ROOT, 'src/collector/server.ts')
 const FIRST_PORT = Number(process.env.PORT) || 5173
+const COLLECTOR_PORT = Number(process.env.COLLECTOR_PORT) || 8787
 const PORT_ATTEMPTS = 20
-const MAX_BODY = 1024 * 1024
+/** The app's server-side secret for identity verification; the browser only ever sees HMACs of user ids. */
+const IDENTITY_SECRET = process.env.IDENTITY_SECRET || 'acme-demo-identity-secret'
+const WRITE_KEY = 'demo-write-key' // the same as in demo/momentkit.json
 
-const CSP = "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'"
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -59,12 +72,7 @@ function send(res, status, body = '', headers = {}) {
 }
 
 async function serveFile(req, res, file) {
-  let info
-  try {
-    info = await stat(file)
-  } catch {
-    info = null
-  }
+  const info = await stat(file).catch(() => null)
   if (!info?.isFile()) return send(res, 404, 'Not found\n')
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
   const headers = {
@@ -80,77 +88,155 @@ async function serveFile(req, res, file) {
   res.end(req.method === 'HEAD' ? undefined : await readFile(file))
 }
 
-/** Stand-in collector: reads (and bounds) the body, answers 204. */
-function collect(req, res) {
-  let size = 0
-  let tooBig = false
+/** Forwards POST /collect to the collector, status and headers (Retry-After) included. */
+function proxy(req, res, collectorUrl) {
+  const target = new URL('/collect', collectorUrl)
+  const headers = {}
+  for (const h of ['content-type', 'content-length', 'authorization', 'user-agent']) if (req.headers[h]) headers[h] = req.headers[h]
+  const upstream = request(target, { method: 'POST', headers }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers)
+    up.pipe(res)
+  })
+  upstream.on('error', (e) => {
+    if (!res.headersSent) send(res, 502, `collector unreachable: ${e.message}\n`)
+    else res.destroy()
+  })
+  req.pipe(upstream)
+}
+
+/** The app's "backend" signs the user in: HMAC-SHA256 of the user id, as Intercom-style identity verification expects. */
+function session(req, res) {
+  let body = ''
+  req.setEncoding('utf8')
   req.on('data', (chunk) => {
-    size += chunk.length
-    if (size > MAX_BODY && !tooBig) {
-      tooBig = true
-      send(res, 413, 'Payload too large\n', { Connection: 'close' })
-      req.destroy()
-    }
+    body += chunk
+    if (body.length > 4096) req.destroy()
   })
   req.on('end', () => {
-    if (tooBig) return
-    console.log(`  POST /collect  ${size} bytes -> 204`)
-    res.writeHead(204, { 'Cache-Control': 'no-store' })
-    res.end()
+    let userId
+    try {
+      userId = JSON.parse(body).userId
+    } catch {}
+    if (typeof userId !== 'string' || !userId.trim() || userId.length > 200) return send(res, 400, 'userId: a non-empty string of at most 200 characters\n')
+    const userHash = createHmac('sha256', IDENTITY_SECRET).update(userId).digest('hex')
+    send(res, 200, JSON.stringify({ userId, userHash }), { 'Content-Type': 'application/json; charset=utf-8' })
   })
   req.on('error', () => {})
 }
 
-const server = createServer((req, res) => {
-  const { pathname } = new URL(req.url ?? '/', `http://${HOST}`)
-  if (pathname === '/collect') {
-    if (req.method === 'POST') return collect(req, res)
-    return send(res, 405, 'Method not allowed\n', { Allow: 'POST' })
-  }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' })
-  const file = fileFor(pathname)
-  if (!file) return send(res, 404, 'Not found\n')
-  serveFile(req, res, file).catch((e) => {
-    console.error('demo server:', e)
-    if (!res.headersSent) send(res, 500, 'Internal error\n')
-    else res.destroy()
+function appServer(collectorUrl) {
+  return createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', `http://${HOST}`)
+    const post = (fn) => (req.method === 'POST' ? fn() : send(res, 405, 'Method not allowed\n', { Allow: 'POST' }))
+    if (pathname === '/collect') return post(() => proxy(req, res, collectorUrl))
+    if (pathname === '/api/session') return post(() => session(req, res))
+    if (pathname === '/sales-inbox') return send(res, 302, '', { Location: new URL('/inbox', collectorUrl).href })
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' })
+    const file = fileFor(pathname)
+    if (!file) return send(res, 404, 'Not found\n')
+    serveFile(req, res, file).catch((e) => {
+      console.error('demo server:', e)
+      if (!res.headersSent) send(res, 500, 'Internal error\n')
+      else res.destroy()
+    })
   })
-})
+}
 
-function listen(port, attemptsLeft) {
-  const onError = (e) => {
-    server.off('listening', onListening)
-    if (e.code === 'EADDRINUSE' && attemptsLeft > 1) {
-      console.log(`Port ${port} is busy, trying ${port + 1}...`)
-      return listen(port + 1, attemptsLeft - 1)
+/** Listens on `port` or the next free one; resolves with the port. */
+function listen(server, port, attemptsLeft = PORT_ATTEMPTS) {
+  return new Promise((ok, fail) => {
+    const onError = (e) => {
+      server.off('listening', onListening)
+      if (e.code === 'EADDRINUSE' && attemptsLeft > 1) return listen(server, port + 1, attemptsLeft - 1).then(ok, fail)
+      fail(new Error(`could not listen on ${HOST}:${port}: ${e.message}`))
     }
-    console.error(`demo server: could not listen on ${HOST}:${port}: ${e.message}`)
-    process.exit(1)
+    const onListening = () => {
+      server.off('error', onError)
+      ok(server.address().port)
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, HOST)
+  })
+}
+
+async function loadCollector() {
+  if (!existsSync(COLLECTOR)) {
+    throw new Error(`the reference collector is missing (${COLLECTOR}).\nThe demo needs it for the sales inbox; it is not faked.`)
   }
-  const onListening = () => {
-    server.off('error', onError)
-    console.log(`\nMomentKit demo: http://${HOST}:${server.address().port}/\n`)
-    console.log('Press Ctrl+C to stop.')
+  const mod = await import(pathToFileURL(COLLECTOR).href)
+  if (typeof mod.startCollector !== 'function') throw new Error(`${COLLECTOR} does not export startCollector()`)
+  return mod.startCollector
+}
+
+/** Whether `port` is free on HOST (checked first: a collector that fails to listen would keep its database open). */
+function portFree(port) {
+  return new Promise((ok) => {
+    const probe = createTcpServer()
+    probe.once('error', () => ok(false))
+    probe.listen(port, HOST, () => probe.close(() => ok(true)))
+  })
+}
+
+async function startTheCollector(startCollector) {
+  const free = await portFree(COLLECTOR_PORT)
+  if (!free) console.log(`Port ${COLLECTOR_PORT} is busy; the collector takes a free one.`)
+  return startCollector({
+    port: free ? COLLECTOR_PORT : 0,
+    host: HOST,
+    pgliteDir: join(DATA, 'pglite'),
+    configPath: join(DEMO, 'momentkit.json'),
+    identitySecret: IDENTITY_SECRET,
+    writeKeys: [WRITE_KEY],
+    // The browser and the collector share this machine: cut days where the browser does.
+    tzOffset: new Date().getTimezoneOffset(),
+    webhookUrl: process.env.WEBHOOK_URL || null,
+    log: (line) => console.log('  collector: ' + line),
+  })
+}
+
+async function main() {
+  if (!existsSync(join(DIST, 'momentkit.iife.js'))) {
+    console.warn('Warning: dist/momentkit.iife.js is missing; run `npm run build` (or `npm run demo`) first.')
   }
-  server.once('error', onError)
-  server.once('listening', onListening)
-  server.listen(port, HOST)
+  const collector = await startTheCollector(await loadCollector())
+  const server = appServer(collector.url)
+  let port
+  try {
+    port = await listen(server, FIRST_PORT)
+  } catch (e) {
+    await collector.close()
+    throw e
+  }
+  const app = `http://${HOST}:${port}/`
+  console.log(`
+MomentKit demo is running.
+
+  App (Acme Projects)   ${app}
+  Sales inbox           ${collector.inboxUrl}
+  Collector             ${collector.collectUrl}   (data in .demo-data/; JSON at ${collector.url}/api/inbox)
+
+Try this: open the app, click "Simulate 6 days of trial activity", and watch the
+sales inbox (another tab) list the user as a PQL within seconds.
+
+Press Ctrl+C to stop.
+`)
+
+  let stopping = false
+  const stop = async (signal) => {
+    if (stopping) process.exit(130) // second Ctrl+C: do not wait
+    stopping = true
+    console.log(`\n${signal}: stopping the demo app and the collector.`)
+    setTimeout(() => process.exit(1), 5000).unref()
+    server.closeAllConnections()
+    await Promise.allSettled([new Promise((ok) => server.close(ok)), collector.close()])
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
 }
 
-if (!existsSync(join(DIST, 'momentkit.iife.js'))) {
-  console.warn('Warning: dist/momentkit.iife.js is missing; run `npm run build` (or `npm run demo`) first.')
-}
-
-let stopping = false
-function stop(signal) {
-  if (stopping) process.exit(130) // second Ctrl+C: do not wait
-  stopping = true
-  console.log(`\n${signal}: stopping the demo server.`)
-  server.close(() => process.exit(0))
-  server.closeAllConnections()
-  setTimeout(() => process.exit(0), 2000).unref()
-}
-process.on('SIGINT', () => stop('SIGINT'))
-process.on('SIGTERM', () => stop('SIGTERM'))
-
-listen(FIRST_PORT, PORT_ATTEMPTS)
+main().catch((e) => {
+  console.error(`\nThe demo could not start: ${e instanceof Error ? e.message : e}`)
+  process.exit(1)
+})
