@@ -1,0 +1,101 @@
+import 'fake-indexeddb/auto'
+import { describe, expect, it } from 'vitest'
+import { jsonPath, parseBatch } from '../../src/collector/payload'
+import { createInstance } from '../../src/core'
+import { momentMessage } from '../../src/sync/messages'
+import type { Batch, Message, RollupMessage } from '../../src/sync/types'
+import { batch, clientRun, config, who } from './helpers'
+
+const ok = (b: unknown) => parseBatch(JSON.stringify(b))
+const problems = (b: unknown) => {
+  const r = ok(b)
+  if (r.ok) throw new Error('expected a refusal')
+  return (r.problems ?? []).map((p) => `${p.path}: ${p.message}`)
+}
+const T = '2026-03-15T12:00:00.000Z'
+const event = (over: Record<string, unknown> = {}) => ({ id: 'm1', type: 'event', at: T, userId: 'u1', anonymousId: 'a1', accountId: null, model: '1', name: 'x', ...over })
+const wrap = (messages: unknown[], over: Record<string, unknown> = {}) => ({ sentAt: T, sdk: { name: 'momentkit', version: '0.1.0' }, auth: {}, messages, ...over })
+
+describe('payload validation (src/sync/payload.schema.json through ajv)', () => {
+  it('accepts what the real SDK sends: events, score snapshots and tier crossings, with auth', async () => {
+    const batches: Batch[] = []
+    const cfg = config({ namespace: 'payload-test', endpoint: '/collect', writeKey: 'pk_test', delivery: { interval: 0 } })
+    const mk = createInstance(cfg, { send: async (b) => (batches.push(b), { status: 200 }) })
+    await mk.ready
+    mk.identify('u1', { accountId: 'acme' }, { userHash: 'abc' })
+    for (const f of ['a', 'b', 'c', 'd']) mk.track('feature_used', { feature: f, nested: { deep: [1, 'two', null] } })
+    mk.track('teammate_invited')
+    await new Promise((r) => setTimeout(r, 20))
+    await mk.flush()
+    await mk.destroy()
+    const types = new Set(batches.flatMap((b) => b.messages.map((m) => m.type)))
+    expect([...types]).toEqual(expect.arrayContaining(['event', 'tier']))
+    for (const b of batches) expect(parseBatch(JSON.stringify(b))).toMatchObject({ ok: true })
+    // Score snapshots (at most one a minute in the SDK), built by the SDK's own message builder.
+    const snapshots = clientRun(config(), who('u1', 'acme'), [{ name: 'feature_used', props: { feature: 'a' }, t: Date.parse(T) }, { name: 'x', t: Date.parse(T) + 1 }]).messages
+    expect(snapshots.map((m) => m.type)).toContain('score')
+    expect(ok(batch(snapshots))).toMatchObject({ ok: true })
+  })
+
+  it('accepts moment outcomes and rollups as the SDK builds them', () => {
+    const id = who('u1')
+    const [ev] = clientRun(config(), id, [{ name: 'x', t: Date.parse(T) }]).messages
+    const moment = momentMessage(id, '1', { id: 'upgrade', kind: 'modal', outcome: 'dismissed', at: Date.parse(T) } as never)
+    // The outbox folds raw events into a rollup by copying an event and dropping name/props.
+    const { name: _n, props: _p, ...rest } = ev as Message & { name: string; props?: unknown }
+    const rollup = { ...rest, type: 'rollup', id: 'r1', counts: { x: 3 }, from: T, to: T } as RollupMessage
+    expect(ok(batch([ev, moment, rollup]))).toMatchObject({ ok: true })
+  })
+
+  it('refuses wrong types and missing fields, listing every problem with its JSON path', () => {
+    const bad = wrap([
+      event({ userId: 5, at: 'yesterday', name: '' }),
+      { ...event({ id: 'm2', type: 'tier' }), score: '80', breakdown: {}, direction: 'sideways' },
+      event({ id: 'm3', type: 'party' }),
+    ], { sdk: { name: 'other' } })
+    expect(problems(bad)).toEqual(expect.arrayContaining([
+      'sdk.name: must be "momentkit"',
+      'sdk.version: is required',
+      'messages[0].userId: must be string or null',
+      'messages[0].at: must be an ISO 8601 date-time such as "2026-03-01T12:00:00.000Z"',
+      'messages[0].name: must NOT have fewer than 1 characters',
+      'messages[1].score: must be number',
+      'messages[1].breakdown: must be array',
+      'messages[1].reasons: is required',
+      'messages[1].crossedAt: is required',
+      'messages[1].direction: must be one of: "up", "down"',
+      'messages[2].type: must be one of: "event", "score", "tier", "moment", "rollup"',
+    ]))
+    expect(problems(bad).some((p) => p.includes('"then"'))).toBe(false)
+  })
+
+  it('refuses an empty batch, too many messages, non-object props and scores out of range', () => {
+    expect(problems(wrap([]))).toEqual(['messages: must NOT have fewer than 1 items'])
+    expect(problems(wrap(Array.from({ length: 1001 }, (_, i) => event({ id: 'm' + i }))))).toEqual(['messages: must NOT have more than 1000 items'])
+    expect(problems(wrap([event({ props: [1, 2] })]))).toEqual(['messages[0].props: must be object'])
+    expect(problems(wrap([{ ...event({ type: 'score' }), score: 101, tier: 'hot', breakdown: [], reasons: [], topFeatures: [], signals: {} }]))).toEqual(['messages[0].score: must be <= 100'])
+  })
+
+  it('refuses a batch of mixed identities', () => {
+    const r = ok(wrap([event(), event({ id: 'm2', userId: 'u2' })]))
+    expect(r).toMatchObject({ ok: false, error: 'invalid_payload', problems: [{ path: 'messages[1].userId' }] })
+    expect(ok(wrap([event(), event({ id: 'm2', anonymousId: 'other' })]))).toMatchObject({ ok: false, problems: [{ path: 'messages[1].anonymousId' }] })
+  })
+
+  it('says where malformed JSON breaks', () => {
+    const r = parseBatch('{\n  "sentAt": "x",\n  "messages": [,]\n}')
+    expect(r).toMatchObject({ ok: false, error: 'invalid_json', at: { line: 3, column: 16 } })
+    if (!r.ok) expect(r.message).toMatch(/line 3, column 16: expected a value .*, found ","/)
+    expect(parseBatch('')).toMatchObject({ ok: false, error: 'invalid_json', message: expect.stringContaining('empty') })
+    expect(parseBatch('{"a": 1')).toMatchObject({ ok: false, error: 'invalid_json' })
+  })
+
+  it('recognises a Segment-format batch and says so', () => {
+    expect(ok({ batch: [{ type: 'track' }] })).toMatchObject({ ok: false, message: expect.stringContaining('Segment') })
+  })
+
+  it('writes JSON paths the way config errors do', () => {
+    expect(jsonPath('/messages/0/props/a~1b')).toBe('messages[0].props["a/b"]')
+    expect(jsonPath('', 'sentAt')).toBe('sentAt')
+  })
+})
