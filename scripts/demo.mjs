@@ -178,41 +178,58 @@ function portFree(port) {
   })
 }
 
-async function startTheCollector(startCollector) {
-  const free = await portFree(COLLECTOR_PORT)
-  if (!free) console.log(`Port ${COLLECTOR_PORT} is busy; the collector takes a free one.`)
-  return startCollector({
-    port: free ? COLLECTOR_PORT : 0,
+/**
+ * Starts the collector and the app server; `close()` stops both. Used by main() below, and
+ * importable (with tsx) by a test that wants the demo in-process:
+ *
+ * @example
+ * const demo = await startDemo({ port: 0, collectorPort: 0, pgliteDir: 'memory://', log: false })
+ * // demo.appUrl, demo.collector.inboxUrl ... then: await demo.close()
+ */
+export async function startDemo({ port = FIRST_PORT, collectorPort = COLLECTOR_PORT, pgliteDir = join(DATA, 'pglite'), log = (line) => console.log(line) } = {}) {
+  const startCollector = await loadCollector()
+  const free = collectorPort === 0 || (await portFree(collectorPort))
+  if (!free && log) log(`Port ${collectorPort} is busy; the collector takes a free one.`)
+  const collector = await startCollector({
+    port: free ? collectorPort : 0,
     host: HOST,
-    pgliteDir: join(DATA, 'pglite'),
+    pgliteDir,
     configPath: join(DEMO, 'momentkit.json'),
     identitySecret: IDENTITY_SECRET,
     writeKeys: [WRITE_KEY],
     // The browser and the collector share this machine: cut days where the browser does.
     tzOffset: new Date().getTimezoneOffset(),
     webhookUrl: process.env.WEBHOOK_URL || null,
-    log: (line) => console.log('  collector: ' + line),
+    log: log && ((line) => log('  collector: ' + line)),
   })
+  const server = appServer(collector.url)
+  let appPort
+  try {
+    appPort = port === 0 ? await listen(server, 0, 1) : await listen(server, port)
+  } catch (e) {
+    await collector.close()
+    throw e
+  }
+  return {
+    appUrl: `http://${HOST}:${appPort}/`,
+    collector,
+    async close() {
+      server.closeAllConnections()
+      await Promise.allSettled([new Promise((ok) => server.close(ok)), collector.close()])
+    },
+  }
 }
 
 async function main() {
   if (!existsSync(join(DIST, 'momentkit.iife.js'))) {
     console.warn('Warning: dist/momentkit.iife.js is missing; run `npm run build` (or `npm run demo`) first.')
   }
-  const collector = await startTheCollector(await loadCollector())
-  const server = appServer(collector.url)
-  let port
-  try {
-    port = await listen(server, FIRST_PORT)
-  } catch (e) {
-    await collector.close()
-    throw e
-  }
-  const app = `http://${HOST}:${port}/`
+  const demo = await startDemo()
+  const { collector } = demo
   console.log(`
 MomentKit demo is running.
 
-  App (Acme Projects)   ${app}
+  App (Acme Projects)   ${demo.appUrl}
   Sales inbox           ${collector.inboxUrl}
   Collector             ${collector.collectUrl}   (data in .demo-data/; JSON at ${collector.url}/api/inbox)
 
@@ -228,15 +245,16 @@ Press Ctrl+C to stop.
     stopping = true
     console.log(`\n${signal}: stopping the demo app and the collector.`)
     setTimeout(() => process.exit(1), 5000).unref()
-    server.closeAllConnections()
-    await Promise.allSettled([new Promise((ok) => server.close(ok)), collector.close()])
+    await demo.close()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 }
 
-main().catch((e) => {
-  console.error(`\nThe demo could not start: ${e instanceof Error ? e.message : e}`)
-  process.exit(1)
-})
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(`\nThe demo could not start: ${e instanceof Error ? e.message : e}`)
+    process.exit(1)
+  })
+}
