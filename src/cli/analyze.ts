@@ -1,5 +1,5 @@
 import type { Candidate } from './candidates'
-import { bestCut, type Histogram, lift, type LiftStats } from './lift'
+import { bestCut, chi2Critical, cutsIn, type Histogram, lift, type LiftStats } from './lift'
 import type { ValueStore } from './values'
 
 /** One candidate's result: its best cut and how converters and others compare at it. */
@@ -11,7 +11,7 @@ export interface SignalStat {
   stats: LiftStats | null
   /** Users with any non-default value (did the event at all, had a value). */
   users: number
-  /** Usable in a model: converters hit more often, enough users on each side, and the interval's low end above 1. */
+  /** Usable in a model: enough users on each side of the cut, the lift interval above 1, and chi-square past the corrected critical value. */
   eligible: boolean
   /** Why not eligible, in words. */
   flag?: string
@@ -69,12 +69,14 @@ function loosest(hist: Histogram, n1: number, n0: number, lower: boolean): { thr
  */
 export function analyze(cands: Candidate[], store: ValueStore, users: ArrayLike<number>, converted: ArrayLike<boolean | number>, minUsers: number): SignalStat[] {
   const { hist, n1, n0, seen } = histograms(store, cands.length, users, converted)
+  const crit = chi2Critical(hist.reduce((n, h) => n + cutsIn(h), 0))
   const out = cands.map((cand, index): SignalStat => {
     const cut = bestCut(hist[index], n1, n0, cand.lower, minUsers)
     const base = { index, cand, users: seen[index] }
     if (cut) {
-      const flag = !cut.enough ? `too few users (under ${minUsers} on one side of the cut)` : cut.stats.lo <= 1 ? 'interval includes 1 (not significant)' : undefined
-      return { ...base, threshold: cut.threshold, stats: cut.stats, eligible: !flag, ...(flag ? { flag } : {}) }
+      const s = cut.stats
+      const flag = !cut.enough ? `too few users (under ${minUsers} on one side of the cut)` : s.lo <= 1 || s.chi2 < crit ? `not significant (chi-square ${s.chi2.toFixed(1)} < ${crit.toFixed(1)} needed after trying every cut)` : undefined
+      return { ...base, threshold: cut.threshold, stats: s, eligible: !flag, ...(flag ? { flag } : {}) }
     }
     const any = loosest(hist[index], n1, n0, cand.lower)
     if (!any) return { ...base, threshold: null, stats: null, eligible: false, flag: seen[index] ? 'no variation' : 'never seen' }

@@ -94,6 +94,38 @@ export interface Cut {
   enough: boolean
 }
 
+/** Cuts a signal's histogram offers (distinct values but the loosest): what `bestCut` tries. */
+export const cutsIn = (hist: Histogram): number => Math.max(0, [...hist.keys()].filter((v) => !Number.isNaN(v)).length - 1)
+
+/**
+ * Inverse of the standard normal CDF (Acklam's rational approximation,
+ * relative error under 1.2e-9): the z with P(Z < z) = p.
+ */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239]
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)))
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)))
+  const q = p - 0.5
+  const r = q * q
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+}
+
+/**
+ * The chi-square (1 df) a cut must reach to count as significant when
+ * `tests` cuts were tried in all: Bonferroni, family-wise alpha 0.05.
+ * Picking the best of many cuts and signals is optimistic; this keeps a
+ * decoy's lucky cut out of the model.
+ *
+ * @example chi2Critical(1) // 3.84; chi2Critical(1000) // 16.4
+ */
+export function chi2Critical(tests: number, alpha = 0.05): number {
+  return normalQuantile(1 - alpha / (2 * Math.max(1, tests))) ** 2
+}
+
 /**
  * Picks a signal's threshold: the cut that maximises the chi-square of the
  * hit/no-hit table among cuts where converters hit more often than others

@@ -30,7 +30,7 @@ function bandChart(c: Calibration): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="${L}" x2="${W - 6}" y1="${y(f * max)}" y2="${y(f * max)}" class="grid"/><text x="${L - 6}" y="${y(f * max) + 4}" text-anchor="end">${pct(f * max, 0)}</text>`)
   const base = c.input.baseRate
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Conversion rate by score band"><g class="ax">${ticks.join('')}</g>${bars.join('')}<line x1="${L}" x2="${W - 6}" y1="${y(base)}" y2="${y(base)}" stroke="${GREEN}" stroke-dasharray="5 4"/><text x="${W - 8}" y="${y(base) - 4}" text-anchor="end" fill="${GREEN}">base rate ${pct(base)}</text></svg>
-<p class="legend"><span style="background:${BLUE}"></span>proposed <span style="background:${GREY}"></span>starting config · band, then users in band underneath</p>`
+<p class="legend"><span style="background:${BLUE}"></span>proposed <span style="background:${GREY}"></span>starting config · under each score band: users in it with the proposed model (hover a bar for both)</p>`
 }
 
 /** Precision, recall and share flagged for every PQL minimum, with the chosen one marked. */
@@ -46,7 +46,7 @@ function tradeoffChart(c: Calibration): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="${L}" x2="${W - 6}" y1="${y(f)}" y2="${y(f)}" class="grid"/><text x="${L - 6}" y="${y(f) + 4}" text-anchor="end">${pct(f, 0)}</text>`)
   const xt = [1, 20, 40, 60, 80, 100].map((m) => `<text x="${x(m)}" y="${H - B + 16}" text-anchor="middle">${m}</text>`)
   const chosen = t[c.pql.min - 1]
-  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Threshold trade-off"><g class="ax">${ticks.join('')}${xt.join('')}</g>${line('precision', BLUE)}${line('recall', GREEN)}${line('share', GREY)}<line x1="${x(c.pql.min)}" x2="${x(c.pql.min)}" y1="8" y2="${H - B}" stroke="#111" stroke-dasharray="3 3"/><text x="${x(c.pql.min) + 4}" y="18">PQL min ${c.pql.min}: ${pct(chosen.share)} flagged, precision ${pct(chosen.precision)}, recall ${pct(chosen.recall)}</text></svg>
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Threshold trade-off"><g class="ax">${ticks.join('')}${xt.join('')}</g>${line('precision', BLUE)}${line('recall', GREEN)}${line('share', GREY)}<line x1="${x(c.pql.min)}" x2="${x(c.pql.min)}" y1="8" y2="${H - B}" stroke="#111" stroke-dasharray="3 3"/><text x="${x(c.pql.min) + (c.pql.min > 50 ? -4 : 4)}" y="18" text-anchor="${c.pql.min > 50 ? 'end' : 'start'}">PQL min ${c.pql.min}: ${pct(chosen.share)} flagged, precision ${pct(chosen.precision)}, recall ${pct(chosen.recall)}</text></svg>
 <p class="legend"><span style="background:${BLUE}"></span>precision <span style="background:${GREEN}"></span>recall <span style="background:${GREY}"></span>share of users flagged · x: PQL tier minimum score</p>`
 }
 
@@ -88,7 +88,7 @@ export function reportHtml(c: Calibration): string {
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;color:#111;max-width:1100px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e7eb;padding-bottom:.25rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #f0f0f0;vertical-align:top}
-td{font-variant-numeric:tabular-nums}small{color:#6b7280}tr.pick{background:#eef2ff}.warn{color:#b45309;font-weight:600}
+td{font-variant-numeric:tabular-nums}td:nth-child(n+3){white-space:nowrap}small{color:#6b7280}tr.pick{background:#eef2ff}.warn{color:#b45309;font-weight:600}
 svg{max-width:100%;font-size:11px}svg .grid{stroke:#f0f0f0}svg .ax text{fill:#6b7280}svg .n{fill:#9ca3af}.ci{width:140px;height:14px;vertical-align:middle}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}pre{background:#f9fafb;padding:1rem;overflow:auto}
 </style></head><body>

@@ -4,9 +4,10 @@ import type { Calibration, Evaluation } from './calibrate'
 import { fmtInt, pct, times } from './io'
 
 export const METHOD =
-  'ranking: usable signals (lift interval above 1, enough users each side of the cut) by the low end of the lift interval; ' +
+  'usable signals: at least --min-users users each side of the cut, lift interval above 1, and chi-square past a Bonferroni bar (alpha 0.05 over every cut of every signal tried); ' +
+  'ranking: usable signals first, by the low end of the lift interval; ' +
   'thresholds: per signal, the cut with the largest chi-square among cuts converters pass more often than others; ' +
-  'selection: greedy forward selection by AUC among signals whose lift interval is above 1 (3 to 5 signals, stop when AUC gains < 0.005); ' +
+  'selection: greedy forward selection by AUC among the usable signals (3 to 5 signals, stop when AUC gains < 0.005); ' +
   'weights: ln(odds ratio) at the cut (naive-Bayes points), scaled to 100 points, binary credit'
 
 /** "≥ 2", "≤ 3 days": how a signal is hit. */
@@ -45,11 +46,11 @@ function signalTable(c: Calibration, top: number): string[] {
 }
 
 function evalTable(e: Evaluation, users: number, label: string): string[] {
-  const w = [40, 0, 14, 16, 16]
+  const w = [40, 0, 14, 16, 18]
   const cols = [e.proposed, e.start, e.startRepicked]
   const days = (m: typeof e.proposed) => (m.medianDaysBefore === null ? '-' : `${m.medianDaysBefore.toFixed(1)} (n=${m.daysN})`)
   return [
-    pad([`PQL tier, ${label} (${fmtInt(users)} users)`, '', 'proposed', 'starting config', `start, cut ${e.startRepicked.min}`], w),
+    pad([`PQL tier, ${label} (${fmtInt(users)} users)`, '', 'proposed', 'starting config', `start, re-cut ≥${e.startRepicked.min}`], w),
     pad(['  share flagged', '', ...cols.map((m) => pct(m.share))], w),
     pad(['  precision (conversion rate of flagged)', '', ...cols.map((m) => pct(m.precision))], w),
     pad(['  recall (converters flagged)', '', ...cols.map((m) => pct(m.recall))], w),

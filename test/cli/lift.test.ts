@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bestCut, type Histogram, lift, wilson } from '../../src/cli/lift'
+import { bestCut, chi2Critical, cutsIn, type Histogram, lift, normalQuantile, wilson } from '../../src/cli/lift'
 
 describe('wilson interval', () => {
   it.each([
@@ -107,5 +107,23 @@ describe('bestCut (threshold selection)', () => {
   it('returns null when converters never hit more often (a decoy or a negative signal)', () => {
     expect(bestCut(hist([[0, 50, 400], [3, 50, 600]]), 100, 1000, false, 10)).toBeNull()
     expect(bestCut(hist([[0, 100, 1000]]), 100, 1000, false, 10)).toBeNull()
+  })
+})
+
+describe('multiple-testing guard', () => {
+  it.each([
+    // [p, z] from normal tables
+    [0.5, 0],
+    [0.975, 1.959964],
+    [0.999, 3.090232],
+    [0.001, -3.090232],
+    [1 - 2.5e-5, 4.055627],
+  ])('normalQuantile(%f) = %f', (p, z) => expect(normalQuantile(p)).toBeCloseTo(z, 5))
+
+  it('raises the chi-square bar with the number of cuts tried (Bonferroni, alpha 0.05)', () => {
+    expect(chi2Critical(1)).toBeCloseTo(3.8415, 3)
+    expect(chi2Critical(1000)).toBeCloseTo(4.055627 ** 2, 3)
+    expect(chi2Critical(10)).toBeLessThan(chi2Critical(100))
+    expect(cutsIn(hist([[0, 1, 1], [1, 1, 1], [2, 1, 1], [NaN, 1, 1]]))).toBe(2)
   })
 })
