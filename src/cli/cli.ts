@@ -100,7 +100,7 @@ async function calibrateCommand(argv: string[], io: Io): Promise<number> {
     written.push(at(json))
   }
   if (!quiet) io.out(summary(c, written) + `  ${fmtInt(c.input.lines)} lines in ${seconds.toFixed(1)} s (${fmtInt(run.eventsPerSecond)} lines/s), peak memory ${run.maxRssMB.toFixed(0)} MB\n`)
-  if (!c.config) io.err('momentkit: no model proposed (no signal separates converters from the others)\n')
+  if (!c.config) io.err(`momentkit: no model proposed: no signal is usable at this sample size (${fmtInt(c.input.users)} users, ${fmtInt(c.input.converters)} converters); the report lists every signal\n`)
   return c.config ? 0 : 1
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -184,6 +184,15 @@ describe('momentkit calibrate when nothing usable remains', () => {
     expect(r.code).toBe(1)
     expect(r.err).toContain('broken.ndjson: malformed JSON lines: 1 (line 1)')
     expect(r.err).toContain('broken.ndjson: events without a timestamp: 1 (line 2)')
+  })
+
+  it('exits 1 without a config but with a report when no signal is usable (too few users)', async () => {
+    expect((await run('generate', '--users', '150', '--seed', '2', '--events', 'tiny.ndjson', '--labels', 'tiny.csv')).code).toBe(0)
+    const r = await run('calibrate', 'tiny.ndjson', '--labels', 'tiny.csv', '--out', 'tiny-config.json', '--report', 'tiny.html', '--quiet')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/no model proposed: no signal is usable at this sample size \(150 users/)
+    expect(existsSync(at('tiny-config.json'))).toBe(false)
+    expect(readFileSync(at('tiny.html'), 'utf8')).toContain('No model proposed')
   })
 
   it('rejects usage errors with exit 2', async () => {
