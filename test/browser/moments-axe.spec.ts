@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test'
 import type { AxeResults, NodeResult } from 'axe-core'
 import { test, expect, ready } from './fixtures'
 import { ROOT } from './server'
-import { KINDS, SCENARIOS, host, momentPage, settled, titleOf } from './moments-helpers'
+import { KINDS, SCENARIOS, host, momentPage, reveal, settled, titleOf } from './moments-helpers'
 
 declare global {
   interface Window {
@@ -34,13 +34,14 @@ async function audit(page: Page) {
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  for (const kind of KINDS) {
-    test(`axe: no serious or critical issue with the ${kind} moment (${colorScheme})`, async ({ page, server }) => {
+  for (const [kind, open] of [...KINDS.map((k) => [k, false] as const), ['widget', true] as const]) {
+    test(`axe: no serious or critical issue with the ${kind}${open ? ' (opened)' : ''} moment (${colorScheme})`, async ({ page, server }) => {
       await page.emulateMedia({ colorScheme })
-      await page.goto(momentPage(server, `/moments-axe-${kind}-${colorScheme}.html`, SCENARIOS[kind].cfg()))
+      await page.goto(momentPage(server, `/moments-axe-${kind}-${open}-${colorScheme}.html`, SCENARIOS[kind].cfg()))
       await ready(page)
       await SCENARIOS[kind].show(page)
       await expect(titleOf(page, kind)).toBeVisible()
+      if (open) await reveal(page, kind)
       await settled(page)
       const { bad, auditedInShadow } = await audit(page)
       expect(auditedInShadow, 'axe looked inside the shadow root').toBeGreaterThan(0)

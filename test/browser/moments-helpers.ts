@@ -8,7 +8,7 @@
  * names, so the specs hold whatever markup the components settle on.
  * Playwright's CSS and role locators pierce open shadow roots.
  */
-import type { Locator, Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import type { TestServer } from './server'
 import './fixtures'
 
@@ -214,3 +214,11 @@ export const CTAS: Record<Kind, string> = { upgrade: 'See plans', gate: 'Upgrade
 /** The moment's call to action: a link when it has a URL (or a button for a host callback). */
 export const ctaOf = (page: Page, kind: Kind): Locator =>
   host(page).getByRole('link', { name: CTAS[kind], exact: true }).or(host(page).getByRole('button', { name: CTAS[kind], exact: true })).first()
+
+/** Opens a collapsed widget (a disclosure badge) so its panel and CTA are on screen; other kinds show everything. */
+export async function reveal(page: Page, kind: Kind): Promise<void> {
+  if (kind !== 'widget') return
+  const badge = host(page).getByRole('button', { name: TITLES.widget })
+  if ((await badge.getAttribute('aria-expanded')) === 'false') await badge.click()
+  await expect(ctaOf(page, kind)).toBeVisible()
+}

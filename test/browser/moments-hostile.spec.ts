@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { KINDS, SCENARIOS, ctaOf, host, momentPage, settled, titleOf, type Kind } from './moments-helpers'
+import { KINDS, SCENARIOS, ctaOf, host, momentPage, reveal, settled, titleOf, type Kind } from './moments-helpers'
 
 const HOSTILE = `<style>
 * { all: unset !important }
@@ -24,6 +24,7 @@ const PROPS = ['font-size', 'font-weight', 'font-family', 'color', 'letter-spaci
 /** Title and CTA: computed styles, box, and whether the title is the topmost thing at its centre. */
 async function measure(page: Page, kind: Kind) {
   await expect(titleOf(page, kind)).toBeVisible()
+  await reveal(page, kind)
   await settled(page)
   const style = (el: Element) => {
     const cs = getComputedStyle(el)
@@ -64,6 +65,8 @@ for (const kind of KINDS) {
     expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 0, 0)')
     await ready(page)
     await show(page)
+    await expect(titleOf(page, kind)).toBeVisible()
+    await reveal(page, kind)
     await expect(ctaOf(page, kind)).toBeVisible()
     const hostile = await measure(page, kind)
 

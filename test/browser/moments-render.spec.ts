@@ -62,9 +62,7 @@ test('upgrade copy is templated from state: {{score}}, {{tier}} and {{plan}}', a
   await expect(host(page).getByText('Score 50 in pql on free', { exact: true })).toBeVisible()
 })
 
-// BUG src/score/reasons.ts:21 — fill() matches placeholders with /\{\{\s*(\w+)\s*\}\}/, and \w excludes ".",
-// so the documented {{signal.<id>}} placeholder (momentkit.schema.json, copy description; src/moments.ts
-// sets vars['signal.' + id]) is never filled: the prompt shows "You did {{signal.acts}} things" verbatim.
+// Regression: fill() once matched only \w+ and left {{signal.<id>}} verbatim (fixed in 7f5f169).
 test('upgrade copy fills {{signal.<id>}} from the signal value', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-upgrade-signal.html', config([UPGRADE])))
   await ready(page)
@@ -131,11 +129,7 @@ test('trial banner: trialEnd 2 days ahead in config shows the banner with the da
   await expect.poll(() => outcomes(page)).toEqual(['trial-ending:shown'])
 })
 
-// BUG src/core.ts:254-255 (identify) with src/core.ts:140 (open): identify() opens the new user's state and runs
-// moments.check() before the trialEnd trait's op is applied (ops are enqueued after switchTo), and applying
-// a 'trial' op never re-checks standing moments. The banner waits for the next route change or the 60 s
-// interval; explain().moments keeps saying "no trial end date known" although explain().trial.end is set.
-// Expected: the banner shows right after identify() gives a trial end within the target.
+// Regression: identify() once checked standing moments before applying the trialEnd trait (fixed in 7f5f169).
 test('trial banner: identify() with trialEnd 2 days ahead shows the banner', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-trial-identify.html', config([TRIAL])))
   await ready(page)
@@ -168,9 +162,7 @@ test('widget: identify() with plan "trial" shows the widget; plan "free" does no
   await expectInShadow(page, 'widget')
 })
 
-// BUG src/core.ts:251-253 (identify, same user): new traits replace the identity but nothing re-checks the
-// standing moments, so a plan change to "trial" shows the widget only at the next route change or after
-// up to 60 s (explain().moments still says "plan free not targeted"). Expected: the widget shows at once.
+// Regression: a same-user identify() once re-checked nothing, so a plan change waited up to 60 s (fixed in 7f5f169).
 test('widget: identify() of the same user with plan "trial" shows the widget', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-widget-same-user.html', config([WIDGET])))
   await ready(page)
