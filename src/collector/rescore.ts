@@ -60,6 +60,8 @@ export interface ReplayResult {
   changes: TierChange[]
   checks: Check[]
   through: number
+  /** Score or tier after each change along the way, for the score-history chart. */
+  points: Array<{ t: number; score: number; tier: string }>
 }
 
 /**
@@ -71,12 +73,15 @@ export interface ReplayResult {
 export function replay(s: Scorer, agg: Aggregates, tier: TierState | null, through: number, items: readonly Item[], every = true): ReplayResult {
   const changes: TierChange[] = []
   const checks: Check[] = []
+  const points: ReplayResult['points'] = []
   let result: ScoreResult | null = null
   const step = (t: number): ScoreResult => {
     result = score(s.model, agg, t)
     const next = nextTierState(s.model.tiers, tier, result.score, s.model.hysteresis, result.floorTier, t)
     tier = next.state
     if (next.change) changes.push(next.change)
+    const p = points[points.length - 1]
+    if (!p || p.score !== result.score || p.tier !== tier.tier) points.push({ t, score: result.score, tier: tier.tier })
     return result
   }
   let last = -Infinity
@@ -93,7 +98,7 @@ export function replay(s: Scorer, agg: Aggregates, tier: TierState | null, throu
     checks.push({ msg: it.msg, server: r.score, tier: tier!.tier, diff: it.msg.score - r.score })
   }
   if (Number.isFinite(last) && (!result || (result as ScoreResult).at !== last)) step(last)
-  return { agg, result, tier, changes, checks, through }
+  return { agg, result, tier, changes, checks, through, points }
 }
 
 /** Items in replay order: by time, events before reports made at the same instant (the SDK scores after applying). */

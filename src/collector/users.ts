@@ -1,0 +1,155 @@
+/**
+ * One subject's server-side state, kept in the `users` table and updated
+ * per batch inside the ingest transaction (row locked, so concurrent
+ * batches of one user queue up).
+ *
+ * Rescoring is incremental: the SDK's aggregates are stored with the row
+ * and only the batch's new events are applied. A full replay of the
+ * subject's stored events happens only when it must: the model changed
+ * since the aggregates were built, or messages arrive older than what was
+ * already applied (another tab's or device's late delivery). Cost per
+ * batch is therefore the batch's size, not the user's history.
+ */
+import type { TierState } from '../score/tier'
+import type { Message } from '../sync/types'
+import { json, ms, type Queryable, type Row, ts } from './db'
+import { freshAggregates, type Item, ordered, replay, type ReplayResult, type Scorer } from './rescore'
+
+/** 'u:' + userId once identified, else 'a:' + anonymousId (as the SDK keys its own state). */
+export const subjectOf = (m: Pick<Message, 'userId' | 'anonymousId'>): string => (m.userId ? 'u:' + m.userId : 'a:' + m.anonymousId)
+
+export interface SubjectUpdate {
+  key: string
+  row: Row
+  replay: ReplayResult | null
+  /** Accounts whose counts may have changed (old and new account of the user). */
+  accounts: string[]
+}
+
+const tierState = (r: Row): TierState | null =>
+  r.tier ? { tier: r.tier, since: ms(r.tier_since) ?? 0, entered: {}, score: r.score } : null
+
+/** First identify: the anonymous history becomes the user's, as the SDK copies its aggregates and tier. */
+async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): Promise<void> {
+  const [anon] = await q.query(`select * from users where key = $1 and merged_into is null for update`, ['a:' + anonymousId])
+  if (!anon) return
+  await q.query(
+    `update users set merged_from = $2, seen = $3, agg = ($4::text)::jsonb, agg_through = $5, agg_model = $6, events = $7,
+       tier = $8, tier_since = $9, prev_tier = $10, score = $11, first_at = $12 where key = $1`,
+    [key, anon.key, anon.seen, json(anon.agg), anon.agg_through, anon.agg_model, anon.events, anon.tier, anon.tier_since, anon.prev_tier, anon.score, anon.first_at],
+  )
+  await q.query(`update users set merged_into = $2 where key = $1`, [anon.key, key])
+}
+
+async function lockRow(q: Queryable, first: Message): Promise<Row> {
+  const key = subjectOf(first)
+  const created = await q.query(
+    `insert into users (key, user_id, anonymous_id, account_id, seen, first_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (key) do nothing returning key`,
+    // The first message the SDK sent (arrival order, not time order) approximates when it opened
+    // this user's state: backfilled events come later with older times.
+    [key, first.userId, first.anonymousId, first.accountId, Date.parse(first.at), first.at],
+  )
+  if (created.length && first.userId) await adoptAnonymous(q, key, first.anonymousId)
+  const [row] = await q.query(`select * from users where key = $1 for update`, [key])
+  return row
+}
+
+async function storedEvents(q: Queryable, row: Row): Promise<Item[]> {
+  const rows = await q.query(
+    `select body->>'name' as name, body->'props' as props, at from messages
+     where subject in ($1, $2) and type = 'event' order by at, seq`,
+    [row.key, row.merged_from ?? row.key],
+  )
+  return rows.map((r) => ({ k: 'event', t: ms(r.at)!, name: r.name, props: r.props ?? undefined }))
+}
+
+function momentCounts(prev: Record<string, Record<string, number>>, msgs: Message[]): Record<string, Record<string, number>> {
+  const out = { ...prev }
+  for (const m of msgs) {
+    if (m.type !== 'moment') continue
+    const c = (out[m.moment] = { ...out[m.moment] })
+    c[m.outcome] = (c[m.outcome] || 0) + 1
+  }
+  return out
+}
+
+const HISTORY_PER_BATCH = 48
+
+/** Score-history points of a batch: every tier change, and an even sample of the other changes. */
+async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: number | null): Promise<void> {
+  let pts = r.points.filter((p, i) => i > 0 || p.score !== row.score || p.tier !== row.tier)
+  if (pts.length > HISTORY_PER_BATCH) {
+    const step = pts.length / HISTORY_PER_BATCH
+    pts = pts.filter((p, i) => i === pts.length - 1 || p.tier !== pts[i - 1]?.tier || Math.floor(i / step) !== Math.floor((i - 1) / step))
+  }
+  if (!pts.length) return
+  const params: unknown[] = [row.key]
+  const values = pts.map((p, i) => {
+    params.push(ts(p.t), p.score, p.tier)
+    return `($1, $${3 * i + 2}::timestamptz, $${3 * i + 3}, $${3 * i + 4}, ${i === pts.length - 1 ? '$' + (3 * pts.length + 2) : 'null'}::int)`
+  })
+  params.push(clientScore)
+  await q.query(`insert into score_history (subject, at, score, tier, client_score) values ${values.join(', ')}`, params)
+}
+
+/** Applies one batch's new (deduplicated) messages, all of one identity, to its subject. */
+export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: number, msgs: Message[], now: number): Promise<SubjectUpdate> {
+  const row = await lockRow(q, msgs[0])
+  const events: Item[] = []
+  const checks: Item[] = []
+  let rolledUp = 0
+  for (const m of msgs) {
+    const t = Date.parse(m.at)
+    if (m.type === 'event') events.push({ k: 'event', t, name: m.name, props: m.props })
+    else if (m.type === 'score' || m.type === 'tier') checks.push({ k: 'check', t, msg: m })
+    else if (m.type === 'rollup') rolledUp += Object.values(m.counts).reduce((a, b) => a + b, 0)
+  }
+  const items = [...events, ...checks]
+  const oldest = Math.min(...items.map((i) => i.t))
+  let r: ReplayResult | null = null
+  if (items.length) {
+    const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through
+    r = rebuild
+      ? replay(scorer, freshAggregates(scorer, row.seen), tierState(row), 0, ordered([...(await storedEvents(q, row)), ...checks]), false)
+      : replay(scorer, row.agg, tierState(row), row.agg_through, ordered(items), true)
+  }
+  const last = r?.changes[r.changes.length - 1]
+  const comparable = r?.checks.filter((c) => c.msg.model === scorer.model.version) ?? []
+  const check = comparable.sort((a, b) => Date.parse(a.msg.at) - Date.parse(b.msg.at))[comparable.length - 1]
+  const lastReport = r?.checks.sort((a, b) => Date.parse(a.msg.at) - Date.parse(b.msg.at))[r.checks.length - 1]
+  const lastTier = msgs.filter((m) => m.type === 'tier').pop()
+  const accountId = msgs.map((m) => m.accountId).filter((a) => a !== null).pop() ?? row.account_id
+  const res = r?.result
+  const times = msgs.map((m) => Date.parse(m.at))
+  const [updated] = await q.query(
+    `update users set
+       account_id = $2, events = events + $3, last_at = greatest(last_at, $4::timestamptz), first_at = least(first_at, $5::timestamptz),
+       agg = coalesce(($6::text)::jsonb, agg), agg_through = coalesce($7, agg_through), agg_model = coalesce($8, agg_model),
+       score = coalesce($9, score), tier = coalesce($10, tier),
+       tier_since = coalesce($11::timestamptz, tier_since), prev_tier = case when $11::timestamptz is null then prev_tier else $12 end,
+       breakdown = coalesce(($13::text)::jsonb, breakdown), reasons = coalesce(($14::text)::jsonb, reasons),
+       signals = coalesce(($15::text)::jsonb, signals), top_features = coalesce(($16::text)::jsonb, top_features),
+       client_score = coalesce($17, client_score), client_tier = coalesce($18, client_tier), client_at = coalesce($19::timestamptz, client_at),
+       client_model = coalesce($20, client_model), client_crossed_at = coalesce($21::timestamptz, client_crossed_at),
+       score_diff = case when $22::int is null then score_diff else $22 end, mismatch = coalesce($23, mismatch),
+       rolled_up = rolled_up + $24, partial = partial or $24 > 0, moments = ($25::text)::jsonb, updated_at = $26::timestamptz
+     where key = $1 returning *`,
+    [
+      row.key, accountId, events.length, ts(Math.max(...times)), ts(Math.min(...times)),
+      r ? json(r.agg) : null, r ? r.through : null, r ? scorer.hash : null,
+      res?.score ?? null, r?.tier?.tier ?? null, last ? ts(last.at) : null, last?.from ?? null,
+      res ? json(res.breakdown.map((d) => ({ id: d.id, label: d.label, score: d.score, points: d.points, weight: d.weight }))) : null,
+      res ? json(res.reasons.slice(0, 8)) : null,
+      res ? json(Object.fromEntries(Object.values(res.signals).map((s) => [s.id, s.value]))) : null,
+      res ? json(res.topFeatures) : null,
+      lastReport?.msg.score ?? null, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
+      lastTier?.type === 'tier' ? lastTier.crossedAt : null,
+      check ? check.diff : null, check ? Math.abs(check.diff) > tolerance : null,
+      rolledUp, json(momentCounts(row.moments ?? {}, msgs)), ts(now),
+    ],
+  )
+  if (r) await addHistory(q, row, r, lastReport?.msg.score ?? null)
+  const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
+  return { key: row.key, row: updated, replay: r, accounts }
+}
