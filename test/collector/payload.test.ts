@@ -90,6 +90,13 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     expect(parseBatch('{"a": 1')).toMatchObject({ ok: false, error: 'invalid_json' })
   })
 
+  it('refuses messages dated more than a day ahead of the server clock', () => {
+    const now = Date.parse(T)
+    const later = new Date(now + 25 * 3_600_000).toISOString()
+    expect(parseBatch(JSON.stringify(wrap([event(), event({ id: 'm2', at: later })])), now)).toMatchObject({ ok: false, problems: [{ path: 'messages[1].at' }] })
+    expect(parseBatch(JSON.stringify(wrap([event({ at: new Date(now + 3_600_000).toISOString() })])), now)).toMatchObject({ ok: true })
+  })
+
   it('recognises a Segment-format batch and says so', () => {
     expect(ok({ batch: [{ type: 'track' }] })).toMatchObject({ ok: false, message: expect.stringContaining('Segment') })
   })

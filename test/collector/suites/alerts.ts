@@ -1,0 +1,114 @@
+/** Sales alerts: tier crossings and account flags, delivered to a real local webhook receiver. */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { batch, busyUser, clientRun, config, who } from '../helpers'
+import { type Env, post, until } from '../env'
+
+interface Receiver {
+  url: string
+  bodies: Array<Record<string, unknown>>
+  close(): Promise<void>
+}
+
+/** A webhook receiver on 127.0.0.1 answering with `statuses` in turn (the last one repeats). */
+async function receiver(statuses: number[]): Promise<Receiver> {
+  const bodies: Receiver['bodies'] = []
+  const server: Server = createServer((req, res) => {
+    let text = ''
+    req.on('data', (d) => (text += d))
+    req.on('end', () => {
+      bodies.push(JSON.parse(text))
+      const status = statuses[Math.min(bodies.length - 1, statuses.length - 1)]
+      res.writeHead(status, { 'Content-Type': 'text/plain' })
+      res.end(status >= 400 ? 'receiver says no' : 'ok')
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}/hook`, bodies, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) }
+}
+
+export function alertsSuite(env: Env): void {
+  describe('sales alerts', () => {
+    const receivers: Receiver[] = []
+    afterEach(async () => {
+      for (const r of receivers.splice(0)) await r.close()
+    })
+    const hook = async (statuses: number[]) => {
+      const r = await receiver(statuses)
+      receivers.push(r)
+      return r
+    }
+
+    it('a crossing into PQL posts a Slack alert; a webhook failing twice is retried until it succeeds', async () => {
+      const r = await hook([500, 500, 200])
+      const c = await env.start({ webhookUrl: r.url, retry: { base: 20, max: 100 } })
+      const client = clientRun(config(), who('lead-1', 'acme'), busyUser(Date.now() - 60_000))
+      expect((await post(c.collectUrl, batch(client.messages))).body.alerts).toBe(1)
+      await until(async () => (await env.count('alerts', `status = 'sent'`)) === 1, 5000, 'the alert to be delivered')
+      expect(r.bodies).toHaveLength(3)
+      const [a] = await env.db().query(`select * from alerts`)
+      expect(a).toMatchObject({ kind: 'user', subject: 'u:lead-1', account_id: 'acme', tier: client.tier.tier, status: 'sent', attempts: 3, last_error: 'HTTP 500: receiver says no' })
+      const slack = r.bodies[2] as { text: string; blocks: Array<Record<string, unknown>> }
+      expect(slack.text).toMatch(/^(PQL|Hot PQL): lead-1 \(acme\) reached \d+/)
+      const blocks = JSON.stringify(slack.blocks)
+      expect(blocks).toContain(client.result.reasons[0])
+      expect(blocks).toMatch(/contact within (2|24) hours/)
+      expect(blocks).toContain('Suggested first message')
+      expect(blocks).toContain('/inbox|sales inbox>')
+    })
+
+    it('failing deliveries stop after the last attempt and are visible in the inbox', async () => {
+      const r = await hook([503])
+      const c = await env.start({ webhookUrl: r.url, retry: { base: 10, max: 20, attempts: 2 } })
+      await post(c.collectUrl, batch(clientRun(config(), who('lead-2'), busyUser(Date.now() - 60_000)).messages))
+      await until(async () => (await env.count('alerts', `status = 'failed'`)) === 1, 5000, 'the alert to fail')
+      expect(r.bodies).toHaveLength(2)
+      const api = await (await fetch(c.url + '/api/inbox')).json()
+      expect(api.counts.failing).toBe(1)
+      expect(api.deliveries[0]).toMatchObject({ status: 'failed', attempts: 2, lastError: 'HTTP 503: receiver says no' })
+      const html = await (await fetch(c.inboxUrl)).text()
+      expect(html).toContain('1 failing deliveries')
+      expect(html).toContain('HTTP 503: receiver says no')
+    })
+
+    it('an unreachable webhook is recorded as an error, not lost', async () => {
+      const r = await hook([200])
+      const url = r.url
+      await r.close()
+      receivers.length = 0
+      const c = await env.start({ webhookUrl: url, retry: { base: 10, max: 20, attempts: 1 } })
+      await post(c.collectUrl, batch(clientRun(config(), who('lead-3'), busyUser(Date.now() - 60_000)).messages))
+      await until(async () => (await env.count('alerts', `status = 'failed'`)) === 1, 5000, 'the alert to fail')
+      const [a] = await env.db().query(`select last_error from alerts`)
+      expect(a.last_error).toMatch(/ECONNREFUSED|fetch failed/)
+    })
+
+    it('without a webhook, alerts are stored and shown; no alert twice for the same crossing', async () => {
+      const c = await env.start()
+      const msgs = clientRun(config(), who('lead-4'), busyUser(Date.now() - 60_000)).messages
+      await post(c.collectUrl, batch(msgs))
+      await post(c.collectUrl, batch(msgs))
+      const rows = await env.db().query(`select status from alerts`)
+      expect(rows).toEqual([{ status: 'stored' }])
+    })
+
+    it('an account with two PQL users is flagged once, with an account alert', async () => {
+      const r = await hook([200])
+      const c = await env.start({ webhookUrl: r.url, webhookFormat: 'json' })
+      await post(c.collectUrl, batch(clientRun(config(), who('ann', 'globex'), busyUser(Date.now() - 60_000)).messages))
+      expect(await env.count('accounts', 'flagged')).toBe(0)
+      await post(c.collectUrl, batch(clientRun(config(), who('bob', 'globex'), busyUser(Date.now() - 30_000)).messages))
+      const [acct] = await env.db().query(`select users, flagged, rule, tiers from accounts where account_id = 'globex'`)
+      expect(acct).toMatchObject({ users: 2, flagged: true, rule: expect.stringMatching(/^2 users at pql or above/) })
+      await until(() => r.bodies.length === 3, 5000, 'three alerts (two users, one account)')
+      const account = r.bodies.find((b) => b.kind === 'account')!
+      expect(account).toMatchObject({ type: 'momentkit.alert', accountId: 'globex', clause: expect.stringContaining('2 users') })
+      expect((account.members as unknown[]).length).toBe(2)
+      // A third engaged user does not flag it again.
+      await post(c.collectUrl, batch(clientRun(config(), who('cat', 'globex'), busyUser(Date.now() - 20_000)).messages))
+      expect(await env.count('alerts', `kind = 'account'`)).toBe(1)
+    })
+  })
+}

@@ -1,0 +1,64 @@
+/** The sales inbox page and API, over HTTP. */
+import { describe, expect, it } from 'vitest'
+import { batch, busyUser, clientRun, config, who } from '../helpers'
+import { type Env, post } from '../env'
+
+export function inboxSuite(env: Env): void {
+  describe('sales inbox', () => {
+    it('lists PQL users freshest first with reasons, SLA, time since crossing and a score chart', async () => {
+      const c = await env.start()
+      await post(c.collectUrl, batch(clientRun(config(), who('older', 'acme'), busyUser(Date.now() - 3 * 3_600_000)).messages))
+      await post(c.collectUrl, batch(clientRun(config(), who('newer', 'acme'), busyUser(Date.now() - 60_000)).messages))
+      const api = await (await fetch(c.url + '/api/inbox')).json()
+      expect(api.users.map((u: { userId: string }) => u.userId)).toEqual(['newer', 'older'])
+      const [u] = api.users
+      expect(u.reasons.length).toBeGreaterThan(0)
+      expect(u.sla.class).toMatch(/hot|pql/)
+      expect(u.history.length).toBeGreaterThan(1)
+      expect(api.accounts.map((a: { accountId: string }) => a.accountId)).toEqual(['acme'])
+      const res = await fetch(c.inboxUrl)
+      expect(res.headers.get('content-type')).toContain('text/html')
+      const csp = res.headers.get('content-security-policy')!
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).not.toContain('unsafe-inline')
+      const html = await res.text()
+      expect(html.indexOf('newer')).toBeLessThan(html.indexOf('older'))
+      expect(html).toContain(u.reasons[0])
+      expect(html).toMatch(/contact within (2|24) hours · crossed/)
+      expect(html).toContain('<svg class="chart"')
+      expect(html).toContain('<polyline class="line"')
+      expect(html).not.toMatch(/<script>|<script [^>]*>[^<]|style="/)
+      expect(html).toContain('<script src="/inbox.js" defer></script>')
+      expect((await fetch(c.url + '/inbox.js')).headers.get('content-type')).toContain('javascript')
+      expect((await fetch(c.url + '/inbox.css')).status).toBe(200)
+    })
+
+    it('escapes every value it shows', async () => {
+      const c = await env.start()
+      const evil = '<img src=x onerror=alert(1)>'
+      const msgs = clientRun(config(), who(evil, '"><script>alert(2)</script>'), busyUser(Date.now() - 60_000)).messages
+      await post(c.collectUrl, batch(msgs))
+      const html = await (await fetch(c.inboxUrl)).text()
+      expect(html).not.toContain(evil)
+      expect(html).not.toContain('<script>alert(2)')
+      expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+      expect(html).toContain('&quot;&gt;&lt;script&gt;')
+    })
+
+    it('asks for the password when INBOX_PASSWORD is set', async () => {
+      const c = await env.start({ inboxPassword: 's3cret' })
+      const basic = (p: string) => ({ Authorization: 'Basic ' + Buffer.from('sales:' + p).toString('base64') })
+      expect((await fetch(c.inboxUrl)).status).toBe(401)
+      expect((await fetch(c.url + '/api/inbox', { headers: basic('wrong') })).status).toBe(401)
+      expect((await fetch(c.inboxUrl, { headers: basic('s3cret') })).status).toBe(200)
+      expect((await fetch(c.url + '/api/inbox', { headers: basic('s3cret') })).status).toBe(200)
+      expect((await fetch(c.url + '/healthz')).status).toBe(200)
+    })
+
+    it('health check names the database', async () => {
+      const c = await env.start()
+      const h = await (await fetch(c.url + '/healthz')).json()
+      expect(h).toEqual({ ok: true, db: env.db().kind, model: '1' })
+    })
+  })
+}
