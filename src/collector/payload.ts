@@ -50,8 +50,11 @@ function describe(e: ErrorObject): Problem {
   }
 }
 
+/** Messages dated further ahead than this are refused: a wrong client clock would skew every score after it. */
+export const MAX_FUTURE_MS = 24 * 3_600_000
+
 /** Parses and validates a request body. Never throws. */
-export function parseBatch(text: string): Parsed {
+export function parseBatch(text: string, now = Date.now()): Parsed {
   if (!text.trim()) return { ok: false, error: 'invalid_json', message: 'the body is empty; expected a JSON batch (docs/payload.md)' }
   let data: unknown
   try {
@@ -85,5 +88,10 @@ export function parseBatch(text: string): Parsed {
       }
     }
   }
+  const future = batch.messages
+    .map((m, i) => [m, i] as const)
+    .filter(([m]) => Date.parse(m.at) > now + MAX_FUTURE_MS)
+    .map(([, i]) => ({ path: `messages[${i}].at`, message: 'is more than 24 hours ahead of the server clock (is the client clock wrong?)' }))
+  if (future.length) return { ok: false, error: 'invalid_payload', message: `messages dated in the future: ${future.map((p) => p.path).join(', ')}`, problems: future.slice(0, MAX_PROBLEMS) }
   return { ok: true, batch }
 }
