@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { UPGRADE, config, crossTier, decision, momentPage, outcomes, titleOf } from './moments-helpers'
+import { NUDGE, TRIAL, UPGRADE, config, crossTier, daysAhead, decision, host, momentPage, outcomes, titleOf } from './moments-helpers'
 
 async function twoTabs(page: Page, path: string): Promise<[Page, Page, Error[]]> {
   const other = await page.context().newPage()
@@ -63,5 +63,41 @@ test('a tab crossing later does not show again what another open tab already sho
   // Tab b may already have tab a's tier from storage (no crossing, no decision) or decide against it.
   const why = await decision(b, 'upgrade-pql')
   if (why) expect(why).toMatchObject({ show: false, reason: expect.stringMatching(/another tab/) })
+  expect(errors.map(String)).toEqual([])
+})
+
+// BUG src/moments.ts:99-111 + 186-197: a dismissal is saved to IndexedDB but not broadcast (only 'shown' is,
+// line 161), and check() decides what stands on screen from this tab's cached `stored`, refreshed only by a
+// 'shown' message (otherTab, line 240). So the trial banner (or widget) dismissed in tab a stays up in tab b
+// through route changes and the minute re-check until b reloads. Expected (issue 4: "dismissal remembered
+// ... across reloads and across tabs"): b drops the banner at its next check at the latest.
+test.fixme('a trial banner dismissed in one tab goes away in the other at its next check, and stays away', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-tabs-dismiss.html', config([{ ...TRIAL, snoozeHours: 24 }], { trial: { end: daysAhead(2) } }))
+  const [a, b, errors] = await twoTabs(page, path)
+  await expect(titleOf(a, 'trial')).toBeVisible()
+  await expect(titleOf(b, 'trial')).toBeVisible()
+  await host(a).getByRole('button', { name: 'Dismiss', exact: true }).click()
+  await expect(titleOf(a, 'trial')).toBeHidden()
+  await expect.poll(() => outcomes(a)).toContain('trial-ending:dismissed')
+  await a.waitForTimeout(500)
+
+  // A route change makes tab b re-check what stands on screen.
+  await b.evaluate(() => history.pushState({}, '', '/app/elsewhere'))
+  await expect(titleOf(b, 'trial'), 'the dismissal is remembered across tabs').toBeHidden()
+  expect(errors.map(String)).toEqual([])
+})
+
+test('a nudge dismissed in one tab does not show in the other on its event', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-tabs-nudge.html', config([NUDGE]))
+  const [a, b, errors] = await twoTabs(page, path)
+  await a.evaluate(() => window.momentkit.track('limit_reached'))
+  await host(a).getByRole('button', { name: 'Got it' }).click()
+  await expect.poll(() => outcomes(a)).toEqual(['limit-nudge:shown', 'limit-nudge:dismissed'])
+  await a.waitForTimeout(500)
+  await b.evaluate(() => window.momentkit.track('limit_reached'))
+  await b.waitForTimeout(1000)
+  await expect(titleOf(b, 'nudge')).toBeHidden()
+  expect(await outcomes(b)).toEqual([])
+  expect(await decision(b, 'limit-nudge'), 'explain() in tab b says why').toMatchObject({ show: false, reason: expect.stringMatching(/dismiss|another tab/) })
   expect(errors.map(String)).toEqual([])
 })
