@@ -112,3 +112,20 @@ for (const c of NON_MODAL) {
     expect(await outcomes(page), 'no dismissal from keyboard navigation').not.toContainEqual(expect.stringMatching(/:dismissed$/))
   })
 }
+
+test('widget: the badge opens with Enter and closes with Esc, focus back on the badge, nothing dismissed', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-widget-open.html', config([WIDGET], { plan: 'trial' })))
+  await ready(page)
+  const badge = host(page).getByRole('button', { name: TITLES.widget })
+  await expect(badge).toBeVisible()
+  await badge.focus()
+  await page.keyboard.press('Enter')
+  await expect(host(page).getByRole('link', { name: 'Upgrade now' })).toBeVisible()
+  await page.keyboard.press('Tab')
+  expect((await deepFocus(page)).inMoment, 'Tab goes from the badge into its panel').toBe(true)
+  await page.keyboard.press('Escape')
+  await expect(host(page).getByRole('link', { name: 'Upgrade now' })).toBeHidden()
+  await expect(badge).toBeFocused()
+  await expect(titleOf(page, 'widget')).toBeVisible()
+  expect(await outcomes(page)).toEqual(['plan-widget:shown'])
+})
