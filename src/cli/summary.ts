@@ -46,7 +46,7 @@ function signalTable(c: Calibration, top: number): string[] {
 }
 
 function evalTable(e: Evaluation, users: number, label: string): string[] {
-  const w = [40, 0, 14, 16, 18]
+  const w = [44, 0, 12, 16, 18]
   const cols = [e.proposed, e.start, e.startRepicked]
   const days = (m: typeof e.proposed) => (m.medianDaysBefore === null ? '-' : `${m.medianDaysBefore.toFixed(1)} (n=${m.daysN})`)
   return [
