@@ -251,6 +251,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       const r = nextIdentity(identity, userId, traits, verification, log)
       if (!r) return
       const { next, ops } = r
+      outbox?.remember(next)
       const id = next.userId
       if (id === identity.userId) {
         identity = next

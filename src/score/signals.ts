@@ -98,6 +98,8 @@ export function signalValue(s: Signal, agg: Aggregates, now: number): Value {
         : ((key) => (b: DayBucket) => b.e[key] || 0)(eventKey(s.of.event, s.of.where))
       const cur = sumDays(agg, [today - n + 1, today], pick)
       const prev = sumDays(agg, [today - 2 * n + 1, today - n], pick)
+      // A user first seen within this period has no previous one to compare: unknown, no credit.
+      if (dayOf(agg.seen, agg.tz) > today - n) return null
       // From nothing to something counts as +100%: growth, without dividing by zero.
       if (!prev) return cur ? 100 : 0
       return Math.round(((cur - prev) / prev) * 100)

@@ -2,25 +2,39 @@ import type { ResolvedConfig } from '../config/types'
 import type { CoreDeps } from '../api'
 import type { Logger } from '../log'
 import { createKV } from '../store/kv'
-import type { Identity } from '../track/identity'
+import type { Identity, Verification } from '../track/identity'
 import { VERSION } from '../version'
 import { createOutbox, type Outbox } from './outbox'
 import { createTransport } from './transport'
 
 
-export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger, now: () => number, identity: () => Identity): Outbox {
+/**
+ * The outbox as the SDK uses it: its own database, the real transport, one
+ * sender across tabs, and each user's identity verification remembered (for
+ * the last 20 users) so messages queued before a switch or reset still go
+ * out verified.
+ */
+export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger, now: () => number, identity: () => Identity): Outbox & { remember(i: Identity): void } {
   const { endpoint, delivery, writeKey, namespace } = config
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-  return createOutbox({
-    kv: createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox'),
+  const kv = createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox')
+  let auths: Record<string, Verification> = {}
+  void kv.get<Record<string, Verification>>('auth').then((a) => a && typeof a === 'object' && (auths = { ...a, ...auths }))
+  const remember = (i: Identity) => {
+    if (!i.userId || !i.auth || JSON.stringify(auths[i.userId]) === JSON.stringify(i.auth)) return
+    const { [i.userId]: _, ...rest } = auths
+    auths = Object.fromEntries(Object.entries({ ...rest, [i.userId]: i.auth }).slice(-20))
+    void kv.set('auth', auths)
+  }
+  const outbox = createOutbox({
+    kv,
     send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, now }),
     now,
     log,
     sdkVersion: VERSION,
-    // Only the current user's verification is known; older users' batches go without it.
     auth: (m) => {
-      const i = identity()
-      return { ...(writeKey ? { writeKey } : {}), ...(m.userId && m.userId === i.userId ? i.auth : {}) }
+      remember(identity())
+      return { ...(writeKey ? { writeKey } : {}), ...(m.userId ? auths[m.userId] : {}) }
     },
     // One sender across tabs: the others only append to the shared outbox.
     lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) : undefined,
@@ -29,4 +43,5 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     interval: delivery.interval,
     maxQueue: delivery.maxQueue,
   })
+  return Object.assign(outbox, { remember })
 }

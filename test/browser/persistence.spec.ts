@@ -6,21 +6,23 @@
  * Expected numbers, for one fresh visit today (weights 25/25/20/15/15):
  * - engagement: 1 session of 4 (0.25), 1 active day of 5 (0.2), active today (1)
  *   -> 1.45 / 3 = 0.483 -> 12.075 points
- * - velocity: sessions up from 0 to 1 counts as +100% (>= 20) -> 15 points
- * => 27 on arrival ("low").
- * Then 4 distinct features (25), 2 of 2 invites with no share link (team 0.5 -> 10),
- * 1 integration and no import (integrations 0.5 -> 7.5) => 69.575 -> 70 ("pql").
+ * - velocity: a user first seen this week has no previous week: unknown, 0 points
+ * => 12 on arrival ("low").
+ * Then 4 distinct features (25), 2 of 2 invites and a share link (team 1 -> 20),
+ * 1 integration and a data import (integrations 1 -> 15) => 72.075 -> 72 ("pql").
  */
 import { test, expect, ready, scoreIs } from './fixtures'
 
-const BASELINE = 27
-const ENGAGED = 70
+const BASELINE = 12
+const ENGAGED = 72
 
 function trackEngagedUser(): void {
   for (const feature of ['editor', 'export', 'search', 'comments']) window.momentkit.track('feature_used', { feature })
   window.momentkit.track('teammate_invited', { email: 'a@example.com' })
   window.momentkit.track('teammate_invited', { email: 'b@example.com' })
   window.momentkit.track('integration_connected', { provider: 'slack' })
+  window.momentkit.track('share_link_created')
+  window.momentkit.track('data_imported')
 }
 
 test('tracked events raise score and tier, and fire a tier event with from/to/score/reasons', async ({ page }) => {
@@ -39,9 +41,9 @@ test('tracked events raise score and tier, and fire a tier event with from/to/sc
   expect(after.breakdown.map((d) => [d.id, d.points])).toEqual([
     ['breadth', 25],
     ['engagement', 12.1],
-    ['team', 10],
-    ['integrations', 7.5],
-    ['velocity', 15],
+    ['team', 20],
+    ['integrations', 15],
+    ['velocity', 0],
   ])
   expect(after.topFeatures).toEqual([
     { name: 'comments', count: 1 },
@@ -55,8 +57,8 @@ test('tracked events raise score and tier, and fire a tier event with from/to/sc
   expect(events[1]).toMatchObject({ from: 'low', to: 'pql', direction: 'up', score: ENGAGED })
   expect(events[1].reasons).toEqual([
     'used 4 core features in the last 14 days',
-    'usage up 100% on the previous 7 days',
     'invited 2 teammates',
+    'created 1 share link',
     'active today',
     'connected 1 integration',
   ])

@@ -67,9 +67,12 @@ case("velocity: falling usage earns nothing", one(vel),
      [["$activity", None, -1], ["$activity", None, -8], ["$activity", None, -9], ["$activity", None, -10], ["$activity", None, -11]],
      {"values": {"s": -75}, "score": 0})
 case("velocity: from nothing to something is +100%", one({"type": "velocity", "of": {"event": "project_created"}, "days": 7, "threshold": 20}),
-     [["project_created", None, -1], ["project_created", None, -2]],
+     [["$activity", None, -30], ["project_created", None, -1], ["project_created", None, -2]],
      {"values": {"s": 100}, "score": 100})
-case("velocity: no usage in either period is 0, no credit", one(vel), [], {"values": {"s": 0}, "score": 0})
+case("velocity: a user first seen this period has none yet (a first visit is not growth)", one({"type": "velocity", "of": {"event": "project_created"}, "days": 7, "threshold": 20}),
+     [["project_created", None, -1], ["project_created", None, -2]],
+     {"values": {"s": None}, "score": 0, "reasons": []})
+case("velocity: no usage in either period is 0, no credit", one(vel), [["$activity", None, -30]], {"values": {"s": 0}, "score": 0})
 case("first: days from trial start to the first occurrence (time to value)", one({"type": "first", "event": "project_created", "threshold": 2}),
      [["project_created", None, -8.5], ["project_created", None, -1]],
      {"values": {"s": 1}, "score": 100, "reasons": ["project created within 2 days"]}, trialStart=-10)
