@@ -41,6 +41,7 @@ Usage
       --out <file>            proposed config (default momentkit.calibrated.json)
       --report <file>         HTML report (default momentkit-report.html)
       --json <file>           all results as JSON
+      --partition-mb <n>      input MB per temporary partition (default 48; lower uses less memory)
       --quiet                 no progress bar, no summary
 
   momentkit generate --users <n> [--seed <n>] [--events <file>] [--labels <file>]
