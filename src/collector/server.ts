@@ -103,6 +103,8 @@ async function route(c: Ctx, req: IncomingMessage, res: ServerResponse): Promise
       return send(res, 200, 'text/html; charset=utf-8', renderInbox(await readInbox(c.db, tiers, c.s.alertTiers, now), now), { 'Content-Security-Policy': CSP })
     case '/api/inbox':
       return sendJson(res, 200, await readInbox(c.db, tiers, c.s.alertTiers, now))
+    case '/favicon.ico':
+      return send(res, 204, 'image/x-icon', '')
     case '/healthz':
       await c.db.query('select 1')
       return sendJson(res, 200, { ok: true, db: c.db.kind, model: c.scorer.model.version })
