@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { jsonPath, parseBatch } from '../../src/collector/payload'
 import { createInstance } from '../../src/core'
@@ -99,6 +100,14 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
 
   it('recognises a Segment-format batch and says so', () => {
     expect(ok({ batch: [{ type: 'track' }] })).toMatchObject({ ok: false, message: expect.stringContaining('Segment') })
+  })
+
+  it('the examples in docs/payload.md are valid', () => {
+    const doc = readFileSync(new URL('../../docs/payload.md', import.meta.url), 'utf8')
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]))
+    const batches = examples.filter((e) => e.messages).concat(examples.filter((e) => e.type).map((m) => wrap([m])))
+    expect(batches.length).toBe(3)
+    for (const b of batches) expect(parseBatch(JSON.stringify(b), Date.parse('2026-03-20T00:00:00Z'))).toMatchObject({ ok: true })
   })
 
   it('writes JSON paths the way config errors do', () => {
