@@ -118,3 +118,16 @@ test('preview bypasses caps: a moment dismissed for good still previews, and not
   await page.waitForTimeout(300)
   expect(await outcomes(page), 'neither shown nor clicked').toEqual([])
 })
+
+test('the daily budget holds back a second moment, explained; a gate the user asked for still opens', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-budget.html', config([UPGRADE, NUDGE, GATE], { momentsPerDay: 1 })))
+  await ready(page)
+  await crossTier(page)
+  await host(page).getByRole('button', { name: 'Not now' }).click()
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  await expect.poll(() => decision(page, 'limit-nudge')).toMatchObject({ show: false, reason: 'daily budget of 1 spent' })
+  await expect(titleOf(page, 'nudge')).toBeHidden()
+  expect(await page.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(false)
+  await expect(titleOf(page, 'gate')).toBeVisible()
+  await expect.poll(() => outcomes(page)).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed', 'gate-export:shown'])
+})

@@ -195,3 +195,17 @@ test('all five on one page share one shadow host: banner and widget stand while 
   for (const kind of ['trial', 'widget', 'upgrade'] as const) expect(t.shadow).toMatch(TITLES[kind])
   await expect.poll(() => outcomes(page)).toEqual(expect.arrayContaining(['trial-ending:shown', 'plan-widget:shown', 'upgrade-pql:shown']))
 })
+
+test('copy is rendered as text: HTML in config copy and in traits never becomes markup', async ({ page, server }) => {
+  const evil = '<img src=x onerror="window.pwned=1"><b>bold</b>'
+  const moment = { ...NUDGE, copy: { en: { title: `Hi ${evil}`, body: 'Plan: {{plan}}', cta: 'See Pro plans', dismiss: 'Got it' } } }
+  await page.goto(momentPage(server, '/moments-text-only.html', config([moment])))
+  await ready(page)
+  await page.evaluate((p) => window.momentkit.identify('user-x', { plan: p }), '<i>pro</i>')
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  await expect(host(page).getByText(`Hi ${evil}`)).toBeVisible()
+  await expect(host(page).getByText('Plan: <i>pro</i>')).toBeVisible()
+  const markup = await page.evaluate(() => document.querySelector('momentkit-root')!.shadowRoot!.querySelectorAll('img, b, i').length)
+  expect(markup).toBe(0)
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
+})

@@ -1,0 +1,41 @@
+/**
+ * Theming from config: CSS custom properties for light and dark, following
+ * prefers-color-scheme unless `scheme` forces one; values that could inject
+ * CSS are refused by init with their JSON path.
+ */
+import { test, expect, ready, sdkLogs } from './fixtures'
+import { NUDGE, config, ctaOf, host, momentPage, titleOf } from './moments-helpers'
+
+const show = (page: import('@playwright/test').Page) => page.evaluate(() => window.momentkit.track('limit_reached'))
+const colors = (page: import('@playwright/test').Page) =>
+  Promise.all([ctaOf(page, 'nudge').evaluate((el) => getComputedStyle(el).backgroundColor), titleOf(page, 'nudge').evaluate((el) => getComputedStyle(el).color)])
+
+const THEME = { accent: '#0f766e', text: '#111111', 'dark.accent': '#2dd4bf', 'dark.text': '#fafafa' }
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`theme values from config apply in the ${colorScheme} scheme`, async ({ page, server }) => {
+    await page.emulateMedia({ colorScheme })
+    await page.goto(momentPage(server, `/moments-theme-${colorScheme}.html`, config([NUDGE], { theme: THEME })))
+    await ready(page)
+    await show(page)
+    await expect(titleOf(page, 'nudge')).toBeVisible()
+    expect(await colors(page)).toEqual(colorScheme === 'light' ? ['rgb(15, 118, 110)', 'rgb(17, 17, 17)'] : ['rgb(45, 212, 191)', 'rgb(250, 250, 250)'])
+  })
+}
+
+test('scheme "dark" forces dark values on a light-preferring page', async ({ page, server }) => {
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.goto(momentPage(server, '/moments-theme-forced.html', config([NUDGE], { theme: { ...THEME, scheme: 'dark' } })))
+  await ready(page)
+  await show(page)
+  await expect(titleOf(page, 'nudge')).toBeVisible()
+  expect(await colors(page)).toEqual(['rgb(45, 212, 191)', 'rgb(250, 250, 250)'])
+})
+
+test('a theme value that could inject CSS is refused by init with its path', async ({ page, server, logs }) => {
+  await page.goto(momentPage(server, '/moments-theme-evil.html', config([NUDGE], { theme: { accent: 'red;}*{display:none' } })))
+  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain('theme.accent')
+  await show(page)
+  await page.waitForTimeout(300)
+  await expect(host(page)).toHaveCount(0)
+})
