@@ -88,7 +88,11 @@ export class Writer {
     if (this.size > 1 << 18) this.flush()
   }
   flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''))
+    if (this.buf.length) {
+      // write(2) may write less than asked; loop until all of it is out.
+      const data = Buffer.from(this.buf.join(''))
+      for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off)
+    }
     this.buf = []
     this.size = 0
   }

@@ -39,7 +39,7 @@ describe('the momentkit bin (bundled dist/cli.js)', () => {
     const r = node('--help')
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('momentkit calibrate <events.ndjson> --labels')
-  })
+  }, 20_000)
 
   it('validate exits 1 with JSON paths for a bad config, 0 for a good one', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ model: { dimensions: { d: { weight: 1, signals: ['nope'] } } } }))
@@ -48,7 +48,7 @@ describe('the momentkit bin (bundled dist/cli.js)', () => {
     expect(bad.status).toBe(1)
     expect(bad.stdout).toContain('model.dimensions.d.signals[0]: unknown signal "nope"')
     expect(node('validate', 'good.json').status).toBe(0)
-  })
+  }, 20_000)
 
   it('generates and calibrates a small cohort end to end', () => {
     expect(node('generate', '--users', '800', '--seed', '3').status).toBe(0)
@@ -57,5 +57,5 @@ describe('the momentkit bin (bundled dist/cli.js)', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('Proposed model')
     expect(JSON.parse(readFileSync(join(dir, 'momentkit.calibrated.json'), 'utf8')).model.tiers).toHaveLength(4)
-  })
+  }, 30_000)
 })

@@ -193,7 +193,7 @@ describe('momentkit calibrate when nothing usable remains', () => {
     expect(r.err).toMatch(/no model proposed: no signal is usable at this sample size \(150 users/)
     expect(existsSync(at('tiny-config.json'))).toBe(false)
     expect(readFileSync(at('tiny.html'), 'utf8')).toContain('No model proposed')
-  })
+  }, 30_000)
 
   it('rejects usage errors with exit 2', async () => {
     expect((await run('calibrate', 'x.ndjson')).code).toBe(2)
