@@ -1,0 +1,138 @@
+import { Component } from 'preact'
+import type { MomentProps } from './types'
+
+/**
+ * The one panel the upgrade prompt and the gate share: close button, title,
+ * body, "not now" and the CTA, either as a modal <dialog> (WAI-ARIA dialog
+ * pattern) or as a non-modal corner panel. A class component rather than
+ * hooks, so preact/hooks stays out of the bundle.
+ *
+ * IDs are fixed: they are scoped to the shadow root, and only the one
+ * transient moment renders a Pane. The slide-in is a corner item (mk-c,
+ * mk-top, mk-left) like the nudge and widget, so it stands clear of the
+ * trial banner (--mk-o) and of a bottom widget.
+ */
+export const modalCss = `
+.mk-pane{position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
+.mk-modal::backdrop{background:rgb(12 14 20/.55)}
+.mk-slide{inset:auto 16px var(--mk-o,16px) auto;margin:0;width:min(360px,100vw - 32px)}
+.mk-slide.mk-top{top:var(--mk-o,16px);bottom:auto}
+.mk-slide.mk-left{left:16px;right:auto}
+.mk-slide:not(.mk-top):has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o,16px) + 52px)}
+.mk-pane .mk-title{padding-right:32px}
+.mk-pane .mk-x{position:absolute;top:8px;right:8px;padding:6px 10px;font-size:20px;line-height:1;background:none;color:var(--mk-muted)}
+.mk-pane .mk-x:hover{color:var(--mk-text)}
+`
+
+type PaneProps = MomentProps & { modal?: boolean }
+
+/** The focused element, through shadow roots (a host web component, or our own widget). */
+function focused(): HTMLElement | null {
+  let a = document.activeElement
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement
+  return a as HTMLElement | null
+}
+
+export class Pane extends Component<PaneProps> {
+  /** The panel element. */
+  declare e: HTMLDialogElement | null
+  /** Focused before we opened: focus goes back there. */
+  declare f: HTMLElement | null
+  /** Dismissed or unmounting: a later `cancel`/`close` (e.g. the one our own close() queues) is not another dismissal. */
+  declare g: boolean
+
+  override componentDidMount() {
+    const e = this.e!
+    this.f = focused()
+    if (this.props.modal) {
+      // Top layer and the rest of the page inert: no z-index, no focus leaking to the page.
+      e.showModal()
+      // The action, not the close button showModal would pick first.
+      e.querySelector<HTMLElement>('.mk-primary')!.focus()
+    } else e.showPopover?.() // top layer too; without popover support it is still position:fixed
+  }
+
+  override componentWillUnmount() {
+    const e = this.e!
+    this.g = true
+    // A modal always gives focus back; a slide-in only if the user had moved into it.
+    const back = this.props.modal || e.matches(':focus-within')
+    if (this.props.modal) e.close()
+    if (back) this.f?.focus()
+  }
+
+  render(p: PaneProps) {
+    const body = p.copy.body ? 'mk-b' : undefined
+    // Esc with focus on the page, a click outside or Android's back fire
+    // `cancel`: the dialog stays open and the controller unmounts it, so the
+    // DOM never disagrees with its state. When Chrome's close-watcher rules
+    // make `cancel` uncancelable (no user activation since the last one), the
+    // native `close` follows; either way the user is dismissed once.
+    const dismiss = (ev: Event) => {
+      ev.preventDefault()
+      this.g || ((this.g = true), p.onDismiss())
+    }
+    const key = (ev: KeyboardEvent) => {
+      if (ev.key == 'Escape') p.onDismiss()
+      else if (p.modal && ev.key == 'Tab') {
+        // The page is inert, but Chrome lets Tab leave for the browser UI after
+        // the last control; the WAI-ARIA pattern wraps around instead.
+        const t = this.e!.querySelectorAll<HTMLElement>('button,a')
+        const n = t.length - 1
+        if (ev.target == t[ev.shiftKey ? 0 : n]) {
+          ev.preventDefault()
+          t[ev.shiftKey ? n : 0].focus()
+        }
+      }
+    }
+    // The slide-in is not a dialog: it appears unasked and must not take focus,
+    // and role=dialog without focus moving in would announce a window the user
+    // is not in. <aside> is the complementary landmark HTML names for side
+    // content and advertising: reachable by landmark navigation, never trapping.
+    const Tag = p.modal ? 'dialog' : 'aside'
+    return (
+      <Tag
+        ref={(e: HTMLElement | null) => {
+          this.e = e as HTMLDialogElement | null
+        }}
+        class={p.modal ? 'mk-pane mk-modal mk-anim' : 'mk-pane mk-slide mk-c mk-anim mk-' + (p.position ?? 'bottom-right').replace('-', ' mk-')}
+        popover={p.modal ? undefined : 'manual'}
+        // Click outside = "not now": light dismiss where supported, through `cancel` (the aside ignores it).
+        closedby="any"
+        aria-modal={p.modal ? 'true' : undefined}
+        aria-labelledby="mk-t"
+        aria-describedby={body}
+        onCancel={dismiss}
+        onClose={dismiss}
+        onKeyDown={key}
+      >
+        <button type="button" class="mk-x" aria-label="Close" onClick={p.onDismiss}>
+          ×
+        </button>
+        <h2 id="mk-t" class="mk-title">
+          {p.copy.title}
+        </h2>
+        {body && (
+          <p id={body} class="mk-body">
+            {p.copy.body}
+          </p>
+        )}
+        <div class="mk-actions">
+          <button type="button" class="mk-secondary" onClick={p.onDismiss}>
+            {p.copy.dismiss ?? 'Not now'}
+          </button>
+          {p.href ? (
+            // A real link: onCta records the click, navigation is left alone.
+            <a class="mk-btn mk-primary" href={p.href} onClick={p.onCta}>
+              {p.copy.cta ?? 'Upgrade'}
+            </a>
+          ) : (
+            <button type="button" class="mk-primary" onClick={p.onCta}>
+              {p.copy.cta ?? 'Upgrade'}
+            </button>
+          )}
+        </div>
+      </Tag>
+    )
+  }
+}
