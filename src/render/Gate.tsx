@@ -1,17 +1,10 @@
+import { Pane } from './Modal'
 import type { MomentProps } from './types'
 
-// PLACEHOLDER: being written (issue 4). Renders the copy as text with CTA and dismiss buttons.
+/** Styled by the shared panel CSS (in upgradeCss). */
 export const gateCss = ''
 
+/** Blocked-feature gate: always modal; the copy explains the feature, the CTA upgrades, "not now" goes back. */
 export function Gate(p: MomentProps) {
-  return (
-    <div class="mk-anim" role="region" aria-label={p.copy.title}>
-      <p class="mk-title">{p.copy.title}</p>
-      {p.copy.body && <p class="mk-body">{p.copy.body}</p>}
-      <div class="mk-actions">
-        <button type="button" class="mk-secondary" onClick={p.onDismiss}>{p.copy.dismiss ?? 'Not now'}</button>
-        <button type="button" class="mk-primary" onClick={p.onCta}>{p.copy.cta ?? 'Upgrade'}</button>
-      </div>
-    </div>
-  )
+  return <Pane {...p} modal />
 }

@@ -1,17 +1,10 @@
+import { modalCss, Pane } from './Modal'
 import type { MomentProps } from './types'
 
-// PLACEHOLDER: being written (issue 4). Renders the copy as text with CTA and dismiss buttons.
-export const upgradeCss = ''
+/** The shared panel CSS rides here so the layer's one stylesheet holds it once (the gate reuses it). */
+export const upgradeCss = modalCss
 
+/** Upgrade prompt: a modal dialog by default, or a non-modal slide-in in a corner (`variant: 'slidein'`, `position`). */
 export function Upgrade(p: MomentProps) {
-  return (
-    <div class="mk-anim" role="region" aria-label={p.copy.title}>
-      <p class="mk-title">{p.copy.title}</p>
-      {p.copy.body && <p class="mk-body">{p.copy.body}</p>}
-      <div class="mk-actions">
-        <button type="button" class="mk-secondary" onClick={p.onDismiss}>{p.copy.dismiss ?? 'Not now'}</button>
-        <button type="button" class="mk-primary" onClick={p.onCta}>{p.copy.cta ?? 'Upgrade'}</button>
-      </div>
-    </div>
-  )
+  return <Pane {...p} modal={p.variant != 'slidein'} />
 }
