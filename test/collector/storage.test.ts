@@ -3,12 +3,14 @@
  * memory, and against a real PostgreSQL server this file starts on
  * 127.0.0.1 (scripts/postgres.mjs) and stops afterwards.
  */
+import 'fake-indexeddb/auto'
 import { describe } from 'vitest'
 import { backends, useBackend } from './env'
 import { alertsSuite } from './suites/alerts'
 import { httpSuite } from './suites/http'
 import { inboxSuite } from './suites/inbox'
 import { ingestSuite } from './suites/ingest'
+import { sdkSuite } from './suites/sdk'
 
 for (const backend of backends) {
   describe(backend.name, () => {
@@ -17,5 +19,6 @@ for (const backend of backends) {
     ingestSuite(env)
     alertsSuite(env)
     inboxSuite(env)
+    sdkSuite(env)
   })
 }
