@@ -129,3 +129,28 @@ test('widget: the badge opens with Enter and closes with Esc, focus back on the 
   await expect(titleOf(page, 'widget')).toBeVisible()
   expect(await outcomes(page)).toEqual(['plan-widget:shown'])
 })
+
+test('upgrade modal: a click on the backdrop is "not now" — dismissed once, focus returned', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-backdrop.html', config([UPGRADE])))
+  await ready(page)
+  await page.focus('#host-input')
+  await crossTier(page)
+  await expectModal(page, 'upgrade')
+  await page.mouse.click(5, 5)
+  await expect(titleOf(page, 'upgrade')).toBeHidden()
+  await page.waitForTimeout(300)
+  expect(await outcomes(page)).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed'])
+  expect(await deepFocus(page)).toMatchObject({ inMoment: false, id: 'host-input' })
+})
+
+test('upgrade modal: pressing Esc twice records one dismissal', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-esc-twice.html', config([UPGRADE])))
+  await ready(page)
+  await crossTier(page)
+  await expectModal(page, 'upgrade')
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('Escape')
+  await expect(titleOf(page, 'upgrade')).toBeHidden()
+  await page.waitForTimeout(300)
+  expect(await outcomes(page)).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed'])
+})
