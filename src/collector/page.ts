@@ -39,7 +39,7 @@ function userCard(u: InboxUser, tiers: readonly Tier[], now: number): string {
   const name = u.userId ?? `anonymous ${u.anonymousId}`
   const features = u.topFeatures.map((f) => `${esc(f.name)} ×${esc(f.count)}`).join(', ')
   const moments = Object.entries(u.moments).map(([id, c]) => `${esc(id)}: ${Object.entries(c).map(([k, n]) => `${esc(k)} ${esc(n)}`).join(', ')}`).join('; ')
-  const client = u.client.score === null ? '' : `<p class="client${u.client.mismatch ? ' warn' : ''}">Client reported ${esc(u.client.score)} (${esc(u.client.tier)}${u.client.model ? `, model ${esc(u.client.model)}` : ''})${u.client.diff !== null ? `; difference ${esc(u.client.diff)}` : ''}${u.client.mismatch ? ' — disagrees with the server' : ''}${u.client.partial ? '; some events were rolled up by the SDK' : ''}</p>`
+  const client = u.client.score === null ? '' : `<p class="client${u.client.mismatch ? ' warn' : ''}">Client reported ${esc(u.client.score)} (${esc(u.client.tier)}${u.client.model ? `, model ${esc(u.client.model)}` : ''})${u.client.diff !== null ? `; difference ${esc(u.client.diff)}` : ''}${u.client.mismatch ? ` — disagrees with the server (${esc(u.score)}, ${esc(u.tier)})` : ''}${u.client.partial ? '; some events were rolled up by the SDK' : ''}</p>`
   return `<article class="card tier-${cls(u.tier)}">
 <header><h3>${esc(name)}</h3><span class="badge">${esc(u.tierLabel)}</span><span class="score" title="server score">${esc(u.score)}</span></header>
 <p class="sla sla-${u.sla.class}${u.sla.overdue ? ' overdue' : ''}">${esc(u.sla.label)} · ${u.previousTier ? `crossed ${esc(ago(u.crossedAt, now))} from ${esc(u.previousTier)}` : `in this tier since ${esc(ago(u.crossedAt, now))}`}${u.sla.overdue ? ' · <strong>overdue</strong>' : ''}</p>

@@ -93,7 +93,12 @@ async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: 
   await q.query(`insert into score_history (subject, at, score, tier, client_score) values ${values.join(', ')}`, params)
 }
 
-/** Applies one batch's new (deduplicated) messages, all of one identity, to its subject. */
+/**
+ * Applies one batch's new (deduplicated) messages, all of one identity, to its subject.
+ * The user is flagged when the client's last report (same model version) differs from the
+ * server's score by more than `tolerance`, or names another tier (e.g. a criterion the
+ * server cannot see as met).
+ */
 export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: number, msgs: Message[], now: number): Promise<SubjectUpdate> {
   const row = await lockRow(q, msgs[0])
   const events: Item[] = []
@@ -145,7 +150,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
       res ? json(res.topFeatures) : null,
       lastReport?.msg.score ?? null, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
       lastTier?.type === 'tier' ? lastTier.crossedAt : null,
-      check ? check.diff : null, check ? Math.abs(check.diff) > tolerance : null,
+      check ? check.diff : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
       rolledUp, json(momentCounts(row.moments ?? {}, msgs)), ts(now),
     ],
   )

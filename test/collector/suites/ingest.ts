@@ -53,6 +53,16 @@ export function ingestSuite(env: Env): void {
       expect(inbox.mismatches.map((x: { key: string }) => x.key)).toEqual(['u:liar'])
     })
 
+    it('flags a client whose tier disagrees even when the score agrees (a criterion the server cannot see met)', async () => {
+      const c = await env.start()
+      const evs: Ev[] = [{ name: 'feature_used', props: { feature: 'a' }, t: Date.now() - 60_000 }]
+      const msgs = clientRun(config(), who('crit'), evs).messages.map((m): Message => (m.type === 'tier' ? { ...m, tier: 'pql', to: 'pql' } : m))
+      await post(c.collectUrl, batch(msgs))
+      const [u] = await env.db().query(`select tier, client_tier, score_diff, mismatch from users where key = 'u:crit'`)
+      expect(u).toEqual({ tier: 'low', client_tier: 'pql', score_diff: 0, mismatch: true })
+      expect(await (await fetch(c.inboxUrl)).text()).toContain('disagrees with the server (')
+    })
+
     it('a client on another model version is not flagged (scores are not comparable)', async () => {
       const c = await env.start()
       const evs: Ev[] = [{ name: 'feature_used', props: { feature: 'a' }, t: Date.now() - 60_000 }]
