@@ -1,17 +1,38 @@
+import { Component } from 'preact'
+import { Cta } from './parts'
 import type { MomentProps } from './types'
 
-// PLACEHOLDER: being written (issue 4). Renders the copy as text with CTA and dismiss buttons.
-export const nudgeCss = ''
+/**
+ * A toast in a bottom corner, raised above a bottom widget that follows it
+ * (:has(); without it, the two may overlap). Full width on phones.
+ */
+export const nudgeCss = `
+.mk-n{width:340px;max-width:calc(100vw - 32px);padding:14px 16px;background:var(--mk-background);border:1px solid var(--mk-border);border-left:4px solid var(--mk-accent);border-radius:var(--mk-radius);box-shadow:0 6px 24px #0003}
+.mk-n:has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o) + 52px)}
+.mk-n .mk-title{font-size:16px}
+`
 
-export function Nudge(p: MomentProps) {
-  return (
-    <div class="mk-anim" role="region" aria-label={p.copy.title}>
-      <p class="mk-title">{p.copy.title}</p>
-      {p.copy.body && <p class="mk-body">{p.copy.body}</p>}
-      <div class="mk-actions">
-        <button type="button" class="mk-secondary" onClick={p.onDismiss}>{p.copy.dismiss ?? 'Not now'}</button>
-        <button type="button" class="mk-primary" onClick={p.onCta}>{p.copy.cta ?? 'Upgrade'}</button>
+/** No timer closes it (WCAG 2.2.1): it stays until the user acts or it is replaced. */
+class N extends Component<MomentProps, { on?: boolean }> {
+  // A polite status region is announced when its content changes; most
+  // screen readers skip one inserted already filled. So the text comes just
+  // after mount, and only the text (not the buttons) is what changes.
+  override componentDidMount(): void {
+    setTimeout(() => this.setState({ on: true }), 50)
+  }
+  override render(p: MomentProps) {
+    const on = this.state.on
+    return (
+      <div class={`mk-n mk-c mk-anim${p.position?.endsWith('left') ? ' mk-left' : ''}`} role="status">
+        {on && <p class="mk-title">{p.copy.title}</p>}
+        {on && p.copy.body && <p class="mk-body">{p.copy.body}</p>}
+        <div class="mk-actions">
+          <button type="button" class="mk-secondary" onClick={p.onDismiss}>{p.copy.dismiss ?? 'Dismiss'}</button>
+          <Cta {...p} />
+        </div>
       </div>
-    </div>
-  )
+    )
+  }
 }
+
+export const Nudge = (p: MomentProps) => <N {...p} />
