@@ -12,7 +12,7 @@ import { trackOp } from './track/event'
 import { watchPage } from './track/page'
 import { type Identity, nextIdentity, readIdentity, newIdentity, userKey, type Verification } from './track/identity'
 import { explainState, type Explanation } from './explain'
-import { eventMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
+import { eventMessage, identifyMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
 import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
@@ -105,6 +105,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     }
   }
 
+  function sendIdentify(): void {
+    const agg = user?.agg()
+    outbox?.add([identifyMessage(identity, config.model.version, { start: agg?.trialStart, end: agg?.trialEnd }, now())])
+  }
+
   function applyOps(ops: Op[]): void {
     if (!user) return
     if (outbox) {
@@ -112,6 +117,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       outbox.add(events as ReturnType<typeof eventMessage>[])
     }
     user.add(ops, now())
+    if (outbox && ops.some((op) => op.k === 'trial')) sendIdentify()
     if (moments) {
       for (const op of ops) if (op.k === 'e') moments.event(op.n)
       // New trial dates change which standing moments (banner, widget) apply.
@@ -147,6 +153,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     if ((trial.start !== undefined && agg.trialStart === undefined) || (trial.end !== undefined && agg.trialEnd === undefined)) {
       inbox.unshift({ k: 'trial', start: agg.trialStart ?? trial.start, end: agg.trialEnd ?? trial.end })
     }
+    // Each page load tells the server who this is and the trial dates it scores against.
+    if (outbox) sendIdentify()
     process()
   }
 
@@ -257,6 +265,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
         identity = next
         run(() => kv.update('identity', () => next))
         moments?.check()
+        if (!ops.length) sendIdentify()
       } else switchTo(next, identity.userId === null)
       ops.forEach(enqueue)
     },

@@ -42,6 +42,8 @@ export function freshAggregates(s: Scorer, seen: number): Aggregates {
 export type Item =
   | { k: 'event'; t: number; name: string; props?: Record<string, unknown> }
   | { k: 'check'; t: number; msg: ScoreMessage | TierMessage }
+  /** Trial dates from an identify message. */
+  | { k: 'trial'; t: number; start?: number; end?: number }
 
 export interface Check {
   msg: ScoreMessage | TierMessage
@@ -94,6 +96,10 @@ export function replay(s: Scorer, agg: Aggregates, tier: TierState | null, throu
       if (every) step(it.t)
       continue
     }
+    if (it.k === 'trial') {
+      apply(agg, s.plan, [{ k: 'trial', start: it.start, end: it.end }], it.t)
+      continue
+    }
     const r = step(it.t)
     checks.push({ msg: it.msg, server: r.score, tier: tier!.tier, diff: it.msg.score - r.score })
   }
@@ -105,6 +111,9 @@ export function replay(s: Scorer, agg: Aggregates, tier: TierState | null, throu
 export function ordered(items: Item[]): Item[] {
   return items
     .map((it, i) => [it, i] as const)
-    .sort(([a, i], [b, j]) => a.t - b.t || (a.k === b.k ? 0 : a.k === 'event' ? -1 : 1) || i - j)
+    .sort(([a, i], [b, j]) => a.t - b.t || rank(a) - rank(b) || i - j)
     .map(([it]) => it)
 }
+
+/** Trial dates first, then events, then reports made at the same instant. */
+const rank = (it: Item) => (it.k === 'trial' ? 0 : it.k === 'event' ? 1 : 2)

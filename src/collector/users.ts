@@ -57,11 +57,13 @@ async function lockRow(q: Queryable, first: Message): Promise<Row> {
 
 async function storedEvents(q: Queryable, row: Row): Promise<Item[]> {
   const rows = await q.query(
-    `select body->>'name' as name, body->'props' as props, at from messages
-     where subject in ($1, $2) and type = 'event' order by at, seq`,
+    `select type, body->>'name' as name, body->'props' as props, body->>'trialStart' as trial_start, body->>'trialEnd' as trial_end, at
+     from messages where subject in ($1, $2) and type in ('event', 'identify') order by at, seq`,
     [row.key, row.merged_from ?? row.key],
   )
-  return rows.map((r) => ({ k: 'event', t: ms(r.at)!, name: r.name, props: r.props ?? undefined }))
+  return rows.map((r) =>
+    r.type === 'identify' ? trialItem(ms(r.at)!, r.trial_start, r.trial_end) : { k: 'event', t: ms(r.at)!, name: r.name, props: r.props ?? undefined },
+  )
 }
 
 function momentCounts(prev: Record<string, Record<string, number>>, msgs: Message[]): Record<string, Record<string, number>> {
@@ -103,14 +105,16 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const row = await lockRow(q, msgs[0])
   const events: Item[] = []
   const checks: Item[] = []
+  const trials: Item[] = []
   let rolledUp = 0
   for (const m of msgs) {
     const t = Date.parse(m.at)
     if (m.type === 'event') events.push({ k: 'event', t, name: m.name, props: m.props })
+    else if (m.type === 'identify') trials.push(trialItem(t, m.trialStart, m.trialEnd))
     else if (m.type === 'score' || m.type === 'tier') checks.push({ k: 'check', t, msg: m })
     else if (m.type === 'rollup') rolledUp += Object.values(m.counts).reduce((a, b) => a + b, 0)
   }
-  const items = [...events, ...checks]
+  const items = [...trials, ...events, ...checks]
   const oldest = Math.min(...items.map((i) => i.t))
   let r: ReplayResult | null = null
   if (items.length) {
@@ -157,4 +161,9 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   if (r) await addHistory(q, row, r, lastReport?.msg.score ?? null)
   const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
   return { key: row.key, row: updated, replay: r, accounts }
+}
+
+function trialItem(t: number, start: string | null, end: string | null): Item {
+  const at = (v: string | null) => (v ? Date.parse(v) : undefined)
+  return { k: 'trial', t, start: at(start), end: at(end) }
 }

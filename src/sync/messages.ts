@@ -2,7 +2,7 @@ import type { ScoreResult } from '../score/score'
 import type { TierChange } from '../score/tier'
 import type { Identity } from '../track/identity'
 import type { MomentEvent } from '../moments'
-import type { EventMessage, MessageBase, MessageType, MomentMessage, ScoreMessage, ScoreSnapshot, TierMessage } from './types'
+import type { EventMessage, IdentifyMessage, MessageBase, MessageType, MomentMessage, ScoreMessage, ScoreSnapshot, TierMessage } from './types'
 
 const iso = (t: number) => new Date(t).toISOString()
 
@@ -48,4 +48,12 @@ export const momentMessage = (identity: Identity, model: string, e: MomentEvent)
   moment: e.id,
   kind: e.kind,
   outcome: e.outcome,
+})
+
+export const identifyMessage = (identity: Identity, model: string, trial: { start?: number; end?: number }, t: number): IdentifyMessage => ({
+  ...base('identify', identity, model, t),
+  traits: identity.traits,
+  trialStart: trial.start === undefined ? null : iso(trial.start),
+  trialEnd: trial.end === undefined ? null : iso(trial.end),
+  tz: new Date(t).getTimezoneOffset(),
 })

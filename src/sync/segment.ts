@@ -12,6 +12,8 @@ export function toSegment(batch: Batch, writeKey?: string): Record<string, unkno
     switch (m.type) {
       case 'event':
         return [{ ...ids(m), type: 'track', event: m.name, properties: m.props ?? {} }]
+      case 'identify':
+        return [{ ...ids(m), type: 'identify', traits: { ...m.traits, trial_start: m.trialStart, trial_end: m.trialEnd } }]
       case 'score':
       case 'tier': {
         const traits = { pql_score: m.score, pql_tier: m.tier, pql_reasons: m.reasons.slice(0, 5).join('; '), pql_model: m.model }

@@ -4,7 +4,7 @@
  * Documented for servers in docs/payload.md and as JSON Schema in
  * src/sync/payload.schema.json.
  */
-export type MessageType = 'event' | 'score' | 'tier' | 'moment' | 'rollup'
+export type MessageType = 'event' | 'identify' | 'score' | 'tier' | 'moment' | 'rollup'
 
 export interface MessageBase {
   /** Unique per message (UUID): the collector deduplicates on it. */
@@ -24,6 +24,21 @@ export interface EventMessage extends MessageBase {
   type: 'event'
   name: string
   props?: Record<string, unknown>
+}
+
+/**
+ * Who the user is and their trial: sent on identify() and whenever trial
+ * dates change, so the server can evaluate trial-relative windows exactly
+ * as the browser does.
+ */
+export interface IdentifyMessage extends MessageBase {
+  type: 'identify'
+  traits: Record<string, unknown>
+  /** Trial start and end (ISO), or null when unknown. */
+  trialStart: string | null
+  trialEnd: string | null
+  /** The browser's timezone offset (minutes, as Date#getTimezoneOffset), which cuts days. */
+  tz: number
 }
 
 export interface ScoreSnapshot {
@@ -70,7 +85,7 @@ export interface RollupMessage extends MessageBase {
   to: string
 }
 
-export type Message = EventMessage | ScoreMessage | TierMessage | MomentMessage | RollupMessage
+export type Message = EventMessage | IdentifyMessage | ScoreMessage | TierMessage | MomentMessage | RollupMessage
 
 export interface Auth {
   /** Public write key of the project. */

@@ -65,7 +65,7 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
       'messages[1].reasons: is required',
       'messages[1].crossedAt: is required',
       'messages[1].direction: must be one of: "up", "down"',
-      'messages[2].type: must be one of: "event", "score", "tier", "moment", "rollup"',
+      'messages[2].type: must be one of: "event", "identify", "score", "tier", "moment", "rollup"',
     ]))
     expect(problems(bad).some((p) => p.includes('"then"'))).toBe(false)
   })

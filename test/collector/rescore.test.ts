@@ -85,3 +85,25 @@ describe('server-side rescoring equals client scoring on the same events', () =>
     expect(createScorer(config()).hash).not.toBe(createScorer(config(), 60).hash)
   })
 })
+
+describe('identify messages carry the trial the browser scores against', () => {
+  it('trial-relative windows count from the trial start the identify message gives, not from first contact', () => {
+    const c = config({
+      model: {
+        signals: { days4to5: { type: 'count', event: 'project_created', window: { trial: [3, 5] }, threshold: 1 } },
+        dimensions: { d: { weight: 1, signals: ['days4to5'] } },
+      },
+    })
+    const start = END - 10 * DAY
+    const first = start + 3 * DAY + 3_600_000
+    const s = createScorer(c)
+    const events: Item[] = [{ k: 'event', t: first, name: 'project_created' }]
+    // The server first hears from the user on trial day 3: without the trial start, day 3 looks like day 0.
+    const without = replay(s, freshAggregates(s, first), null, 0, ordered([...events]))
+    const withTrial = replay(s, freshAggregates(s, first), null, 0, ordered([{ k: 'trial', t: first, start }, ...events]))
+    expect(without.result!.signals.days4to5.value).toBe(0)
+    expect(withTrial.agg.trialStart).toBe(start)
+    expect(withTrial.result!.signals.days4to5.value).toBe(1)
+    expect(withTrial.result!.score).toBe(100)
+  })
+})

@@ -61,6 +61,21 @@ describe('delivery from an instance', () => {
     await b.destroy()
   })
 
+  it('tells the server who the user is and the trial dates it scores against', async () => {
+    const batches: Batch[] = []
+    const mk = createInstance(cfg(), { send: async (b) => (batches.push(b), { status: 200 }) })
+    await mk.ready
+    mk.identify('u9', { plan: 'trial', trialStart: '2026-11-01T00:00:00Z', trialEnd: '2026-11-15T00:00:00Z' })
+    await tick()
+    await mk.flush()
+    await tick()
+    const ids = batches.flatMap((b) => b.messages).filter((m) => m.type === 'identify' && m.userId === 'u9')
+    const last = ids[ids.length - 1]
+    expect(last).toMatchObject({ type: 'identify', trialStart: '2026-11-01T00:00:00.000Z', trialEnd: '2026-11-15T00:00:00.000Z', traits: { plan: 'trial' } })
+    if (last?.type === 'identify') expect(Number.isInteger(last.tz)).toBe(true)
+    await mk.destroy()
+  })
+
   it('no endpoint, no outbox', async () => {
     const r = resolveConfig({ namespace: 'delivery-none' })
     if (!r.ok) throw new Error()
