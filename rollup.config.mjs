@@ -28,10 +28,10 @@ export default [
     plugins: [nodeResolve(), esbuild({ target: 'node20' }), { name: 'json', transform: (code, id) => (id.endsWith('.json') ? { code: 'export default ' + code, map: null } : null) }],
   },
   {
-    input: 'src/index.ts',
+    input: { momentkit: 'src/index.ts', scoring: 'src/scoring.ts' },
     // Dependencies stay external for npm users' bundlers to dedupe.
     external: ['nanostores', 'idb-keyval', 'preact', 'preact/jsx-runtime'],
-    output: { file: 'dist/momentkit.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     plugins: [...plugins(false), copySchema],
   },
   {
