@@ -8,6 +8,7 @@
  *
  *   npm run build && npm run bench:calibrate            # 10M events
  *   node bench/calibrate.mjs --events 2000000 --keep   # smaller, keep files
+ *   node bench/calibrate.mjs --reuse                   # calibrate a kept cohort again
  *
  * Results: bench/results/calibrate.json (not committed); the figures are
  * quoted in docs/calibration.md.
@@ -34,18 +35,17 @@ const events = join(dir, 'events.ndjson')
 const labels = join(dir, 'labels.csv')
 
 // The generator averages about 93 events per user; aim 3% over the target and check.
-const users = Math.ceil((target / 93) * 1.03)
-let t = Date.now()
-const gen = execFileSync(process.execPath, [cli, 'generate', '--users', String(users), '--seed', '2026', '--events', events, '--labels', labels], { encoding: 'utf8' })
-const generated = Number(/([\d,]+) events/.exec(gen)[1].replace(/,/g, ''))
-console.log(`generated ${gen.trim()} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${(statSync(events).size / 1e9).toFixed(2)} GB`)
-if (generated < target) {
-  console.error(`bench: only ${generated} events generated, fewer than ${target}`)
-  process.exit(1)
+// --reuse keeps a cohort written by an earlier run with --keep.
+const reuse = process.argv.includes('--reuse') && existsSync(events) && existsSync(labels)
+if (!reuse) {
+  const users = Math.ceil((target / 93) * 1.03)
+  const t = Date.now()
+  const gen = execFileSync(process.execPath, [cli, 'generate', '--users', String(users), '--seed', '2026', '--events', events, '--labels', labels], { encoding: 'utf8' })
+  console.log(`generated ${gen.trim()} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${(statSync(events).size / 1e9).toFixed(2)} GB`)
 }
 
 const load0 = +loadavg()[0].toFixed(2)
-t = Date.now()
+const t = Date.now()
 const json = join(dir, 'calibrate-run.json')
 const run = spawnSync(process.execPath, [cli, 'calibrate', events, '--labels', labels, '--json', json, '--out', join(dir, 'calibrated.json'), '--report', join(dir, 'report.html'), '--quiet'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
 const wall = (Date.now() - t) / 1000
@@ -54,6 +54,10 @@ if (run.status !== 0) {
   process.exit(1)
 }
 const r = JSON.parse(readFileSync(json, 'utf8'))
+if (r.input.lines < target) {
+  console.error(`bench: only ${r.input.lines} events, fewer than ${target}`)
+  process.exit(1)
+}
 const result = {
   date: new Date().toISOString(),
   node: process.version,
@@ -67,6 +71,8 @@ const result = {
   converters: r.input.converters,
   wallSeconds: +wall.toFixed(1),
   eventsPerSecond: Math.round(r.input.lines / wall),
+  cpuSeconds: +r.run.cpuSeconds.toFixed(1),
+  eventsPerCpuSecond: Math.round(r.input.lines / r.run.cpuSeconds),
   peakRssMB: Math.round(r.run.maxRssMB),
   phaseSeconds: r.seconds,
   heldOut: r.test && { precision: +r.test.proposed.precision.toFixed(3), baseRate: +r.test.proposed.baseRate.toFixed(3), share: +r.test.proposed.share.toFixed(3), recall: +r.test.proposed.recall.toFixed(3) },
