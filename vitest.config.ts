@@ -6,5 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     environment: 'node',
+    // Collector suites start PostgreSQL and PGlite; on a shared 2-core machine 5 s is too tight.
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
   },
 })
