@@ -222,3 +222,27 @@ export async function reveal(page: Page, kind: Kind): Promise<void> {
   if ((await badge.getAttribute('aria-expanded')) === 'false') await badge.click()
   await expect(ctaOf(page, kind)).toBeVisible()
 }
+
+/**
+ * A moment's history as stored in IndexedDB (database = namespace, store "state", key "moments:<user>"),
+ * so a test can wait until an outcome is written before it reloads.
+ */
+export function storedHistory(page: Page, id: string, namespace = 'momentkit'): Promise<{ shown: number[]; dismissedAt?: number } | null> {
+  return page.evaluate(
+    ([id, ns]) =>
+      new Promise((resolve) => {
+        const user = window.momentkit.explain()?.user
+        if (!user) return resolve(null)
+        const key = 'moments:' + (user.userId ? 'u:' + user.userId : 'a:' + user.anonymousId)
+        const open = indexedDB.open(ns)
+        open.onerror = () => resolve(null)
+        open.onsuccess = () => {
+          const db = open.result
+          const get = db.transaction('state').objectStore('state').get(key)
+          get.onsuccess = () => (db.close(), resolve(get.result?.h?.[id] ?? null))
+          get.onerror = () => (db.close(), resolve(null))
+        }
+      }),
+    [id, namespace] as const,
+  )
+}

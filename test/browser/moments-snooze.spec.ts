@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { NUDGE, TRIAL, config, decision, host, momentPage, outcomes, titleOf } from './moments-helpers'
+import { NUDGE, TRIAL, config, decision, host, momentPage, outcomes, storedHistory, titleOf } from './moments-helpers'
 
 const HOUR = 3_600_000
 
@@ -25,6 +25,7 @@ test('a dismissed trial banner stays dismissed after reload while snoozed, and r
   await host(page).getByRole('button', { name: 'Dismiss', exact: true }).click()
   await expect(titleOf(page, 'trial')).toBeHidden()
   await expect.poll(() => outcomes(page)).toEqual(['trial-ending:shown', 'trial-ending:dismissed'])
+  await expect.poll(() => storedHistory(page, 'trial-ending'), { message: 'dismissal written to IndexedDB' }).toMatchObject({ dismissedAt: expect.any(Number) })
 
   // Reload an hour later: still snoozed.
   await page.clock.fastForward(HOUR)
@@ -54,6 +55,7 @@ test('a dismissed nudge does not re-show on its event after reload while snoozed
   await expect(titleOf(page, 'nudge')).toBeVisible()
   await host(page).getByRole('button', { name: 'Got it' }).click()
   await expect.poll(() => outcomes(page)).toEqual(['limit-nudge:shown', 'limit-nudge:dismissed'])
+  await expect.poll(() => storedHistory(page, 'limit-nudge'), { message: 'dismissal written to IndexedDB' }).toMatchObject({ dismissedAt: expect.any(Number) })
 
   await page.reload()
   await ready(page)
@@ -74,6 +76,7 @@ test('without snoozeHours a dismissal is for good: not after reload, not a week 
   await page.evaluate(() => window.momentkit.track('limit_reached'))
   await host(page).getByRole('button', { name: 'Got it' }).click()
   await expect.poll(() => outcomes(page)).toEqual(['limit-nudge:shown', 'limit-nudge:dismissed'])
+  await expect.poll(() => storedHistory(page, 'limit-nudge')).toMatchObject({ dismissedAt: expect.any(Number) })
   await page.clock.fastForward(7 * 24 * HOUR)
   await page.reload()
   await ready(page)
