@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
  * The shipped `bin`: build src/cli/main.ts with the project's own rollup
@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
  * would after install.
  */
 const dir = mkdtempSync(join(tmpdir(), 'mk-bundle-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const cli = join(dir, 'cli.js')
 const node = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8' })
 

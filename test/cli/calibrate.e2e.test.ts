@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/cli'
 import { DECOYS, LEAKS, rng } from '../../src/cli/generate'
 import type { Io } from '../../src/cli/io'
 import { resolveConfig } from '../../src/config/validate'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-e2e-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const at = (f: string) => join(dir, f)
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

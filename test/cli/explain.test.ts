@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/cli'
 import type { Io } from '../../src/cli/io'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-explain-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 async function run(...argv: string[]) {
   let out = ''
   let err = ''

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ingest } from '../../src/cli/ingest'
 import { Problems } from '../../src/cli/io'
 import { readLabels, splitCsv } from '../../src/cli/labels'
@@ -10,6 +10,7 @@ import { eachLine, parseEvent, parseTime } from '../../src/cli/ndjson'
 import { byUser } from '../../src/cli/partition'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-ndjson-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const file = (name: string, text: string | Buffer) => {
   const p = join(dir, name)
   writeFileSync(p, text)

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/cli'
 import type { Io } from '../../src/cli/io'
 import { jsonErrorAt, momentUrls, validateText } from '../../src/cli/validate'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-validate-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 async function run(...argv: string[]) {
   let out = ''
   let err = ''
