@@ -40,7 +40,7 @@ interface Stored {
 }
 
 const DAY = 86_400_000
-/** Two tabs reacting to the same tier crossing must not both show it. */
+/** Two tabs reacting to the same tier crossing must not both show it (tier triggers only: a user asking again is new). */
 const SAME_TRIGGER_MS = 30_000
 const standing = (m: Moment) => m.kind === 'trial' || m.kind === 'widget'
 
@@ -107,7 +107,7 @@ export function createMoments(d: MomentsDeps) {
         if (o === 'clicked') h.clickedAt = at
         else h.dismissedAt = at
         return { ...s, h: { ...s.h, [m.id]: h } }
-      })
+      }).then(() => o === 'dismissed' && d.broadcast(m.id))
     }
   }
 
@@ -148,14 +148,17 @@ export function createMoments(d: MomentsDeps) {
     await save((s) => {
       const h = s.h[m.id]
       const lastShown = h?.shown[h.shown.length - 1]
-      won = decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
+      won = decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
       if (!won) return s
       const now = d.now()
       const shown = [...(h?.shown ?? []), now].slice(-20)
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
       return { h: { ...s.h, [m.id]: { ...h, shown } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })
-    if (!won) return log.debug(`moment ${m.id}: another tab showed it first`)
+    if (!won) {
+      last.set(m.id, { id: m.id, show: false, reason: 'shown in another tab' })
+      return log.debug(`moment ${m.id}: another tab showed it first`)
+    }
     display(m)
     outcome(m, 'shown')
     d.broadcast(m.id)
@@ -239,7 +242,8 @@ export function createMoments(d: MomentsDeps) {
     action: (name: string, fn: () => void) => void actions.set(name, fn),
     otherTab(id: string): void {
       otherTabs.add(id)
-      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && (stored = s))
+      // Another tab showed or dismissed a moment: re-read the history and re-check what stands on screen.
+      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = s), check()))
     },
     decisions: () => [...last.values()],
     destroy: () => layer.destroy(),

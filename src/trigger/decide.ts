@@ -54,7 +54,8 @@ export function offTarget(m: Moment, s: DecisionState): string | null {
 function capped(m: Moment, s: DecisionState): string | null {
   const h = s.history[m.id]
   if (!h) return null
-  if (h.dismissedAt !== undefined) {
+  // A gate answers the user asking for a feature: an earlier "not now" does not silence it.
+  if (h.dismissedAt !== undefined && m.kind !== 'gate') {
     if (m.snoozeHours === undefined) return 'dismissed'
     if (s.now < h.dismissedAt + m.snoozeHours * HOUR) return 'snoozed after dismissal'
   }

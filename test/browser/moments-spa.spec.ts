@@ -101,11 +101,8 @@ test('destroy() removes every momentkit-root node and listener; nothing shows af
   expect(await outcomes(page)).toEqual(before)
 })
 
-// BUG src/moments.ts:151 (claim), same root cause as the gate in moments-gate.spec.ts: the 30 s
-// SAME_TRIGGER_MS guard also applies within one tab, so going back to the billing route within 30 s of
-// leaving it leaves the page without its moment (debug log: "another tab showed it first"). Expected: a
-// route-targeted moment that was never dismissed comes back with its route.
-test.fixme('a route-targeted moment comes back when the user returns to its route right away', async ({ page, server }) => {
+// Regression test for a bug fixed in src/moments.ts / src/trigger/decide.ts.
+test('a route-targeted moment comes back when the user returns to its route right away', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-route-back.html', config([BILLING])))
   await ready(page)
   await push(page, '/app/billing')

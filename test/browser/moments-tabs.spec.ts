@@ -37,12 +37,8 @@ test('a tier crossing in two tabs at the same time shows the upgrade prompt in e
   expect(errors.map(String)).toEqual([])
 })
 
-// BUG src/moments.ts:146-158 (claim): run() stores the engine's pre-claim decision ("eligible, priority 0",
-// show: true) in `last`; when the IndexedDB claim is then lost to the other tab (line 158, only a debug
-// log "another tab showed it first"), that decision is never replaced, so explain().moments in the tab
-// that did not show the prompt says it showed. Expected: { show: false, reason: "shown in another tab" }
-// (or similar) for the losing tab.
-test.fixme('explain().moments in the tab that lost the claim says the other tab showed it', async ({ page, server }) => {
+// Regression test for a bug fixed in src/moments.ts / src/trigger/decide.ts.
+test('explain().moments in the tab that lost the claim says the other tab showed it', async ({ page, server }) => {
   const { tabs } = await crossTogether(page, momentPage(server, '/moments-tabs-explain.html', config([UPGRADE])))
   const loser = tabs.find((s) => !s.visible)!
   expect(await decision(loser.p, 'upgrade-pql')).toMatchObject({ show: false, reason: expect.stringMatching(/another tab/) })
@@ -66,12 +62,8 @@ test('a tab crossing later does not show again what another open tab already sho
   expect(errors.map(String)).toEqual([])
 })
 
-// BUG src/moments.ts:99-111 + 186-197: a dismissal is saved to IndexedDB but not broadcast (only 'shown' is,
-// line 161), and check() decides what stands on screen from this tab's cached `stored`, refreshed only by a
-// 'shown' message (otherTab, line 240). So the trial banner (or widget) dismissed in tab a stays up in tab b
-// through route changes and the minute re-check until b reloads. Expected (issue 4: "dismissal remembered
-// ... across reloads and across tabs"): b drops the banner at its next check at the latest.
-test.fixme('a trial banner dismissed in one tab goes away in the other at its next check, and stays away', async ({ page, server }) => {
+// Regression test for a bug fixed in src/moments.ts / src/trigger/decide.ts.
+test('a trial banner dismissed in one tab goes away in the other at its next check, and stays away', async ({ page, server }) => {
   const path = momentPage(server, '/moments-tabs-dismiss.html', config([{ ...TRIAL, snoozeHours: 24 }], { trial: { end: daysAhead(2) } }))
   const [a, b, errors] = await twoTabs(page, path)
   await expect(titleOf(a, 'trial')).toBeVisible()

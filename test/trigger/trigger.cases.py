@@ -36,6 +36,7 @@ case("cooldown over", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql
 case("total cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 9 * D, NOW - 6 * D, NOW - 3 * D]}}}, reasons={"upgrade": "shown 3 times (cap 3)"})
 case("global budget spent", ["upgrade"], tier("pql"), None, {"shownToday": 2}, reasons={"upgrade": "daily budget of 2 spent"})
 case("gates bypass the budget", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"shownToday": 5})
+case("a gate opens again after a dismissal: the user asked for the feature", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"history": {"gate": {"shown": [NOW - H], "dismissedAt": NOW - H}}})
 case("gate for another feature", ["gate"], {"type": "gate", "feature": "billing"}, None)
 case("gates only answer gate triggers", ["gate"], {"type": "event", "name": "export"}, None)
 case("an event trigger", ["limit", "upgrade"], {"type": "event", "name": "limit_reached"}, "limit")
