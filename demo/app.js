@@ -149,3 +149,9 @@ if (!app.session && !localStorage.getItem('acme-demo:visited')) {
 } else app.resume().catch(failed)
 $('user-id').value = app.session?.userId ?? randomUserId()
 if (app.session?.accountId) $('account-id').value = app.session.accountId
+
+// Moment CTAs configured with { "action": "pricing" } open the app's own pricing dialog.
+window.momentkit.action('pricing', () => {
+  app.viewPricing()
+  $('pricing').showModal()
+})

@@ -4,7 +4,7 @@
  * Calls made before `init` (or before a config URL has loaded) wait in a
  * bounded buffer and run right after it.
  *
- *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
+ *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
  *   <script async src="momentkit.iife.js" data-config="/momentkit.json"></script>
  *
  * `data-config` is a URL of the JSON config, or the JSON itself.

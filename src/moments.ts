@@ -55,6 +55,7 @@ export function createMoments(d: MomentsDeps) {
   const layer: Layer = createLayer(themeCss(config.theme))
   const actions = new Map<string, () => void>()
   const otherTabs = new Set<string>()
+  const claiming = new Set<string>()
   let key: string | null = null
   let stored: Stored = { h: {}, log: [] }
   const last = new Map<string, Decision>()
@@ -144,6 +145,17 @@ export function createMoments(d: MomentsDeps) {
 
   /** Claims the moment in one transaction (re-deciding on what is stored), then shows it. */
   async function claim(m: Moment, t: Trigger): Promise<void> {
+    // Two checks in a row (load, then trial dates) must not claim the same moment twice.
+    if (claiming.has(m.id)) return
+    claiming.add(m.id)
+    try {
+      await claimNow(m, t)
+    } finally {
+      claiming.delete(m.id)
+    }
+  }
+
+  async function claimNow(m: Moment, t: Trigger): Promise<void> {
     let won = false
     await save((s) => {
       const h = s.h[m.id]
