@@ -6,6 +6,7 @@
  * the SDK retries the batch.
  */
 import type { Tier } from '../config/types'
+import type { TierChange } from '../score/tier'
 import type { Batch, Message } from '../sync/types'
 import { type AccountUpdate, recountAccount } from './accounts'
 import { type AlertContent, membersOf, type Sla, slaFor, suggestion } from './alerts'
@@ -77,6 +78,18 @@ async function addAlert(q: Queryable, s: Settings, subject: string, c: AlertCont
   )
 }
 
+/**
+ * The crossing to alert on, if the user ends this batch in an alert tier that
+ * they rose into during it: the rise into the tier held now or, when they got
+ * there by falling back from a higher one (moderate -> hot -> pql within one
+ * batch), the last rise into alert territory. Still a crossing worth a call.
+ */
+export function alertCrossing(changes: readonly TierChange[], current: string, alertTiers: readonly string[]): TierChange | undefined {
+  if (!alertTiers.includes(current)) return undefined
+  const ups = changes.filter((c) => c.direction === 'up' && alertTiers.includes(c.to))
+  return ups.filter((c) => c.to === current).pop() ?? ups.pop()
+}
+
 /** Stores a batch (already validated and verified). Returns what was new. */
 export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch): Promise<IngestResult> {
   const now = s.now()
@@ -86,11 +99,11 @@ export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch):
     const result: IngestResult = { accepted: fresh.length, duplicates: batch.messages.length - fresh.length, alerts: 0 }
     if (!fresh.length) return result
     const up = await updateSubject(q, scorer, s.scoreTolerance, fresh, now)
-    const change = up.replay?.changes.filter((c) => c.direction === 'up' && s.alertTiers.includes(c.to)).pop()
-    if (change && change.to === up.row.tier) {
-      const recent = await q.query(`select 1 from alerts where kind = 'user' and subject = $1 and tier = $2 and created_at > $3::timestamptz`, [up.key, change.to, ts(now - COOLDOWN_MS)])
+    const change = alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers)
+    if (change) {
+      const recent = await q.query(`select 1 from alerts where kind = 'user' and subject = $1 and tier = $2 and created_at > $3::timestamptz`, [up.key, up.row.tier, ts(now - COOLDOWN_MS)])
       if (!recent.length) {
-        await addAlert(q, s, up.key, userContent(up.row, change.from, change.at, slaFor(change.to, tiers, s.alertTiers), tiers, version), now)
+        await addAlert(q, s, up.key, userContent(up.row, change.from, change.at, slaFor(up.row.tier, tiers, s.alertTiers), tiers, version), now)
         result.alerts++
       }
     }

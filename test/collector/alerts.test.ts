@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type AlertContent, headline, since, slackMessage, slaFor, suggestion } from '../../src/collector/alerts'
 import { defaultTiers } from '../../src/config/presets'
+import { alertCrossing } from '../../src/collector/ingest'
 
 const ALERT = ['pql', 'hot']
 const NOW = Date.parse('2026-03-15T12:00:00Z')
@@ -52,5 +53,21 @@ describe('alert content', () => {
     const json = JSON.stringify(m.blocks)
     expect(json).toContain('&lt;!channel&gt; &amp; &lt;http://evil|click&gt;')
     expect(json).not.toContain('<!channel>')
+  })
+})
+
+describe('which crossing alerts', () => {
+  const up = (from: string | null, to: string, at: number) => ({ from, to, direction: 'up' as const, score: 0, at })
+  const down = (from: string, to: string, at: number) => ({ from, to, direction: 'down' as const, score: 0, at })
+  const cases: Array<[string, Parameters<typeof alertCrossing>[0], string, ReturnType<typeof alertCrossing>]> = [
+    ['rise into pql', [up('low', 'moderate', 1), up('moderate', 'pql', 2)], 'pql', up('moderate', 'pql', 2)],
+    ['rise into hot, then back to pql in one batch: still alerts, from the rise', [up('moderate', 'hot', 1), down('hot', 'pql', 2)], 'pql', up('moderate', 'hot', 1)],
+    ['rise and fall below pql: no alert', [up('moderate', 'pql', 1), down('pql', 'moderate', 2)], 'moderate', undefined],
+    ['only a fall within alert tiers: no alert', [down('hot', 'pql', 1)], 'pql', undefined],
+    ['pql to hot: alerts for hot', [up('pql', 'hot', 3)], 'hot', up('pql', 'hot', 3)],
+    ['no changes', [], 'hot', undefined],
+  ]
+  it.each(cases)('%s', (_name, changes, current, expected) => {
+    expect(alertCrossing(changes, current, ALERT)).toEqual(expected)
   })
 })
