@@ -199,6 +199,8 @@ export interface Delivery {
   interval?: number
   /** Max messages kept while the endpoint is unreachable; beyond it the oldest raw events are rolled up into counts. Default 5000. */
   maxQueue?: number
+  /** Ms before a request that has not answered is abandoned and retried (1000 to 120000). Default 15000. */
+  timeout?: number
 }
 
 /** A model after presets and defaults are applied: every field present. */

@@ -76,7 +76,7 @@ const config = obj({
   // A backslash after "/" resolves like "//" (another host) in browsers, so neither may follow the first slash.
   endpoint: (v, p, err) => (typeof v === 'string' && /^(https?:\/\/[^\s\\]+|\/(?![/\\])[^\s\\]*)$/i.test(v)) || err(p, 'must be an http(s) URL or a path starting with "/"'),
   writeKey: str(200),
-  delivery: obj({ format: oneOf('momentkit', 'segment'), batchSize: num(1, 1000, 1), interval: num(0, 600_000), maxQueue: num(100, 100_000, 1) }),
+  delivery: obj({ format: oneOf('momentkit', 'segment'), batchSize: num(1, 1000, 1), interval: num(0, 600_000), maxQueue: num(100, 100_000, 1), timeout: num(1000, 120_000) }),
   debug: bool,
   namespace: id,
   ...momentTop,
@@ -137,7 +137,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       trackPages: c.trackPages ?? true,
       endpoint: c.endpoint ?? null,
       writeKey: c.writeKey ?? null,
-      delivery: { format: 'momentkit', batchSize: 100, interval: 2000, maxQueue: 5000, ...c.delivery },
+      delivery: { format: 'momentkit', batchSize: 100, interval: 2000, maxQueue: 5000, timeout: 15_000, ...c.delivery },
       debug: c.debug ?? false,
       moments: c.moments === 'default' ? defaultMoments : c.moments ?? [],
       momentsPerDay: c.momentsPerDay ?? 2,

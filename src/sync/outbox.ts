@@ -15,7 +15,7 @@ export interface OutboxOptions {
   log: Logger
   auth(msg: Message): Auth
   sdkVersion: string
-  /** Runs `fn` only while holding the cross-tab sender lease; resolves without running it if another tab holds it. */
+  /** Runs `fn` while holding the cross-tab sender lease, waiting for it if another tab holds it. */
   lease?(fn: () => Promise<void>): Promise<void>
   online?(): boolean
   random?(): number
@@ -73,6 +73,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let limit = batchSize
   let stopped = false
   let running: Promise<void> | null = null
+  /** drain() was asked for while a round was running: run another one after it. */
+  let again = false
   const st: OutboxStats = { queued: 0, sent: 0, dropped: 0, rolledUp: 0, retries: 0, lastError: null }
   const report = () => o.onStats?.({ ...st })
 
@@ -149,8 +151,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   async function loop(): Promise<void> {
-    await persist()
     for (;;) {
+      // Messages added while the previous request was in flight are picked up in this round.
+      await persist()
       if (stopped || (o.online && !o.online())) return
       let chunks = await load()
       let total = chunks.reduce((n, [, l]) => n + l.length, 0)
@@ -194,9 +197,16 @@ export function createOutbox(o: OutboxOptions): Outbox {
   function drain(): Promise<void> {
     clearTimeout(timer)
     timer = undefined
-    if (running) return running
+    if (running) {
+      again = true
+      return running
+    }
+    again = false
     const lease = o.lease ?? ((fn: () => Promise<void>) => fn())
-    running = lease(loop)
+    // Store first, outside the lease: another tab may hold it for a while, and stored messages are
+    // what that tab (or this one, after a reload) sends.
+    running = persist()
+      .then(() => lease(loop))
       .catch((e) => {
         st.lastError = String(e)
         o.log.error('delivery error; will retry', e)
@@ -205,6 +215,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       .finally(() => {
         running = null
         report()
+        if (again && !stopped && !timer) void drain()
       })
     return running
   }

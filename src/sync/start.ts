@@ -28,7 +28,7 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
   }
   const outbox = createOutbox({
     kv,
-    send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, now }),
+    send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now }),
     now,
     log,
     sdkVersion: VERSION,
@@ -36,8 +36,9 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
       remember(identity())
       return { ...(writeKey ? { writeKey } : {}), ...(m.userId ? auths[m.userId] : {}) }
     },
-    // One sender across tabs: the others only append to the shared outbox.
-    lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) : undefined,
+    // One sender at a time across tabs. A tab that finds the lease taken waits for it rather than
+    // giving up, so when the sending tab closes (its lock is released) another one carries on.
+    lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, fn) : undefined,
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     batchSize: delivery.batchSize,
     interval: delivery.interval,

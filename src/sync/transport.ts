@@ -7,6 +7,8 @@ export interface TransportOptions {
   endpoint: string
   format: 'momentkit' | 'segment'
   writeKey?: string
+  /** Ms before an unanswered request is abandoned (a hung endpoint must not stall delivery). */
+  timeout?: number
   now(): number
 }
 
@@ -21,7 +23,10 @@ export function createTransport(t: TransportOptions): (batch: Batch, keepalive: 
     const headers: Record<string, string> = { 'Content-Type': 'application/json' }
     if (t.format === 'segment' && t.writeKey) headers.Authorization = 'Basic ' + btoa(t.writeKey + ':')
     try {
-      const r = await fetch(t.endpoint, { method: 'POST', body, headers, keepalive, credentials: 'omit' })
+      // A request that never answers would hold the loop and the cross-tab lease forever: abandon it
+      // and let the outbox retry (the collector deduplicates by message id if it did arrive).
+      const signal = !keepalive && t.timeout && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(t.timeout) : undefined
+      const r = await fetch(t.endpoint, { method: 'POST', body, headers, keepalive, credentials: 'omit', signal })
       return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()) }
     } catch (e) {
       if (keepalive && typeof navigator !== 'undefined' && navigator.sendBeacon?.(t.endpoint, new Blob([body], { type: 'text/plain' }))) return { status: 202 }

@@ -170,4 +170,52 @@ describe('outbox', () => {
     expect(JSON.stringify(batch).length).toBeLessThanOrEqual(64 * 1024)
     expect(batch.messages.length).toBeGreaterThan(10)
   })
+  it('messages added while a request is in flight go out in the same drain, without another nudge', async () => {
+    const received: Batch[] = []
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const send = async (b: Batch): Promise<SendResult> => {
+      received.push(b)
+      if (received.length === 1) await held
+      return { status: 200 }
+    }
+    // A long interval: only the in-flight round may pick the late messages up.
+    const o = outbox(newStore(), send, { interval: 60_000 })
+    o.add([ev('first')], true)
+    await until(() => received.length === 1)
+    o.add([ev('late'), ev('late')])
+    void o.drain() // joins the running round, asks for another
+    release()
+    await until(() => received.length === 2)
+    expect(received[1].messages.map((m) => (m as EventMessage).name)).toEqual(['late', 'late'])
+    o.stop()
+  })
+
+  it('a tab waiting for the lease stores its messages at once and sends them when the lease frees', async () => {
+    const s = server()
+    const store = newStore()
+    // A lease held elsewhere until `free()`: the waiting drain must not give up.
+    let free!: () => void
+    const busy = new Promise<void>((r) => (free = r))
+    let holders = 0
+    const lease = async (fn: () => Promise<void>) => {
+      await busy
+      holders++
+      try { await fn() } finally { holders-- }
+    }
+    const o = outbox(store, s.send, { lease })
+    o.add([ev(), ev(), ev()])
+    const done = o.drain()
+    await until(() => true)
+    await wait(20)
+    // Stored while waiting: a reload now would find them.
+    const kv = createKV('x', log, { store }, 'outbox')
+    const stored = (await Promise.all((await kv.keys()).map((k) => kv.get<Message[]>(k)))).flat()
+    expect(stored).toHaveLength(3)
+    expect(s.received).toHaveLength(0)
+    free()
+    await done
+    expect(s.accepted.size).toBe(3)
+    expect(holders).toBe(0)
+  })
 })
