@@ -17,6 +17,8 @@ import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
+const EVENTS: ReadonlyArray<keyof Events> = ['tier', 'score', 'ready', 'moment']
+
 /** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
 export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
   const log = deps.log ?? createLogger(() => config.debug)
@@ -24,7 +26,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   const plan = planFor(config.model, config.sessionTimeout)
   const kv = createKV(config.namespace, log, deps.kv)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const listeners: Record<string, Set<(p: any) => void>> = {}
+  const listeners: Record<string, Set<(p: any) => void>> = Object.create(null)
   const ac = new AbortController()
   /** Ops waiting to be applied, and identity calls made while no user state was open, in call order. */
   let inbox: Array<Op | { k: 'call'; run: () => void }> = []
@@ -293,6 +295,10 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     explain,
     on(type, fn) {
+      if (!EVENTS.includes(type) || typeof fn !== 'function') {
+        log.warn(`on(${JSON.stringify(String(type))}): expects one of ${EVENTS.join(', ')} and a function; ignored`, 'on:' + String(type))
+        return () => {}
+      }
       const set = (listeners[type] ||= new Set())
       set.add(fn)
       return () => void set.delete(fn)

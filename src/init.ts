@@ -8,6 +8,36 @@ import { createLogger } from './log'
 let current: { key: string; instance: Instance } | null = null
 const log = createLogger(() => false)
 
+/**
+ * The npm API with every method caught: odd input (a props object whose
+ * getter throws, a Proxy) or an SDK bug is logged once and the call dropped,
+ * never thrown into the host page. A failed gate() answers true: a MomentKit
+ * fault must not lock a user out of a feature they may have paid for.
+ */
+function guard(instance: Instance, fallback: Instance): Instance {
+  const safe = { ready: instance.ready.catch(() => {}) } as Instance
+  for (const k of Object.keys(instance) as Array<keyof Instance>) {
+    const f = instance[k]
+    if (k === 'ready' || typeof f !== 'function') continue
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    ;(safe as any)[k] = (...args: unknown[]) => {
+      const failed = (e: unknown) => {
+        log.warn(`${k}() failed and was dropped: ${e instanceof Error ? e.message : String(e)}`)
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return (fallback[k] as any)()
+      }
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const r = (f as any).apply(instance, args)
+        return r instanceof Promise ? r.catch(failed) : r
+      } catch (e) {
+        return failed(e)
+      }
+    }
+  }
+  return safe
+}
+
 function inert(problems: Explanation['problems']): Instance {
   const explanation: Explanation = {
     ready: false, score: null, tier: null, tiers: [], tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
@@ -49,7 +79,7 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
       log.warn('init() called again with a different config: replacing the running instance')
       void current.instance.destroy()
     }
-    const instance = createInstance(resolved.config, deps)
+    const instance = guard(createInstance(resolved.config, deps), inert([]))
     const destroy = instance.destroy
     instance.destroy = () => {
       if (current?.instance === instance) current = null

@@ -207,3 +207,26 @@ describe('init', () => {
     expect(mk.explain().ready).toBe(false)
   })
 })
+
+describe('the host page never sees an exception from the npm API', () => {
+  it('hostile props, identities and event names are dropped with one warning each', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const mk = init({ namespace: 'core-hostile-' + n++ })
+    await mk.ready
+    const trap = { get boom() { throw new Error('getter says no') } }
+    const proxy = new Proxy({}, { ownKeys() { throw new Error('proxy says no') } })
+    expect(() => mk.track('e', trap)).not.toThrow()
+    expect(() => mk.track('e', proxy)).not.toThrow()
+    expect(() => mk.identify('u', proxy)).not.toThrow()
+    expect(() => mk.on('constructor' as never, () => {})).not.toThrow()
+    expect(() => mk.on('toString' as never, () => {})).not.toThrow()
+    expect(typeof mk.on('constructor' as never, () => {})).toBe('function')
+    const printed = warn.mock.calls.map((c) => c.join(' '))
+    expect(printed.some((l) => /constructor/.test(l))).toBe(true)
+    // Still working afterwards.
+    mk.track('feature_used', { feature: 'boards' })
+    await mk.flush()
+    expect(mk.explain().ready).toBe(true)
+    await mk.destroy()
+  })
+})
