@@ -54,7 +54,8 @@ export function createMoments(d: MomentsDeps) {
   const moments = config.moments
   const layer: Layer = createLayer(themeCss(config.theme))
   const actions = new Map<string, () => void>()
-  const otherTabs = new Set<string>()
+  /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
+  const otherTabs = new Map<string, number>()
   const claiming = new Set<string>()
   let key: string | null = null
   let stored: Stored = { h: {}, log: [] }
@@ -70,7 +71,7 @@ export function createMoments(d: MomentsDeps) {
       userId: d.identity().userId, anonymousId: d.identity().anonymousId,
       route: typeof location !== 'undefined' ? location.pathname : '/',
       history: h.h, shownToday: h.log.filter((t) => now - t < DAY).length,
-      visible: layer.state().transient?.id ?? null, otherTabs: [...otherTabs],
+      visible: layer.state().transient?.id ?? null, otherTabs: [...otherTabs].filter(([, t]) => now - t < SAME_TRIGGER_MS).map(([id]) => id),
     }
   }
 
@@ -253,7 +254,7 @@ export function createMoments(d: MomentsDeps) {
     },
     action: (name: string, fn: () => void) => void actions.set(name, fn),
     otherTab(id: string): void {
-      otherTabs.add(id)
+      otherTabs.set(id, d.now())
       // Another tab showed or dismissed a moment: re-read the history and re-check what stands on screen.
       if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = s), check()))
     },

@@ -86,7 +86,8 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
     const why =
       offTarget(m, s) ??
       capped(m, s) ??
-      (s.otherTabs.includes(m.id) ? 'shown in another tab' : null) ??
+      // A gate answers this tab's user asking for a feature: another tab's gate says nothing about it.
+      (m.kind !== 'gate' && s.otherTabs.includes(m.id) ? 'shown in another tab' : null) ??
       (s.visible === m.id ? 'already on screen' : null) ??
       (m.kind !== 'gate' && m.kind !== 'widget' && s.shownToday >= budget ? `daily budget of ${budget} spent` : null)
     if (why) {

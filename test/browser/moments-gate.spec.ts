@@ -46,3 +46,18 @@ test('a gate dismissed once opens again the next time the user asks for the feat
   await expect.poll(() => decision(page, 'gate-export')).toMatchObject({ show: true })
   await expect(titleOf(page, 'gate')).toBeVisible()
 })
+
+// Regression test: a gate shown and dismissed in one tab marked it "shown in another tab" in every
+// other open tab for good, so gate() there answered false and showed nothing: a dead end.
+test('a gate dismissed in one tab still opens in another open tab when its user asks', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-gate-tabs.html', config([GATE]))
+  const other = await page.context().newPage()
+  await page.goto(path)
+  await other.goto(path)
+  await Promise.all([ready(page), ready(other)])
+  await openAndDismiss(page)
+  await expect.poll(() => outcomes(page)).toEqual(['gate-export:shown', 'gate-export:dismissed'])
+  await other.waitForTimeout(300) // the dismissal's broadcast reaches the other tab
+  expect(await other.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(false)
+  await expect(titleOf(other, 'gate')).toBeVisible()
+})

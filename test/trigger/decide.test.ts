@@ -18,7 +18,15 @@ describe('holdout', () => {
   const m = { id: 'upgrade', kind: 'upgrade', holdout: 20, copy: { en: { title: 't' } } } as Moment
   it('is deterministic per user and moment', () => {
     for (const u of ['a', 'b', 'c', 'user-42']) expect(inHoldout(m, u)).toBe(inHoldout(m, u))
-    expect(hash('user-42\u0000upgrade')).toBe(hash('user-42\u0000upgrade'))
+  })
+  it('is standard 32-bit FNV-1a, so a server or another device computes the same buckets', () => {
+    // Published FNV-1a test vectors.
+    expect(hash('')).toBe(0x811c9dc5)
+    expect(hash('a')).toBe(0xe40c292c)
+    expect(hash('foobar')).toBe(0xbf9cf968)
+    // Pinned: user-42 is in the 20% holdout of 'upgrade' or not, forever.
+    expect(hash('user-42\u0000upgrade') % 100).toBe(51)
+    expect(inHoldout(m, 'user-42')).toBe(false)
   })
   it('holds out about the configured share of users', () => {
     const held = Array.from({ length: 10_000 }, (_, i) => inHoldout(m, 'user-' + i)).filter(Boolean).length
