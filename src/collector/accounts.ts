@@ -56,14 +56,16 @@ export interface AccountUpdate {
 /**
  * Recounts one account from its users' current tiers (bounded: one
  * account's users, not the table). The account row is locked first, so
- * two batches for users of one account flag it once.
+ * two batches for users of one account flag it once. `verifiedOnly` (identity
+ * verification is on) counts identified users only: an anonymous visitor can
+ * claim any account id, and must not be able to flag someone's account.
  */
-export async function recountAccount(q: Queryable, accountId: string, rule: AccountRule, tiers: readonly string[], now: number): Promise<AccountUpdate> {
+export async function recountAccount(q: Queryable, accountId: string, rule: AccountRule, tiers: readonly string[], now: number, verifiedOnly = false): Promise<AccountUpdate> {
   await q.query('insert into accounts (account_id) values ($1) on conflict (account_id) do nothing', [accountId])
   const [prev] = await q.query('select flagged from accounts where account_id = $1 for update', [accountId])
   const members = await q.query<AccountMember>(
     `select user_id, key, score, tier, reasons from users
-     where account_id = $1 and merged_into is null and tier is not null order by score desc, key limit 200`,
+     where account_id = $1 and merged_into is null and tier is not null${verifiedOnly ? ' and user_id is not null' : ''} order by score desc, key limit 200`,
     [accountId],
   )
   const counts: Record<string, number> = {}

@@ -99,7 +99,10 @@ export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch):
     const result: IngestResult = { accepted: fresh.length, duplicates: batch.messages.length - fresh.length, alerts: 0 }
     if (!fresh.length) return result
     const up = await updateSubject(q, scorer, s.scoreTolerance, fresh, now)
-    const change = alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers)
+    // With identity verification on, only verified (identified) users raise alerts or count for an
+    // account: anonymous messages pass unverified, and anyone could send them with any account id.
+    const trusted = !s.identitySecret || up.row.user_id !== null
+    const change = trusted ? alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers) : undefined
     if (change) {
       const recent = await q.query(`select 1 from alerts where kind = 'user' and subject = $1 and tier = $2 and created_at > $3::timestamptz`, [up.key, up.row.tier, ts(now - COOLDOWN_MS)])
       if (!recent.length) {
@@ -107,8 +110,8 @@ export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch):
         result.alerts++
       }
     }
-    for (const accountId of up.accounts) {
-      const u = await recountAccount(q, accountId, s.accountRule, tiers.map((t) => t.name), now)
+    for (const accountId of trusted ? up.accounts : []) {
+      const u = await recountAccount(q, accountId, s.accountRule, tiers.map((t) => t.name), now, !!s.identitySecret)
       if (!u.newlyFlagged) continue
       await addAlert(q, s, 'account:' + accountId, accountContent(u, now, tiers, s.alertTiers, version), now)
       result.alerts++

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { userHash } from '../../../src/collector/auth'
 import { batch, busyUser, clientRun, config, who } from '../helpers'
 import { type Env, post, until } from '../env'
 
@@ -92,6 +93,23 @@ export function alertsSuite(env: Env): void {
       await post(c.collectUrl, batch(msgs))
       const rows = await env.db().query(`select status from alerts`)
       expect(rows).toEqual([{ status: 'stored' }])
+    })
+
+    it('with identity verification on, anonymous visitors claiming an account raise no alert and flag no account', async () => {
+      const secret = 'alerts-secret'
+      const c = await env.start({ identitySecret: secret })
+      for (const anon of ['anon-x', 'anon-y']) {
+        const r = await post(c.collectUrl, batch(clientRun(config(), who(null, 'victim-corp', anon), busyUser(Date.now() - 60_000)).messages))
+        expect(r.status).toBe(200) // anonymous messages need no verification: stored, but not trusted
+      }
+      expect(await env.count('alerts')).toBe(0)
+      expect(await env.count('accounts', 'flagged')).toBe(0)
+      // A verified user of that account is counted alone: one engaged user does not flag it either.
+      const msgs = clientRun(config(), who('real-1', 'victim-corp'), busyUser(Date.now() - 60_000)).messages
+      expect((await post(c.collectUrl, batch(msgs, { userHash: userHash(secret, 'real-1') }))).status).toBe(200)
+      expect(await env.count('alerts', `kind = 'user'`)).toBe(1)
+      const [acct] = await env.db().query(`select users, flagged from accounts where account_id = 'victim-corp'`)
+      expect(acct).toMatchObject({ users: 1, flagged: false })
     })
 
     it('an account with two PQL users is flagged once, with an account alert', async () => {
