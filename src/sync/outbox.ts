@@ -27,6 +27,8 @@ export interface OutboxOptions {
   interval?: number
   /** First retry delay (ms); doubles per failure up to 5 minutes. Default 1000. */
   retryBase?: number
+  /** Bytes of a batch as it goes on the wire (UTF-8, in the configured format), for the keepalive budget. */
+  bytes?(batch: Batch): number
   /** Shown, dropped and rolled-up counts, for explain() and tests. */
   onStats?(stats: OutboxStats): void
 }
@@ -111,9 +113,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
     ids.forEach((id) => unconfirmed.delete(id))
   }
 
-  /** Over the cap: fold the oldest raw events into counters, never tier/score/moment messages. */
+  /**
+   * Over the cap: fold the oldest raw events into counters, never tier/score/moment messages.
+   * Down to 90% of the cap, so a long offline spell adds one rollup per tenth of the cap, not
+   * one per event. Rollups already queued are kept as they are (one may be on the server already).
+   */
   async function rollUp(chunks: Array<[string, Message[]]>, total: number): Promise<void> {
-    const excess = total - maxQueue
+    const excess = total - Math.floor(maxQueue * 0.9)
     const folded = new Map<string, RollupMessage>()
     const ids = new Set<string>()
     for (const [, list] of chunks) {
@@ -154,16 +160,17 @@ export function createOutbox(o: OutboxOptions): Outbox {
     for (;;) {
       // Messages added while the previous request was in flight are picked up in this round.
       await persist()
-      if (stopped || (o.online && !o.online())) return
+      if (stopped) return
       let chunks = await load()
-      let total = chunks.reduce((n, [, l]) => n + l.length, 0)
-      if (total > maxQueue) {
-        await rollUp(chunks, total)
+      const unrolled = () => chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
+      // The cap holds offline too: that is when the queue grows.
+      if (unrolled() > maxQueue) {
+        await rollUp(chunks, unrolled())
         chunks = await load()
-        total = chunks.reduce((n, [, l]) => n + l.length, 0)
       }
+      const total = chunks.reduce((n, [, l]) => n + l.length, 0)
       st.queued = total
-      if (!total) return report()
+      if (!total || (o.online && !o.online())) return report()
       const batch = batchOf(chunks.flatMap(([, l]) => l))
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
@@ -238,7 +245,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
       limit = batchSize
       const batch = batchOf(all)
       limit = saved
-      while (batch.messages.length > 1 && size(batch) > KEEPALIVE_BUDGET) batch.messages.pop()
+      // Trim a tenth at a time: encoding the batch once per message dropped would stall the page's exit.
+      const bytes = o.bytes ?? size
+      while (batch.messages.length > 1 && bytes(batch) > KEEPALIVE_BUDGET) batch.messages.length -= Math.ceil(batch.messages.length / 10)
       void o.send(batch, true).catch(() => {})
     },
     takePending() {

@@ -5,7 +5,7 @@ import { createKV } from '../store/kv'
 import type { Identity, Verification } from '../track/identity'
 import { VERSION } from '../version'
 import { createOutbox, type Outbox } from './outbox'
-import { createTransport } from './transport'
+import { createTransport, encode } from './transport'
 
 
 /**
@@ -40,6 +40,8 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     // giving up, so when the sending tab closes (its lock is released) another one carries on.
     lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, fn) : undefined,
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+    // The keepalive budget is 64 KB of body as sent: UTF-8 bytes, Segment's shape when chosen.
+    bytes: (b) => new Blob([encode({ format: delivery.format, writeKey: writeKey ?? undefined }, b)]).size,
     batchSize: delivery.batchSize,
     interval: delivery.interval,
     maxQueue: delivery.maxQueue,

@@ -17,9 +17,13 @@ export interface TransportOptions {
  * the fallback when fetch is missing or refuses (no `unload` listener is
  * ever used). Beacons go as text/plain so they need no CORS preflight.
  */
+/** The request body for a batch, in the configured format. */
+export const encode = (t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string =>
+  JSON.stringify(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
+
 export function createTransport(t: TransportOptions): (batch: Batch, keepalive: boolean) => Promise<SendResult> {
   return async (batch, keepalive) => {
-    const body = JSON.stringify(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
+    const body = encode(t, batch)
     const headers: Record<string, string> = { 'Content-Type': 'application/json' }
     if (t.format === 'segment' && t.writeKey) headers.Authorization = 'Basic ' + btoa(t.writeKey + ':')
     try {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { createKV } from '../../src/store/kv'
 import { createOutbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
-import type { Batch, EventMessage, Message } from '../../src/sync/types'
+import type { Batch, EventMessage, Message, RollupMessage } from '../../src/sync/types'
 
 const log = { ...createLogger(() => false), warn: () => {} }
 let n = 0
@@ -123,15 +123,38 @@ describe('outbox', () => {
     const tier = { ...ev(), type: 'tier' } as unknown as Message
     o.add([tier, ...Array.from({ length: 150 }, (_, i) => ev(i % 2 ? 'a' : 'b'))])
     await o.drain()
+    // Still offline: the cap already holds, and the queue is reported, not shown as empty.
+    expect(s.received).toHaveLength(0)
+    expect(o.stats()).toMatchObject({ rolledUp: 61, queued: 91 }) // 151 over a cap of 100: down to 90, plus the rollup
     online = true
     await o.drain()
     const all = s.received.flatMap((b) => b.messages)
     const rollups = all.filter((m) => m.type === 'rollup')
     expect(rollups).toHaveLength(1)
-    expect(rollups[0]).toMatchObject({ type: 'rollup', counts: { a: 25, b: 26 } })
-    expect(all.filter((m) => m.type === 'event')).toHaveLength(99)
+    expect(rollups[0]).toMatchObject({ type: 'rollup', counts: { a: 30, b: 31 } })
+    expect(all.filter((m) => m.type === 'event')).toHaveLength(89)
     expect(all.some((m) => m.id === tier.id)).toBe(true)
-    expect(o.stats().rolledUp).toBe(51) // 151 queued, cap 100
+    expect(o.stats().rolledUp).toBe(61)
+  })
+
+  it('stays bounded through a long offline spell: one rollup per tenth of the cap, nothing counted twice', async () => {
+    let online = false
+    const s = server()
+    const o = outbox(newStore(), s.send, { maxQueue: 100, online: () => online })
+    for (let i = 0; i < 50; i++) {
+      o.add(Array.from({ length: 20 }, () => ev('tick')))
+      await o.drain()
+    }
+    const queued = o.stats().queued
+    online = true
+    await o.drain()
+    const all = s.received.flatMap((b) => b.messages)
+    const rolled = all.filter((m): m is RollupMessage => m.type === 'rollup')
+    // At most the cap of raw messages, plus small rollups: at most one per tenth of the cap folded.
+    expect(rolled.length).toBeLessThanOrEqual(Math.ceil(o.stats().rolledUp / 10))
+    expect(queued).toBeLessThanOrEqual(100 + rolled.length)
+    // Every one of the 1000 events arrives, as itself or inside a count.
+    expect(all.filter((m) => m.type === 'event').length + rolled.reduce((n, r) => n + r.counts.tick, 0)).toBe(1000)
   })
 
   it('two tabs sharing one outbox under a lease send every message exactly once', async () => {
@@ -157,6 +180,19 @@ describe('outbox', () => {
     o.add([ev('x', 'u1'), ev('x', 'u1'), ev('x', 'u2'), ev('x', 'u1')])
     await o.drain()
     expect(s.received.map((b) => b.messages.map((m) => m.userId))).toEqual([['u1', 'u1'], ['u2'], ['u1']])
+  })
+
+  it('the keepalive budget counts UTF-8 bytes of the body as sent', async () => {
+    const calls: Batch[] = []
+    const bytes = (b: Batch) => new Blob([JSON.stringify(b)]).size
+    const o = outbox(newStore(), async (b) => (calls.push(b), { status: 200 }), { interval: 60_000, bytes })
+    // 'é' is two bytes: by string length this would all fit, by bytes it does not.
+    o.add(Array.from({ length: 400 }, () => ({ ...ev(), props: { pad: 'é'.repeat(150) } })))
+    o.hide()
+    await wait(20)
+    expect(bytes(calls[0])).toBeLessThanOrEqual(64 * 1024)
+    expect(calls[0].messages.length).toBeGreaterThan(10)
+    expect(calls[0].messages.length).toBeLessThan(400)
   })
 
   it('on page hide sends what it holds in one keepalive request under 64 KB', async () => {
