@@ -18,7 +18,7 @@ import type { ScoreMessage, TierMessage } from '../sync/types'
 export interface Scorer {
   model: ResolvedModel
   plan: Plan
-  /** Timezone offset (minutes, as Date#getTimezoneOffset) used to cut days; the payload carries none, so one per collector. */
+  /** Timezone offset (minutes, as Date#getTimezoneOffset) to cut days for users whose identify message gave none (anonymous users). */
   tz: number
   trial: ResolvedConfig['trial']
   /** Changes when the model does: stored aggregates built with another model are rebuilt. */
@@ -32,8 +32,8 @@ export function createScorer(config: ResolvedConfig, tz = 0): Scorer {
 }
 
 /** Aggregates for a user first seen at `seen`, with the config's trial window, as the SDK opens a new user. */
-export function freshAggregates(s: Scorer, seen: number): Aggregates {
-  const agg = emptyAggregates(seen, s.tz)
+export function freshAggregates(s: Scorer, seen: number, tz = s.tz): Aggregates {
+  const agg = emptyAggregates(seen, tz)
   if (s.trial.start !== undefined || s.trial.end !== undefined) apply(agg, s.plan, [{ k: 'trial', start: s.trial.start, end: s.trial.end }], seen)
   return agg
 }
@@ -42,8 +42,8 @@ export function freshAggregates(s: Scorer, seen: number): Aggregates {
 export type Item =
   | { k: 'event'; t: number; name: string; props?: Record<string, unknown> }
   | { k: 'check'; t: number; msg: ScoreMessage | TierMessage }
-  /** Trial dates from an identify message. */
-  | { k: 'trial'; t: number; start?: number; end?: number }
+  /** Trial dates (and the browser's timezone offset) from an identify message. */
+  | { k: 'trial'; t: number; start?: number; end?: number; tz?: number }
 
 export interface Check {
   msg: ScoreMessage | TierMessage
@@ -114,6 +114,10 @@ export function ordered(items: Item[]): Item[] {
     .sort(([a, i], [b, j]) => a.t - b.t || rank(a) - rank(b) || i - j)
     .map(([it]) => it)
 }
+
+/** The browser's timezone offset from the last identify message among `items` that carries one. */
+export const tzOf = (items: readonly Item[]): number | undefined =>
+  items.reduce<number | undefined>((tz, it) => (it.k === 'trial' && it.tz !== undefined ? it.tz : tz), undefined)
 
 /** Trial dates first, then events, then reports made at the same instant. */
 const rank = (it: Item) => (it.k === 'trial' ? 0 : it.k === 'event' ? 1 : 2)

@@ -13,7 +13,7 @@
 import type { TierState } from '../score/tier'
 import type { Message } from '../sync/types'
 import { json, ms, type Queryable, type Row, ts } from './db'
-import { freshAggregates, type Item, ordered, replay, type ReplayResult, type Scorer } from './rescore'
+import { freshAggregates, type Item, ordered, replay, type ReplayResult, type Scorer, tzOf } from './rescore'
 
 /** 'u:' + userId once identified, else 'a:' + anonymousId (as the SDK keys its own state). */
 export const subjectOf = (m: Pick<Message, 'userId' | 'anonymousId'>): string => (m.userId ? 'u:' + m.userId : 'a:' + m.anonymousId)
@@ -57,12 +57,12 @@ async function lockRow(q: Queryable, first: Message): Promise<Row> {
 
 async function storedEvents(q: Queryable, row: Row): Promise<Item[]> {
   const rows = await q.query(
-    `select type, body->>'name' as name, body->'props' as props, body->>'trialStart' as trial_start, body->>'trialEnd' as trial_end, at
+    `select type, body->>'name' as name, body->'props' as props, body->>'trialStart' as trial_start, body->>'trialEnd' as trial_end, body->'tz' as tz, at
      from messages where subject in ($1, $2) and type in ('event', 'identify') order by at, seq`,
     [row.key, row.merged_from ?? row.key],
   )
   return rows.map((r) =>
-    r.type === 'identify' ? trialItem(ms(r.at)!, r.trial_start, r.trial_end) : { k: 'event', t: ms(r.at)!, name: r.name, props: r.props ?? undefined },
+    r.type === 'identify' ? trialItem(ms(r.at)!, r.trial_start, r.trial_end, r.tz) : { k: 'event', t: ms(r.at)!, name: r.name, props: r.props ?? undefined },
   )
 }
 
@@ -110,7 +110,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   for (const m of msgs) {
     const t = Date.parse(m.at)
     if (m.type === 'event') events.push({ k: 'event', t, name: m.name, props: m.props })
-    else if (m.type === 'identify') trials.push(trialItem(t, m.trialStart, m.trialEnd))
+    else if (m.type === 'identify') trials.push(trialItem(t, m.trialStart, m.trialEnd, m.tz))
     else if (m.type === 'score' || m.type === 'tier') checks.push({ k: 'check', t, msg: m })
     else if (m.type === 'rollup') rolledUp += Object.values(m.counts).reduce((a, b) => a + b, 0)
   }
@@ -118,9 +118,14 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const oldest = Math.min(...items.map((i) => i.t))
   let r: ReplayResult | null = null
   if (items.length) {
-    const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through
+    // Days are cut in the user's own timezone, as their browser cuts them: a new one (travel, or the
+    // first identify after anonymous events) rebuilds the aggregates with it.
+    const tz = tzOf(trials)
+    const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through || (tz !== undefined && tz !== row.agg.tz)
+    let stored: Item[] = []
+    if (rebuild) stored = await storedEvents(q, row)
     r = rebuild
-      ? replay(scorer, freshAggregates(scorer, row.seen), tierState(row), 0, ordered([...(await storedEvents(q, row)), ...checks]), false)
+      ? replay(scorer, freshAggregates(scorer, row.seen, tzOf(stored)), tierState(row), 0, ordered([...stored, ...checks]), false)
       : replay(scorer, row.agg, tierState(row), row.agg_through, ordered(items), true)
   }
   const last = r?.changes[r.changes.length - 1]
@@ -163,7 +168,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   return { key: row.key, row: updated, replay: r, accounts }
 }
 
-function trialItem(t: number, start: string | null, end: string | null): Item {
+function trialItem(t: number, start: string | null, end: string | null, tz?: unknown): Item {
   const at = (v: string | null) => (v ? Date.parse(v) : undefined)
-  return { k: 'trial', t, start: at(start), end: at(end) }
+  return { k: 'trial', t, start: at(start), end: at(end), ...(Number.isInteger(tz) && Math.abs(tz as number) <= 840 ? { tz: tz as number } : {}) }
 }

@@ -1,8 +1,9 @@
 /** Storage and server-side rescoring through the real HTTP path and database. */
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../../../src/collector/migrate'
+import { identifyMessage } from '../../../src/sync/messages'
 import type { Message } from '../../../src/sync/types'
-import { batch, busyUser, clientRun, config, DAY, type Ev, who } from '../helpers'
+import { batch, busyUser, clientRun, config, DAY, type Ev, HOUR, who } from '../helpers'
 import { type Env, post } from '../env'
 
 const chunks = <T>(list: T[], n: number) => Array.from({ length: Math.ceil(list.length / n) }, (_, i) => list.slice(i * n, i * n + n))
@@ -26,6 +27,26 @@ export function ingestSuite(env: Env): void {
       expect(u.breakdown.map((d: { points: number }) => d.points)).toEqual(client.result.breakdown.map((d) => d.points))
       expect(u.account_id).toBe('acme')
       expect(await env.count('score_history', `subject = 'u:u1'`)).toBeGreaterThan(1)
+    })
+
+    it("cuts days in the user's own timezone (from identify), as their browser does", async () => {
+      const c = await env.start()
+      // Afternoon sessions in California (UTC-8, offset 480) at 15:00 and 17:30: one local day,
+      // but the second falls after midnight UTC. In UTC they would count as two active days.
+      const midnightUtc = Math.floor(Date.now() / DAY) * DAY
+      const ev: Ev[] = []
+      for (const d of [9, 8, 6, 4]) {
+        const t = midnightUtc - d * DAY - HOUR // 23:00 UTC = 15:00 in UTC-8
+        ev.push({ name: 'feature_used', props: { feature: 'boards' }, t }, { name: 'feature_used', props: { feature: 'export' }, t: t + 2.5 * HOUR })
+      }
+      const local = clientRun(config(), who('pacific'), ev, { tz: 480 })
+      const utc = clientRun(config(), who('pacific'), ev, { tz: 0 })
+      // The day cut matters for this history (else the test would prove nothing).
+      expect(JSON.stringify(local.result.signals)).not.toBe(JSON.stringify(utc.result.signals))
+      const identify = { ...identifyMessage(who('pacific'), '1', {}, ev[0].t - 1000), tz: 480 }
+      expect((await post(c.collectUrl, batch([identify, ...local.messages]))).status).toBe(200)
+      const [u] = await env.db().query(`select score, tier, mismatch, signals from users where key = 'u:pacific'`)
+      expect(u).toMatchObject({ score: local.result.score, tier: local.tier.tier, mismatch: false })
     })
 
     it('batches arriving out of order (late delivery) are rebuilt from stored events: same result', async () => {
