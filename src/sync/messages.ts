@@ -2,12 +2,13 @@ import type { ScoreResult } from '../score/score'
 import type { TierChange } from '../score/tier'
 import type { Identity } from '../track/identity'
 import type { MomentEvent } from '../moments'
+import { VERSION } from '../version'
 import type { EventMessage, IdentifyMessage, MessageBase, MessageType, MomentMessage, ScoreMessage, ScoreSnapshot, TierMessage } from './types'
 
 const iso = (t: number) => new Date(t).toISOString()
 
 export function base<T extends MessageType>(type: T, identity: Identity, model: string, t: number): MessageBase & { type: T } {
-  return { id: crypto.randomUUID(), type, at: iso(t), userId: identity.userId, anonymousId: identity.anonymousId, accountId: identity.accountId, model }
+  return { id: crypto.randomUUID(), type, at: iso(t), userId: identity.userId, anonymousId: identity.anonymousId, accountId: identity.accountId, model, sdk: VERSION }
 }
 
 export function snapshot(r: ScoreResult, tier: string): ScoreSnapshot {

@@ -17,6 +17,8 @@ export interface MessageBase {
   accountId: string | null
   /** Model version (`model.version` in the config). */
   model: string
+  /** SDK version that made it (may predate the one sending the batch). */
+  sdk?: string
 }
 
 /** A raw tracked event, so the server can recompute the score. */

@@ -1,3 +1,4 @@
+import { VERSION } from '../../src/version'
 import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -32,6 +33,9 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     const types = new Set(batches.flatMap((b) => b.messages.map((m) => m.type)))
     expect([...types]).toEqual(expect.arrayContaining(['event', 'tier']))
     for (const b of batches) expect(parseBatch(JSON.stringify(b))).toMatchObject({ ok: true })
+    // User, account, SDK and model version on every message.
+    for (const m of batches.flatMap((b) => b.messages)) expect(m).toMatchObject({ anonymousId: expect.any(String), model: cfg.model.version, sdk: VERSION })
+    expect(batches.flatMap((b) => b.messages).filter((m) => m.type === 'event').every((m) => m.userId === 'u1' && m.accountId === 'acme')).toBe(true)
     // Score snapshots (at most one a minute in the SDK), built by the SDK's own message builder.
     const snapshots = clientRun(config(), who('u1', 'acme'), [{ name: 'feature_used', props: { feature: 'a' }, t: Date.parse(T) }, { name: 'x', t: Date.parse(T) + 1 }]).messages
     expect(snapshots.map((m) => m.type)).toContain('score')
