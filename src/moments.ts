@@ -58,6 +58,7 @@ export function createMoments(d: MomentsDeps) {
   const otherTabs = new Map<string, number>()
   const claiming = new Set<string>()
   let key: string | null = null
+  let soon: ReturnType<typeof setTimeout> | undefined
   let stored: Stored = { h: {}, log: [] }
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
@@ -197,7 +198,8 @@ export function createMoments(d: MomentsDeps) {
   /**
    * Re-evaluates what stands on screen (init, route change, every minute): the
    * trial banner and widget stay up once shown today while targeted and not
-   * dismissed; route-targeted moments come and go with the route.
+   * dismissed; route-targeted moments come and go with the route; moments
+   * whose target is their trigger (score range, trial days) show once it holds.
    */
   function check(): void {
     if (!key) return
@@ -214,8 +216,11 @@ export function createMoments(d: MomentsDeps) {
     }
     const t = cur.transient && moments.find((m) => m.id === cur.transient!.id)
     if (t?.target?.routes && offTarget(t, s)) layer.update({ transient: null })
-    run({ type: 'check' }, moments.filter((m) => !standing(m) && m.target?.routes))
+    run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
+
+  /** A check once the SDK has (re)scored: after load or tracked events, so score-range moments see the new score. */
+  const later = () => (clearTimeout(soon), (soon = setTimeout(check)))
 
   return {
     /** A user's state opened (load, identify, reset): load their moment history. */
@@ -223,11 +228,12 @@ export function createMoments(d: MomentsDeps) {
       key = userKey
       layer.update({ transient: null, banner: null, widget: null })
       stored = (userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] }
-      check()
+      later()
     },
     tier: (from: string | null, to: string) => run({ type: 'tier', from, to }),
     event(name: string): void {
       run({ type: 'event', name })
+      later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {
         const h = stored.h[m.id]

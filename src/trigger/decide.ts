@@ -28,8 +28,9 @@ function triggered(m: Moment, t: Trigger): boolean {
   if (m.kind === 'gate') return false
   if (t.type === 'tier') return !!on?.tierEntered?.includes(t.to)
   if (t.type === 'event') return on?.event === t.name
-  // A check re-evaluates standing moments: those without a trigger, or targeted by route.
-  return !on || !!(m.target?.routes && !on.tierEntered && !on.event)
+  // A check (load, route change, identify, every minute) re-evaluates every moment with no tier or
+  // event trigger: banners, widgets, and moments whose target (score range, trial days, route) is the trigger.
+  return !on?.tierEntered && !on?.event
 }
 
 /** Why the target does not match, or null when it does. */

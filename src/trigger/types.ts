@@ -11,7 +11,12 @@ export interface MomentCopy {
 export interface Moment {
   id: string
   kind: MomentKind
-  /** What makes it a candidate now; any one is enough. Widgets and trial banners may omit it (always candidates). */
+  /**
+   * What makes it a candidate now; any one is enough. Without a tier or event
+   * trigger it is a candidate at every check (load, route change, identify,
+   * every minute) while its target holds: how "on a score range" or "on trial
+   * days left" is said. Give such a prompt a cap, or it returns once closed.
+   */
   on?: {
     /** Entering one of these tiers (the main trigger). */
     tierEntered?: string[]
@@ -79,7 +84,7 @@ export type Trigger =
   | { type: 'tier'; from: string | null; to: string }
   | { type: 'event'; name: string }
   | { type: 'gate'; feature: string }
-  /** Periodic or route re-evaluation: widgets, trial banners, route-targeted moments. */
+  /** Periodic or route re-evaluation: every moment without a tier or event trigger. */
   | { type: 'check' }
 
 export interface Decision {

@@ -15,6 +15,9 @@ M = {
   "route": {"id": "route", "kind": "nudge", "target": {"routes": ["/projects/**"]}, "copy": copy},
   "held": {"id": "held", "kind": "nudge", "on": {"event": "x"}, "holdout": 100, "copy": copy},
   "never": {"id": "never", "kind": "nudge", "on": {"event": "x"}, "holdout": 0, "priority": -1, "copy": copy},
+  # No tier or event trigger: the target is the trigger, evaluated at every check.
+  "scored": {"id": "scored", "kind": "nudge", "target": {"score": {"min": 60, "max": 80}}, "cap": {"perDay": 1, "cooldownHours": 48}, "copy": copy},
+  "lastdays": {"id": "lastdays", "kind": "upgrade", "target": {"trial": {"min": 1, "max": 3}}, "priority": 5, "copy": copy},
 }
 base_state = {"now": NOW, "userId": "u1", "anonymousId": "a1", "tier": "pql", "score": 70, "plan": "trial", "trialEnd": NOW + 10 * D, "route": "/", "history": {}, "shownToday": 0, "visible": None, "otherTabs": []}
 cases = []
@@ -55,6 +58,22 @@ case("widget not for paying plans", ["widget"], {"type": "check"}, None, {"plan"
 case("route-targeted moment on a matching route", ["route"], {"type": "check"}, "route", {"route": "/projects/42/board"})
 case("route-targeted moment elsewhere", ["route"], {"type": "check"}, None, {"route": "/settings"}, reasons={"route": "route /settings not targeted"})
 case("score range targeting", [dict(M["limit"], target={"score": {"min": 31, "max": 60}})], {"type": "event", "name": "limit_reached"}, None, {"score": 70}, reasons={"limit": "score 70 out of range"})
+check = {"type": "check"}
+case("on a score range: a check shows a moment whose only condition is the score", ["scored"], check, "scored")
+case("on a score range: out of range at the check", ["scored"], check, None, {"score": 40}, reasons={"scored": "score 40 out of range"})
+case("on trial days left: a check shows a prompt within the last 3 days", ["lastdays"], check, "lastdays", {"trialEnd": NOW + 2 * D})
+case("on trial days left: not with 10 days left", ["lastdays"], check, None, reasons={"lastdays": "10 trial days left, outside the range"})
+case("on trial days left: not once the trial ended", ["lastdays"], check, None, {"trialEnd": NOW - H}, reasons={"lastdays": "0 trial days left, outside the range"})
+case("check-triggered moments keep their per-day cap", ["scored"], check, None, {"history": {"scored": {"shown": [NOW - 3 * H]}}}, reasons={"scored": "shown 1 times today (cap)"})
+case("check-triggered moments keep their cooldown", ["scored"], check, None, {"history": {"scored": {"shown": [NOW - 30 * H]}}}, reasons={"scored": "in cooldown"})
+case("check-triggered moments keep their dismissal", ["scored"], check, None, {"history": {"scored": {"shown": [NOW - 9 * D], "dismissedAt": NOW - 9 * D}}}, reasons={"scored": "dismissed"})
+case("check-triggered moments spend the global budget", ["lastdays"], check, None, {"trialEnd": NOW + D, "shownToday": 2}, reasons={"lastdays": "daily budget of 2 spent"})
+case("check-triggered moments keep their holdout", [dict(M["scored"], holdout=100)], check, None, reasons={"scored": "held out (100% control group)"})
+case("check-triggered moments compete by priority", ["scored", "lastdays"], check, "lastdays", {"trialEnd": NOW + D}, reasons={"scored": "lower priority than lastdays"})
+case("a check-triggered moment does not replace one on screen", ["scored"], check, None, {"visible": "upgrade"}, reasons={"scored": "another moment (upgrade) is on screen"})
+case("a score-range moment is not a candidate on a tier or event trigger", ["scored", "lastdays"], tier("pql"), None, {"trialEnd": NOW + D})
+case("a moment with an event trigger is not a candidate on a check", [dict(M["limit"], target={"score": {"min": 60}})], check, None)
+case("a moment with a tier trigger is not a candidate on a check", ["upgrade"], check, None)
 for c in cases:
     c["moments"] = [M[m] if isinstance(m, str) else {k: v for k, v in m.items() if v is not None} for m in c["moments"]]
 json.dump(cases, open("test/trigger/trigger.cases.json", "w"), indent=1)

@@ -1,0 +1,59 @@
+/**
+ * "On a score range" and "on trial days left": a prompt or nudge with no
+ * tier or event trigger is a candidate at every check (load, route change,
+ * identify, every minute) once its target holds, still under its caps.
+ */
+import { test, expect, ready } from './fixtures'
+import { config, crossTier, daysAhead, decision, host, momentPage, outcomes } from './moments-helpers'
+
+const SCORED = {
+  id: 'score-nudge', kind: 'nudge', target: { score: { min: 50 } }, cap: { perDay: 1 },
+  copy: { en: { title: 'You are getting the hang of it', cta: 'See Pro plans', dismiss: 'Got it' } },
+  cta: { url: '/pricing' },
+}
+const LAST_DAYS = {
+  id: 'last-days', kind: 'upgrade', target: { trial: { min: 1, max: 3 } }, cap: { perDay: 1 },
+  copy: { en: { title: 'Two days to decide', body: 'Pick a plan to keep your projects.', cta: 'See plans', dismiss: 'Not now' } },
+  cta: { url: '/pricing' },
+}
+
+test('on a score range: a nudge with only target.score shows once tracked events bring the score into range, once', async ({ page, server }) => {
+  await page.clock.install({ time: Date.now() })
+  await page.goto(momentPage(server, '/moments-check-score.html', config([SCORED])))
+  await ready(page)
+  await expect.poll(() => decision(page, 'score-nudge')).toMatchObject({ show: false, reason: 'score 0 out of range' })
+
+  await crossTier(page)
+  await expect(host(page).getByText('You are getting the hang of it')).toBeVisible()
+  await expect.poll(() => outcomes(page)).toEqual(['score-nudge:shown'])
+
+  // The minute checks and more events leave it alone: it is on screen, then capped.
+  await page.evaluate(() => window.momentkit.track('act'))
+  await page.clock.fastForward(3 * 61_000)
+  await host(page).getByRole('button', { name: 'Got it' }).click()
+  await page.clock.fastForward(2 * 61_000)
+  expect(await outcomes(page)).toEqual(['score-nudge:shown', 'score-nudge:dismissed'])
+})
+
+test('on a score range: a returning user already in range sees it at load, without waiting for the minute check', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-check-return.html', config([])))
+  await ready(page)
+  await crossTier(page)
+  await expect.poll(() => page.evaluate(() => window.momentkit.$score.get())).toBe(50)
+  await page.evaluate(() => window.momentkit.flush())
+  await page.goto(momentPage(server, '/moments-check-return2.html', config([SCORED])))
+  await expect(host(page).getByText('You are getting the hang of it')).toBeVisible({ timeout: 3000 })
+})
+
+test('on trial days left: a modal with only target.trial shows at load, and its per-day cap holds across a reload', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-check-trial.html', config([LAST_DAYS], { trial: { end: daysAhead(2) } }))
+  await page.goto(path)
+  await ready(page)
+  await expect(host(page).getByRole('dialog', { name: 'Two days to decide' })).toBeVisible()
+  await expect.poll(() => outcomes(page)).toEqual(['last-days:shown'])
+
+  await page.reload()
+  await ready(page)
+  await expect.poll(() => decision(page, 'last-days')).toMatchObject({ show: false, reason: 'shown 1 times today (cap)' })
+  await expect(host(page)).toHaveCount(0)
+})
