@@ -5,11 +5,13 @@
  */
 import { $, el, fill, plural, when } from './dom.js'
 import * as app from './workspace.js'
-import { FEATURES, FREE_PROJECTS, INTEGRATIONS } from './workspace.js'
+import { FEATURES, FREE_PROJECTS, INTEGRATIONS, TRIAL_DAYS } from './workspace.js'
 import { start as startPanel } from './panel.js'
 import { simulateTrial } from './simulate.js'
 
 const MAX_LOG = 10
+/** "Jump to the trial's last days" leaves this many days (the trial banner targets the last 3). */
+const JUMP_DAYS_LEFT = 2
 let simulating = false
 const randomUserId = () => 'u-' + Math.floor(1000 + Math.random() * 9000)
 
@@ -50,6 +52,7 @@ function draw() {
   )
   if (!session) $('who').textContent = 'Not signed in (anonymous)'
   $('simulate').disabled = simulating
+  $('trial-end').disabled = simulating
 }
 
 function logEvent(kind, detail) {
@@ -103,11 +106,17 @@ document.addEventListener('click', (e) => {
   else if (d.share) app.shareProject(d.share)
   else if (d.connect) app.connect(d.connect)
   else if (d.action === 'import') app.importData()
-  else if (d.action === 'pricing') {
-    app.viewPricing()
-    $('pricing').showModal()
-  }
+  else if (d.action === 'pricing') openPricing()
+  // Reached only when MomentKit lets the click through: it stops clicks on data-momentkit-gate
+  // buttons whose feature the plan lacks and shows the gate moment instead. If the SDK did not
+  // load (gates fail open), the app falls back to its own answer: no plan here includes SSO.
+  else if (d.action === 'sso') openPricing()
 })
+
+function openPricing() {
+  app.viewPricing()
+  if (!$('pricing').open) $('pricing').showModal()
+}
 
 const failed = (err) => {
   console.error('demo:', err)
@@ -122,6 +131,19 @@ $('sign-in').addEventListener('submit', (e) => {
 })
 
 $('reset').addEventListener('click', () => app.logOut().catch(failed))
+
+// Moves the trial so it ends in two days (same user, same activity): identify() tells MomentKit the
+// new dates and the trial-ending banner, which targets the last 3 days, comes up.
+$('trial-end').addEventListener('click', async () => {
+  const status = $('simulate-status')
+  try {
+    if (!app.session) await app.signIn($('user-id').value.trim() || randomUserId(), $('account-id').value.trim())
+    await app.startTrialDaysAgo(TRIAL_DAYS - JUMP_DAYS_LEFT)
+    status.textContent = `The trial of ${app.session.userId} now ends in ${plural(JUMP_DAYS_LEFT, 'day')} (it started ${plural(TRIAL_DAYS - JUMP_DAYS_LEFT, 'day')} ago): the trial banner shows.`
+  } catch (err) {
+    status.textContent = `Could not move the trial: ${err.message}`
+  }
+})
 
 $('simulate').addEventListener('click', async () => {
   const status = $('simulate-status')
@@ -151,7 +173,10 @@ $('user-id').value = app.session?.userId ?? randomUserId()
 if (app.session?.accountId) $('account-id').value = app.session.accountId
 
 // Moment CTAs configured with { "action": "pricing" } open the app's own pricing dialog.
-window.momentkit.action('pricing', () => {
-  app.viewPricing()
-  $('pricing').showModal()
+window.momentkit.action('pricing', openPricing)
+// The activation nudge's "Show me": take the user to the first step it suggests, inviting a teammate.
+window.momentkit.action('activation', () => {
+  const input = $('invite-email')
+  input.scrollIntoView({ block: 'center', behavior: 'smooth' })
+  input.focus({ preventScroll: true })
 })

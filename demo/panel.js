@@ -1,10 +1,11 @@
 /*
  * The live MomentKit panel: everything here comes from the public API a
- * customer's page has: explain(), and the 'ready', 'score' and 'tier' events.
+ * customer's page has: explain(), and the 'ready', 'score', 'tier' and
+ * 'moment' events.
  */
 import { $, DAY, clock, el, fill, humanise, loaded, plural, sdk } from './dom.js'
 
-const MAX_LOG = 8
+const MAX_LOG = 12
 const fmt = (n) => (Math.round(n * 10) / 10).toString()
 
 /** The JSON config the SDK was started with: signal labels and criteria definitions (see start()). */
@@ -120,17 +121,30 @@ function renderCriteria(x) {
   $('intent').textContent = intent.length ? intent.join(', ') : 'nothing yet'
 }
 
-/** A tier event: logged in the moments placeholder (what will trigger moments once they exist). */
-function onTier(e) {
-  const label = e.from ? `${tierLabel(e.from)} → ${tierLabel(e.to)}` : `Entered ${tierLabel(e.to)}`
-  const item = el('li', { class: `tier-change ${e.direction}` }, [
-    el('div', { class: 'row' }, [el('strong', { text: label }), el('time', { datetime: new Date(e.at).toISOString(), text: clock(e.at) })]),
-    el('p', { class: 'hint', text: `score ${e.score}${e.reasons.length ? ' · ' + e.reasons.slice(0, 3).join('; ') : ''}` }),
+/** Adds an entry at the top of the "Tier changes and moments" log. */
+function logItem(cls, title, at, detail) {
+  const item = el('li', { class: cls }, [
+    el('div', { class: 'row' }, [el('strong', { text: title }), el('time', { datetime: new Date(at).toISOString(), text: clock(at) })]),
+    el('p', { class: 'hint', text: detail }),
   ])
   const log = $('tier-log')
   log.prepend(item)
   while (log.children.length > MAX_LOG) log.lastElementChild.remove()
   $('tier-log-empty').hidden = true
+}
+
+const KINDS = { upgrade: 'Upgrade prompt', gate: 'Blocked-feature gate', trial: 'Trial banner', widget: 'Widget', nudge: 'Nudge' }
+const OUTCOMES = { shown: 'shown', clicked: 'clicked', dismissed: 'dismissed', held_out: 'held out (control group)', converted: 'converted' }
+
+/** A moment event (shown, clicked, dismissed...): logged with the tier changes that lead to most of them. */
+function onMoment(e) {
+  logItem('tier-change moment', `${KINDS[e.kind] || e.kind} ${OUTCOMES[e.outcome] || e.outcome}`, e.at, `moment "${e.id}" in momentkit.json`)
+}
+
+/** A tier event: logged, and the tier badge flashes. */
+function onTier(e) {
+  const label = e.from ? `${tierLabel(e.from)} → ${tierLabel(e.to)}` : `Entered ${tierLabel(e.to)}`
+  logItem(`tier-change ${e.direction}`, label, e.at, `score ${e.score}${e.reasons.length ? ' · ' + e.reasons.slice(0, 3).join('; ') : ''}`)
   const badge = $('tier')
   badge.classList.remove('changed')
   void badge.offsetWidth // restart the highlight animation
@@ -142,6 +156,7 @@ export function start() {
   sdk().on('ready', render)
   sdk().on('score', render)
   sdk().on('tier', onTier)
+  sdk().on('moment', onMoment)
   // Delivery counters change without a score event.
   setInterval(render, 1000)
 

@@ -1,5 +1,6 @@
 /*
- * "Simulate 6 days of trial activity": moves the trial's start 6 days back,
+ * "Simulate 6 days of trial activity": moves the trial's start 6 days back
+ * (unless it already started earlier: after "Jump to the trial's last days"),
  * then replays a believable first week through the same actions as the
  * buttons, backfilled with `track(name, props, { at })`. Days are played in
  * chronological order (the SDK cuts backfilled sessions per day in the order
@@ -38,7 +39,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
  */
 export async function simulateTrial(progress) {
   if (!app.session) throw new Error('sign in first')
-  await app.startTrialDaysAgo(DAYS)
+  if (app.trialDaysSoFar() < DAYS) await app.startTrialDaysAgo(DAYS)
   for (let i = 0; i < WEEK.length; i++) {
     const daysAgo = DAYS - i
     for (const [hh, mm, action] of WEEK[i]) action(at(daysAgo, hh, mm))

@@ -7,6 +7,7 @@
 import { DAY, sdk } from './dom.js'
 
 export const FREE_PROJECTS = 3
+export const TRIAL_DAYS = 14
 export const INTEGRATIONS = [
   ['slack', 'Slack'],
   ['github', 'GitHub'],
@@ -34,7 +35,7 @@ const read = (key) => {
 }
 const write = (key, value) => localStorage.setItem(key, JSON.stringify(value))
 
-const fresh = (now = Date.now()) => ({ trialStart: now, trialEnd: now + 14 * DAY, projects: [], team: [], integrations: [] })
+const fresh = (now = Date.now()) => ({ trialStart: now, trialEnd: now + TRIAL_DAYS * DAY, projects: [], team: [], integrations: [] })
 
 /** Who is signed in (the app's own session, like a cookie), or null. */
 export let session = read(SESSION)
@@ -111,13 +112,16 @@ export async function logOut() {
   changed('reset')
 }
 
-/** Moves the trial's start `days` back (the simulation plays those days). */
+/** Moves the trial's start `days` back (the simulation plays those days), and its end with it. */
 export async function startTrialDaysAgo(days, now = Date.now()) {
   ws.trialStart = now - days * DAY
-  ws.trialEnd = ws.trialStart + 14 * DAY
+  ws.trialEnd = ws.trialStart + TRIAL_DAYS * DAY
   await identify()
   changed('trial', {})
 }
+
+/** Whole days since the trial started (0 on its first day). */
+export const trialDaysSoFar = (now = Date.now()) => Math.floor((now - ws.trialStart) / DAY)
 
 /** Creates a project, or hits the Free plan's limit (returns false). */
 export function createProject(name, at) {

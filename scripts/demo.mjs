@@ -234,7 +234,11 @@ MomentKit demo is running.
   Collector             ${collector.collectUrl}   (data in .demo-data/; JSON at ${collector.url}/api/inbox)
 
 Try this: open the app, click "Simulate 6 days of trial activity", and watch the
-sales inbox (another tab) list the user as a PQL within seconds.
+sales inbox (another tab) list the user as a PQL within seconds. The demo controls
+also reach every conversion moment: the widget, an activation nudge (sign in as
+someone new), the upgrade prompt (the simulation), a usage-limit nudge (a 4th
+project), the SSO gate ("Set up SSO") and the trial banner ("Jump to the trial's
+last 2 days").
 
 Press Ctrl+C to stop.
 `)
