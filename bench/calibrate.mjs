@@ -9,9 +9,11 @@
  *   npm run build && npm run bench:calibrate            # 10M events
  *   node bench/calibrate.mjs --events 2000000 --keep   # smaller, keep files
  *   node bench/calibrate.mjs --reuse                   # calibrate a kept cohort again
+ *   npm run bench                                      # scoring bench, then this at 2M events
  *
- * Results: bench/results/calibrate.json (not committed); the figures are
- * quoted in docs/calibration.md.
+ * Results: bench/results/calibrate.json (not committed; other sizes than
+ * the default write calibrate-<events>.json and keep their cohort under
+ * their own names); the figures are quoted in docs/calibration.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -31,8 +33,10 @@ if (!existsSync(cli)) {
   process.exit(1)
 }
 mkdirSync(dir, { recursive: true })
-const events = join(dir, 'events.ndjson')
-const labels = join(dir, 'labels.csv')
+// The default size keeps its historical file names; other sizes get their own.
+const suffix = target === 10_000_000 ? '' : '-' + target
+const events = join(dir, `events${suffix}.ndjson`)
+const labels = join(dir, `labels${suffix}.csv`)
 
 // The generator averages about 93 events per user; aim 3% over the target and check.
 // --reuse keeps a cohort written by an earlier run with --keep.
@@ -46,8 +50,8 @@ if (!reuse) {
 
 const load0 = +loadavg()[0].toFixed(2)
 const t = Date.now()
-const json = join(dir, 'calibrate-run.json')
-const run = spawnSync(process.execPath, [cli, 'calibrate', events, '--labels', labels, '--json', json, '--out', join(dir, 'calibrated.json'), '--report', join(dir, 'report.html'), '--quiet'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+const json = join(dir, `calibrate-run${suffix}.json`)
+const run = spawnSync(process.execPath, [cli, 'calibrate', events, '--labels', labels, '--json', json, '--out', join(dir, `calibrated${suffix}.json`), '--report', join(dir, `report${suffix}.html`), '--quiet'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
 const wall = (Date.now() - t) / 1000
 if (run.status !== 0) {
   console.error(`bench: calibrate exited ${run.status}`)
@@ -78,6 +82,6 @@ const result = {
   heldOut: r.test && { precision: +r.test.proposed.precision.toFixed(3), baseRate: +r.test.proposed.baseRate.toFixed(3), share: +r.test.proposed.share.toFixed(3), recall: +r.test.proposed.recall.toFixed(3) },
   picks: r.picks.map((p) => p.id),
 }
-writeFileSync(join(dir, 'calibrate.json'), JSON.stringify(result, null, 2) + '\n')
+writeFileSync(join(dir, `calibrate${suffix}.json`), JSON.stringify(result, null, 2) + '\n')
 console.log(result)
 if (!keep) for (const f of [events, labels]) rmSync(f, { force: true })
