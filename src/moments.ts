@@ -118,11 +118,13 @@ export function createMoments(d: MomentsDeps) {
     const end = d.trialEnd()
     const url = m.cta?.url && typeof location !== 'undefined' ? safeHref(m.cta.url, location.href) : null
     const close = () => layer.update({ [slotOf(m)]: null })
+    const eng = engaged()
+    const { engaged: strong, ...c } = pickCopy(m.copy, locale)
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
-      copy: renderCopy(pickCopy(m.copy, locale), vars()),
+      copy: renderCopy(eng ? { ...c, ...strong } : c, vars()),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
-      tier: d.tier(), engaged: engaged(), plan: plan() ?? null,
+      tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
       onCta() {
         outcome(m, 'clicked', preview)
@@ -204,22 +206,24 @@ export function createMoments(d: MomentsDeps) {
   function check(): void {
     if (!key) return
     const s = state()
-    const cur = layer.state()
     for (const m of moments.filter(standing)) {
       const slot = slotOf(m)
       const h = stored.h[m.id]
       const lastShown = h?.shown[h.shown.length - 1] ?? 0
       const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
       const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
-      if (cur[slot]?.id === m.id) !keep && layer.update({ [slot]: null })
-      else if (!cur[slot]) keep ? display(m) : run({ type: 'check' }, [m])
+      // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
+      const cur = layer.state()[slot]
+      if (cur?.id === m.id) !keep && layer.update({ [slot]: null })
+      else if (!cur) keep ? display(m) : run({ type: 'check' }, [m])
     }
+    const cur = layer.state()
     const t = cur.transient && moments.find((m) => m.id === cur.transient!.id)
     if (t?.target?.routes && offTarget(t, s)) layer.update({ transient: null })
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
 
-  /** A check once the SDK has (re)scored: after load or tracked events, so score-range moments see the new score. */
+  /** A check once the SDK has (re)scored (after load, tracked events, new trial dates), so moments see the new score. */
   const later = () => (clearTimeout(soon), (soon = setTimeout(check)))
 
   return {
@@ -242,7 +246,8 @@ export function createMoments(d: MomentsDeps) {
         outcome(m, 'converted')
       }
     },
-    check,
+    /** Deferred, so the check sees the score the SDK is computing now (trial dates are applied before rescoring). */
+    check: later,
     /** Whether the user's plan includes `feature`; if not, the gate moment for it shows. */
     gate(feature: string): boolean {
       const list = d.identity().traits.entitlements

@@ -3,7 +3,9 @@ import { unsafeUrl } from '../trigger/cta'
 import { arr, at, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
 
 const range = obj({ min: num(-1000, 1000), max: num(-1000, 1000) })
-const copy = obj({ title: str(120), body: str(600), cta: str(60), dismiss: str(60) }, ['title'])
+const label = str(60)
+const text = { title: str(120), body: str(600), cta: label }
+const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text) }, ['title'])
 const url: Rule = (v, p, err) => {
   const bad = unsafeUrl(v)
   if (bad) err(p, bad)

@@ -1,4 +1,5 @@
 import { Component } from 'preact'
+import { Cta } from './parts'
 import type { MomentProps } from './types'
 
 /**
@@ -20,7 +21,7 @@ export const modalCss = `
 .mk-slide.mk-left{left:16px;right:auto}
 .mk-slide:not(.mk-top):has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o,16px) + 52px)}
 .mk-pane .mk-title{padding-right:32px}
-.mk-pane .mk-x{position:absolute;top:8px;right:8px;padding:6px 10px;font-size:20px;line-height:1;background:none;color:var(--mk-muted)}
+.mk-pane .mk-x{position:absolute;top:8px;right:8px}
 .mk-pane .mk-x:hover{color:var(--mk-text)}
 `
 
@@ -106,7 +107,7 @@ export class Pane extends Component<PaneProps> {
         onClose={dismiss}
         onKeyDown={key}
       >
-        <button type="button" class="mk-x" aria-label="Close" onClick={p.onDismiss}>
+        <button type="button" class="mk-x" aria-label={p.copy.close ?? 'Close'} onClick={p.onDismiss}>
           ×
         </button>
         <h2 id="mk-t" class="mk-title">
@@ -121,16 +122,7 @@ export class Pane extends Component<PaneProps> {
           <button type="button" class="mk-secondary" onClick={p.onDismiss}>
             {p.copy.dismiss ?? 'Not now'}
           </button>
-          {p.href ? (
-            // A real link: onCta records the click, navigation is left alone.
-            <a class="mk-btn mk-primary" href={p.href} onClick={p.onCta}>
-              {p.copy.cta ?? 'Upgrade'}
-            </a>
-          ) : (
-            <button type="button" class="mk-primary" onClick={p.onCta}>
-              {p.copy.cta ?? 'Upgrade'}
-            </button>
-          )}
+          <Cta {...p} />
         </div>
       </Tag>
     )

@@ -33,7 +33,7 @@ class Banner extends Ticking {
   said = ['', '']
   override render(p: MomentProps) {
     const ms = this.left()
-    const text = ms === null ? '' : leftText(ms)
+    const text = ms === null ? '' : leftText(ms, p.copy)
     const u = ms === null || ms > 3 * DAY ? 'low' : ms <= 0 ? 'ended' : ms <= DAY ? 'high' : 'medium'
     // Screen readers: the visible countdown is plain text (read when the user
     // gets to it), never live, or it would speak every minute (every second in

@@ -50,7 +50,7 @@ class W extends Ticking<{ open?: boolean }> {
           onClick={() => this.setState({ open: !open })}
         >
           {p.copy.title}
-          {ms !== null && ms > 0 && <span class="mk-wd">{leftText(ms)}</span>}
+          {ms !== null && ms > 0 && <span class="mk-wd">{leftText(ms, p.copy)}</span>}
         </button>
         <div id="mk-wp" class="mk-wp mk-anim" role="region" aria-labelledby="mk-wb" hidden={!open}>
           {p.copy.body && <p class="mk-body">{p.copy.body}</p>}

@@ -1,4 +1,6 @@
 import { Component } from 'preact'
+import { fill } from '../score/reasons'
+import type { MomentCopy } from '../trigger/types'
 import type { MomentProps } from './types'
 
 const MIN = 60_000
@@ -48,10 +50,16 @@ export abstract class Ticking<S = object> extends Component<MomentProps, S> {
   }
 }
 
-/** "3 days left", "5 h 12 min left", "4 min 9 s left", "Trial ended". Days round up, like {{daysLeft}}. */
-export function leftText(ms: number): string {
-  if (ms <= 0) return 'Trial ended'
-  const m = Math.floor(ms / MIN) % 60
-  // Over a day rounds up to at least 2, so always "days".
-  return (ms > DAY ? `${Math.ceil(ms / DAY)} days` : ms > HOUR ? `${Math.floor(ms / HOUR)} h ${m} min` : `${m} min ${Math.floor(ms / 1000) % 60} s`) + ' left'
+/**
+ * "3 days left", "5 h 12 min left", "4 min 9 s left", "Trial ended", or the
+ * copy's own words (`daysLeft`, `hoursLeft`, `minutesLeft`, `ended`). Days
+ * round up, like {{daysLeft}}; over a day that is at least 2, so always plural.
+ */
+export function leftText(ms: number, c: MomentCopy): string {
+  const n = (unit: number, of = 1e9) => Math.floor(ms / unit) % of
+  return ms <= 0
+    ? c.ended ?? 'Trial ended'
+    : fill(ms > DAY ? c.daysLeft ?? '{{days}} days left' : ms > HOUR ? c.hoursLeft ?? '{{hours}} h {{minutes}} min left' : c.minutesLeft ?? '{{minutes}} min {{seconds}} s left', {
+        days: Math.ceil(ms / DAY), hours: n(HOUR), minutes: n(MIN, 60), seconds: n(1000, 60),
+      })
 }

@@ -7,9 +7,9 @@ export function pickCopy(copy: Record<string, MomentCopy>, locale: string): Mome
   return copy[locale] ?? copy[lang] ?? copy.en ?? Object.values(copy)[0]
 }
 
-/** Fills every field's {{placeholders}} from the context. Plain text in, plain text out. */
-export function renderCopy(copy: MomentCopy, vars: Record<string, string | number>): MomentCopy {
-  const out: MomentCopy = { title: fill(copy.title, vars) }
-  for (const k of ['body', 'cta', 'dismiss'] as const) if (copy[k]) out[k] = fill(copy[k]!, vars)
-  return out
+/** Fills every field's {{placeholders}} from the context (the countdown's {{days}}... stay for the renderer). Plain text in, plain text out. */
+export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<string, string | number>): MomentCopy {
+  const out = { ...copy } as Record<string, string>
+  for (const k in out) out[k] = fill(out[k], vars)
+  return out as unknown as MomentCopy
 }

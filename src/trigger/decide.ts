@@ -102,12 +102,13 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
     }
     eligible.push(m)
   }
-  // A modal already on screen is not replaced by anything but a gate the user just asked for.
-  const blocked = s.visible !== null && t.type !== 'gate'
+  // A moment already on screen is not replaced by anything but a gate the user just asked for.
+  // Banners and widgets have places of their own: they replace nothing, so nothing holds them back.
+  const blocked = (m: Moment) => s.visible !== null && t.type !== 'gate' && m.kind !== 'trial' && m.kind !== 'widget'
   eligible.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))
-  const winner = blocked ? undefined : eligible[0]
+  const winner = eligible.find((m) => !blocked(m))
   for (const m of eligible) {
-    decisions.push({ id: m.id, show: m === winner, reason: m === winner ? `eligible, priority ${m.priority ?? 0}` : blocked ? `another moment (${s.visible}) is on screen` : `lower priority than ${winner!.id}` })
+    decisions.push({ id: m.id, show: m === winner, reason: m === winner ? `eligible, priority ${m.priority ?? 0}` : blocked(m) ? `another moment (${s.visible}) is on screen` : `lower priority than ${winner!.id}` })
   }
   return { show: winner?.id ?? null, heldOut, decisions }
 }

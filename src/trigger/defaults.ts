@@ -1,10 +1,14 @@
 import type { Moment } from './types'
 
+/** Engaged users (pql, hot) get the trial banners' stronger words: what they would lose. */
+const engagedTrial = { title: 'Don’t lose your momentum', body: 'Keep {{topFeature}} and all your team built: choose a plan.' }
+
 /**
  * The shipped moment set (`"moments": "default"`): engaged users (pql, hot)
  * see upgrade moments early and more often, low-engagement users see
  * activation help instead of upgrade copy, and trial users get a banner in
- * the last 3 days and a widget. Copy uses {{placeholders}} filled from what
+ * the last 3 days (stronger for engaged tiers), a "trial ended" banner for
+ * two weeks after, and a widget. Copy uses {{placeholders}} filled from what
  * the user did.
  */
 export const defaultMoments: Moment[] = [
@@ -23,17 +27,22 @@ export const defaultMoments: Moment[] = [
   {
     id: 'activation', kind: 'nudge', on: { tierEntered: ['low'] }, target: { tiers: ['low'] }, priority: 10,
     cap: { perDay: 1, total: 3, cooldownHours: 48 }, snoozeHours: 168,
-    copy: { en: { title: 'Get set up in 2 minutes', body: 'Invite a teammate or connect an integration to see what the product can do.', cta: 'Show me', dismiss: 'Dismiss' } },
+    copy: { en: { title: 'Get set up in 2 minutes', body: 'Invite a teammate or connect an integration to see what the product can do.', cta: 'Show me' } },
     cta: { action: 'activation' },
   },
   {
-    id: 'trial-ending', kind: 'trial', target: { trial: { max: 3 } }, priority: 15, snoozeHours: 24,
-    copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} projects and your team’s work.', cta: 'Choose a plan', dismiss: 'Dismiss' } },
+    id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 } }, priority: 15, snoozeHours: 24,
+    copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} projects and your team’s work.', cta: 'Choose a plan', engaged: engagedTrial } },
+    cta: { url: '/pricing' },
+  },
+  {
+    id: 'trial-ended', kind: 'trial', target: { trial: { min: -14, max: 0 } }, priority: 15, snoozeHours: 72,
+    copy: { en: { title: 'Your trial has ended', body: 'Choose a plan to pick up where you left off.', cta: 'Choose a plan', engaged: engagedTrial } },
     cta: { url: '/pricing' },
   },
   {
     id: 'plan-widget', kind: 'widget', target: { plans: ['trial', 'free'] }, snoozeHours: 168,
-    copy: { en: { title: '{{plan}} plan', body: 'Upgrade any time to unlock every feature.', cta: 'Upgrade' } },
+    copy: { en: { title: '{{plan}} plan', body: 'Upgrade any time to unlock every feature.' } },
     cta: { url: '/pricing' },
   },
 ]

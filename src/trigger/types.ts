@@ -1,11 +1,25 @@
 /** Moment configuration (the `moments` array of the config). Plain JSON. */
 export type MomentKind = 'upgrade' | 'gate' | 'trial' | 'widget' | 'nudge'
 
+/**
+ * Copy for one locale. Besides the moment's own text it may word every
+ * built-in label (English defaults): `close` (the close button's name),
+ * `ended` ("Trial ended") and the countdown templates `daysLeft`
+ * ("{{days}} days left"), `hoursLeft` ("{{hours}} h {{minutes}} min left"),
+ * `minutesLeft` ("{{minutes}} min {{seconds}} s left").
+ */
 export interface MomentCopy {
   title: string
   body?: string
   cta?: string
   dismiss?: string
+  close?: string
+  ended?: string
+  daysLeft?: string
+  hoursLeft?: string
+  minutesLeft?: string
+  /** Stronger words for users in an engaged tier (pql and above): replaces these fields for them. */
+  engaged?: { title?: string; body?: string; cta?: string }
 }
 
 export interface Moment {

@@ -3,7 +3,7 @@
  * ended once it has. Time is moved with Playwright's page clock.
  */
 import { test, expect, ready } from './fixtures'
-import { TRIAL, config, host, momentPage, outcomes } from './moments-helpers'
+import { TRIAL, config, daysAhead, host, momentPage, outcomes } from './moments-helpers'
 
 const MIN = 60_000
 const banner = { ...TRIAL, copy: { en: { title: 'Your trial ends soon', body: 'Choose a plan to keep your projects.', cta: 'Choose a plan', dismiss: 'Dismiss' } } }
@@ -32,4 +32,34 @@ test('a banner targeted at ended trials shows "trial ended" for a trial that end
   await page.goto(momentPage(server, '/moments-trial-ended.html', config([ended], { trial: { end: Date.now() - 86_400_000 } })))
   await ready(page)
   await expect.poll(() => text(page)).toMatch(/ended/i)
+})
+
+test.describe('the default trial banners ("moments": "default")', () => {
+  const region = (page: import('@playwright/test').Page) => host(page).getByRole('region', { name: /trial|momentum/i })
+
+  test('before the end: "ends soon"; after it: "has ended", never "ends soon"', async ({ page, server }) => {
+    await page.goto(momentPage(server, '/moments-default-trial.html', config([], { moments: 'default', plan: 'pro', trial: { end: daysAhead(2) } })))
+    await ready(page)
+    await expect(region(page)).toHaveAccessibleName('Your trial ends soon')
+
+    await page.goto(momentPage(server, '/moments-default-trial-ended.html', config([], { moments: 'default', plan: 'pro', namespace: 'ended', trial: { end: Date.now() - 86_400_000 } })))
+    await ready(page)
+    await expect(region(page)).toHaveAccessibleName('Your trial has ended')
+    await expect(region(page)).toContainText('Trial ended')
+    await expect(region(page)).not.toContainText('ends soon')
+    await expect.poll(async () => (await outcomes(page)).filter((o) => o.startsWith('trial'))).toEqual(['trial-ended:shown'])
+  })
+
+  test('an engaged user (pql) gets the stronger copy', async ({ page, server }) => {
+    await page.goto(momentPage(server, '/moments-default-engaged-1.html', config([], { plan: 'pro' })))
+    await ready(page)
+    await page.evaluate(() => ['act', 'act', 'act'].forEach((e) => window.momentkit.track(e)))
+    await expect.poll(() => page.evaluate(() => window.momentkit.$tier.get())).toBe('pql')
+    await page.evaluate(() => window.momentkit.flush())
+
+    await page.goto(momentPage(server, '/moments-default-engaged-2.html', config([], { moments: 'default', plan: 'pro', trial: { end: daysAhead(2) } })))
+    await ready(page)
+    await expect(region(page)).toHaveAccessibleName('Don’t lose your momentum')
+    await expect(region(page)).toContainText('and all your team built: choose a plan.')
+  })
 })

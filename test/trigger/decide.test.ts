@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../src/config/validate'
 import { decide, hash, inHoldout, routeMatches } from '../../src/trigger/decide'
+import { defaultMoments } from '../../src/trigger/defaults'
 import type { DecisionState, Moment, Trigger } from '../../src/trigger/types'
 import cases from './trigger.cases.json'
 
@@ -49,4 +51,33 @@ describe('routeMatches', () => {
     ['/billing', '/billing/x', false],
     ['/a.b', '/aXb', false],
   ])('%s ~ %s = %s', (glob, path, ok) => expect(routeMatches(glob, path)).toBe(ok))
+})
+
+describe('the default moment set', () => {
+  const DAY = 86_400_000
+  const now = 1773576000000
+  const state = (trialEnd: number | null, tier = 'moderate'): DecisionState => ({
+    now, userId: 'u1', anonymousId: 'a1', tier, score: 50, plan: 'trial', trialEnd, route: '/', history: {}, shownToday: 0, visible: null, otherTabs: [],
+  })
+  const banner = (trialEnd: number | null) => decide(defaultMoments.filter((m) => m.kind === 'trial'), state(trialEnd), { type: 'check' }, 2).show
+
+  it('validates as config', () => {
+    const r = resolveConfig({ moments: defaultMoments })
+    expect(r.ok ? [] : r.errors).toEqual([])
+  })
+  it('shows one trial banner at a time: ending soon in the last 3 days, ended for two weeks after', () => {
+    expect(banner(now + 10 * DAY)).toBe(null)
+    expect(banner(now + 2 * DAY)).toBe('trial-ending')
+    expect(banner(now + 1)).toBe('trial-ending')
+    expect(banner(now - 1)).toBe('trial-ended')
+    expect(banner(now - 14 * DAY)).toBe('trial-ended')
+    expect(banner(now - 15 * DAY)).toBe(null)
+    expect(banner(null)).toBe(null)
+  })
+  it('words the ended banner as ended, and gives both banners stronger copy for engaged tiers', () => {
+    const [ending, ended] = ['trial-ending', 'trial-ended'].map((id) => defaultMoments.find((m) => m.id === id)!.copy.en)
+    expect(ended.title).toMatch(/ended/)
+    expect(ending.title).not.toBe(ended.title)
+    for (const c of [ending, ended]) expect(c.engaged?.title ?? c.engaged?.body).toBeTruthy()
+  })
 })

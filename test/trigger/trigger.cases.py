@@ -46,6 +46,8 @@ case("an event trigger", ["limit", "upgrade"], {"type": "event", "name": "limit_
 case("tier re-entry after dropping out shows again once caps allow", ["upgrade"], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 2 * D]}}})
 case("shown in another tab is not repeated", ["upgrade"], tier("pql"), None, {"otherTabs": ["upgrade"]}, reasons={"upgrade": "shown in another tab"})
 case("a gate shown in another tab still opens here: this user asked", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"otherTabs": ["gate"]})
+case("a trial banner shows while a nudge is on screen: it has its own place", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW + 2 * D, "visible": "activation"})
+case("a widget shows while a prompt is on screen", ["widget"], {"type": "check"}, "widget", {"visible": "upgrade"})
 case("a moment on screen is not replaced", ["upgrade", "limit"], {"type": "event", "name": "limit_reached"}, None, {"visible": "upgrade"}, reasons={"limit": "another moment (upgrade) is on screen"})
 case("a gate replaces what is on screen", ["gate"], {"type": "gate", "feature": "sso"}, "gate", {"visible": "upgrade"})
 case("holdout 100%: recorded as held out, never shown", ["held", "never"], {"type": "event", "name": "x"}, "never", reasons={"held": "held out (100% control group)"})
