@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test'
 import type { AxeResults, NodeResult } from 'axe-core'
 import { test, expect, ready } from './fixtures'
 import { ROOT } from './server'
-import { KINDS, SCENARIOS, host, momentPage, reveal, settled, titleOf } from './moments-helpers'
+import { KINDS, SCENARIOS, TITLES, UPGRADE, config, crossTier, host, momentPage, reveal, settled, titleOf } from './moments-helpers'
 
 declare global {
   interface Window {
@@ -48,6 +48,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(bad, bad.join('\n')).toEqual([])
     })
   }
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe: no serious or critical issue with the slide-in upgrade prompt (${colorScheme})`, async ({ page, server }) => {
+    await page.emulateMedia({ colorScheme })
+    await page.goto(momentPage(server, `/moments-axe-slidein-${colorScheme}.html`, config([{ ...UPGRADE, variant: 'slidein' }])))
+    await ready(page)
+    await crossTier(page)
+    // The non-modal variant: a complementary landmark, no dialog.
+    await expect(host(page).getByRole('complementary')).toContainText(TITLES.upgrade)
+    await expect(host(page).getByRole('dialog')).toHaveCount(0)
+    await settled(page)
+    const { bad, auditedInShadow } = await audit(page)
+    expect(auditedInShadow, 'axe looked inside the shadow root').toBeGreaterThan(0)
+    expect(bad, bad.join('\n')).toEqual([])
+  })
 }
 
 test('axe control: a low-contrast host element is reported, so the audit can fail', async ({ page, server }) => {

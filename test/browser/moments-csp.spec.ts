@@ -75,3 +75,33 @@ test('strict CSP: all five kinds show with no securitypolicyviolation and no CSP
   expect(cspConsole[0].text).toMatch(/inline script/i)
   for (const kind of ['trial', 'widget', 'nudge'] as const) await expect(host(page).getByText(TITLES[kind]).first()).toBeVisible()
 })
+
+test('strict CSP: the slide-in upgrade prompt shows and closes with no violation besides the control', async ({ page, server, logs }) => {
+  const cfg = JSON.parse(readFileSync(FIXTURE, 'utf8'))
+  cfg.trial.end = daysAhead(2)
+  const upgrade = cfg.moments.find((m: { kind: string }) => m.kind === 'upgrade')
+  upgrade.variant = 'slidein'
+  upgrade.position = 'top-left'
+  server.route('/fixtures/moments-csp.json', { body: JSON.stringify(cfg), headers: { 'content-type': 'application/json' } })
+  server.route('/fixtures/moments-csp.html', { headers: { 'Content-Security-Policy': CSP } })
+
+  await page.goto('/fixtures/moments-csp.html')
+  await ready(page)
+  await page.evaluate(() => ['act', 'act'].forEach((e) => window.momentkit.track(e)))
+  const slide = host(page).getByRole('complementary')
+  await expect(slide).toContainText(TITLES.upgrade)
+  await expect(host(page).getByRole('dialog')).toHaveCount(0)
+  // Styled by the adopted sheets: fixed in its corner, with the panel's border radius.
+  const box = await slide.evaluate((el) => ({ position: getComputedStyle(el).position, radius: getComputedStyle(el).borderTopLeftRadius, ...el.getBoundingClientRect().toJSON() }))
+  expect(box.position).toBe('fixed')
+  expect(box.radius).not.toBe('0px')
+  expect(box.x).toBeLessThan(100)
+  expect(box.y).toBeLessThan(200)
+  await host(page).getByRole('button', { name: 'Not now' }).click()
+  await expect(slide).toHaveCount(0)
+  await expect.poll(async () => (await outcomes(page)).filter((o) => o.startsWith('upgrade'))).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed'])
+
+  const violations = await page.evaluate(() => window.cspViolations.map((v) => `${v.directive} ${v.blocked} ${v.sample} ${v.source}`))
+  expect(violations.slice(1), 'no violation besides the control').toEqual([])
+  expect(logs.filter((l) => /Content Security Policy/i.test(l.text)), 'only the control in the console').toHaveLength(1)
+})

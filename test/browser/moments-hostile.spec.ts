@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { KINDS, SCENARIOS, ctaOf, host, momentPage, reveal, settled, titleOf, type Kind } from './moments-helpers'
+import { KINDS, SCENARIOS, UPGRADE, config, crossTier, ctaOf, host, momentPage, reveal, settled, titleOf, type Kind } from './moments-helpers'
 
 const HOSTILE = `<style>
 * { all: unset !important }
@@ -51,21 +51,26 @@ async function measure(page: Page, kind: Kind) {
   return { title, cta }
 }
 
-for (const kind of KINDS) {
-  test(`hostile host CSS: the ${kind} moment stays visible and styled as on a clean page`, async ({ page, server }) => {
-    const { cfg, show } = SCENARIOS[kind]
-    await page.goto(momentPage(server, `/moments-clean-${kind}.html`, cfg()))
+/** The upgrade prompt's non-modal variant, measured like the upgrade kind (same title and CTA). */
+const SLIDEIN = { cfg: () => config([{ ...UPGRADE, variant: 'slidein' }]), show: crossTier }
+const CASES: Array<[name: string, kind: Kind, scenario: (typeof SCENARIOS)[Kind]]> = [...KINDS.map((k) => [k, k, SCENARIOS[k]] as [string, Kind, (typeof SCENARIOS)[Kind]]), ['slide-in upgrade', 'upgrade', SLIDEIN]]
+
+for (const [name, kind, { cfg, show }] of CASES) {
+  test(`hostile host CSS: the ${name} moment stays visible and styled as on a clean page`, async ({ page, server }) => {
+    const slug = name.replace(/\W+/g, '-')
+    await page.goto(momentPage(server, `/moments-clean-${slug}.html`, cfg()))
     await ready(page)
     await show(page)
     const clean = await measure(page, kind)
 
     // Its own namespace: the clean page's stored tier and history must not carry over.
-    await page.goto(momentPage(server, `/moments-hostile-${kind}.html`, { ...cfg(), namespace: 'hostile' }, { head: HOSTILE }))
+    await page.goto(momentPage(server, `/moments-hostile-${slug}.html`, { ...cfg(), namespace: 'hostile' }, { head: HOSTILE }))
     // The hostile page really is hostile: the host's own text got the 40px/red treatment.
     expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 0, 0)')
     await ready(page)
     await show(page)
     await expect(titleOf(page, kind)).toBeVisible()
+    if (name !== kind) await expect(host(page).getByRole('complementary'), 'the slide-in, not the modal').toBeVisible()
     await reveal(page, kind)
     await expect(ctaOf(page, kind)).toBeVisible()
     const hostile = await measure(page, kind)
