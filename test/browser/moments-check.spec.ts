@@ -4,7 +4,7 @@
  * identify, every minute) once its target holds, still under its caps.
  */
 import { test, expect, ready } from './fixtures'
-import { config, crossTier, daysAhead, decision, host, momentPage, outcomes } from './moments-helpers'
+import { config, crossTier, daysAhead, decision, host, momentPage, outcomes, storedHistory } from './moments-helpers'
 
 const SCORED = {
   id: 'score-nudge', kind: 'nudge', target: { score: { min: 50 } }, cap: { perDay: 1 },
@@ -51,6 +51,7 @@ test('on trial days left: a modal with only target.trial shows at load, and its 
   await ready(page)
   await expect(host(page).getByRole('dialog', { name: 'Two days to decide' })).toBeVisible()
   await expect.poll(() => outcomes(page)).toEqual(['last-days:shown'])
+  await expect.poll(async () => (await storedHistory(page, 'last-days'))?.shown.length, 'written before the reload').toBe(1)
 
   await page.reload()
   await ready(page)
