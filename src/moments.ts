@@ -59,6 +59,8 @@ export function createMoments(d: MomentsDeps) {
   const claiming = new Set<string>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
+  /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
+  let dead = false
   let stored: Stored = { h: {}, log: [] }
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
@@ -144,7 +146,8 @@ export function createMoments(d: MomentsDeps) {
   }
 
   function display(m: Moment, preview?: boolean): void {
-    layer.update({ [slotOf(m)]: props(m, preview) })
+    // After destroy() an update would create <momentkit-root> again.
+    dead || layer.update({ [slotOf(m)]: props(m, preview) })
   }
 
   /** Claims the moment in one transaction (re-deciding on what is stored), then shows it. */
@@ -164,13 +167,14 @@ export function createMoments(d: MomentsDeps) {
     await save((s) => {
       const h = s.h[m.id]
       const lastShown = h?.shown[h.shown.length - 1]
-      won = decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
+      won = !dead && decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
       if (!won) return s
       const now = d.now()
       const shown = [...(h?.shown ?? []), now].slice(-20)
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
       return { h: { ...s.h, [m.id]: { ...h, shown } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })
+    if (dead) return
     if (!won) {
       last.set(m.id, { id: m.id, show: false, reason: 'shown in another tab' })
       return log.debug(`moment ${m.id}: another tab showed it first`)
@@ -181,7 +185,7 @@ export function createMoments(d: MomentsDeps) {
   }
 
   function run(t: Trigger, pool = moments): void {
-    if (!key || !pool.length) return
+    if (!key || dead || !pool.length) return
     const r = decide(pool, state(), t, config.momentsPerDay)
     for (const x of r.decisions) last.set(x.id, x)
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
@@ -204,7 +208,7 @@ export function createMoments(d: MomentsDeps) {
    * whose target is their trigger (score range, trial days) show once it holds.
    */
   function check(): void {
-    if (!key) return
+    if (!key || dead) return
     const s = state()
     for (const m of moments.filter(standing)) {
       const slot = slotOf(m)
@@ -270,7 +274,11 @@ export function createMoments(d: MomentsDeps) {
       if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = s), check()))
     },
     decisions: () => [...last.values()],
-    destroy: () => layer.destroy(),
+    destroy(): void {
+      dead = true
+      clearTimeout(soon)
+      layer.destroy()
+    },
   }
 }
 
