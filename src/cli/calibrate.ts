@@ -47,7 +47,11 @@ export interface Evaluation {
 }
 
 export interface Calibration {
-  input: { events: string; labels: string; lines: number; accepted: number; labelled: number; users: number; converters: number; baseRate: number; candidates: number }
+  input: {
+    events: string; labels: string; lines: number; accepted: number; labelled: number; users: number; converters: number; baseRate: number; candidates: number
+    /** Identify messages of labelled users read; pre-identify events counted for identified users, and their anonymousIds. */
+    identifies: number; adopted: { events: number; anonymousIds: number }
+  }
   observation: string
   problems: Problems
   notes: string[]
@@ -103,6 +107,14 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     if (!users.length) throw new CliError('nothing usable: no labelled user has a valid event\n' + problems.lines().join('\n'))
     if (!converters || converters === users.length) throw new CliError(`nothing to compare: all ${users.length} users with events are ${converters ? 'converters' : 'non-converters'}`)
 
+    if (ing.adopted.events) notes.push(`${ing.adopted.events} events sent before identify (anonymousId only) counted for the user their anonymousId later identified as (${ing.adopted.anonymousIds} anonymousIds)`)
+    if (ing.sharedAnonymousIds) notes.push(`${ing.sharedAnonymousIds} anonymousIds appear with more than one user (a shared browser): their pre-identify events count for the one identified first`)
+    if (ing.identifies) {
+      const trials = users.filter((u) => Number.isFinite(ing.trialStart[u]))
+      const both = trials.filter((u) => Number.isFinite(labels.trialStart[u])).length
+      const zones = users.filter((u) => Number.isFinite(ing.tz[u])).length
+      notes.push(`${ing.identifies} identify messages read: trial start for ${trials.length} users${both ? ` (the labels' trialStart wins for ${both})` : ''}, the browser's timezone offset for ${zones} (the others: --utc-offset)`)
+    }
     const tz = -o.utcOffset
     let matched = 0
     const pop = population(ing, conv, labels.convertedAt, labels.trialStart, tz, start.sessionTimeout, (p) => {
@@ -122,7 +134,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     if (!o.beforeConversion && early) notes.push(`${early} converters converted before day ${o.observeDay}: they are observed just before converting`)
     const observation = o.beforeConversion
       ? `just before conversion (converters); the others at ages drawn from the converters' conversion ages (median ${matched.toFixed(1)} days after start)`
-      : `start of day ${o.observeDay} after each user's ${labels.trialStart.some(Number.isFinite) ? 'trial start (else first event)' : 'first event'}`
+      : `start of day ${o.observeDay} after each user's ${labels.trialStart.some(Number.isFinite) || ing.trialStart.some(Number.isFinite) ? 'trial start (else first event)' : 'first event'}`
 
     const test = users.filter((u) => hash(labels.ids[u], o.seed) < o.holdout)
     const trainAll = users.filter((u) => hash(labels.ids[u], o.seed) >= o.holdout)
@@ -139,7 +151,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const signals = analyze(cands, store, train, conv, o.minUsers)
     const sel = select(signals, store, train, conv, { min: 3, max: o.maxSignals, minGain: 0.005, pool: 20 })
     const base: Calibration = {
-      input: { events: o.events, labels: o.labels, lines: ing.lines, accepted: ing.accepted, labelled: labels.ids.length, users: users.length, converters, baseRate: converters / users.length, candidates: cands.length },
+      input: { events: o.events, labels: o.labels, lines: ing.lines, accepted: ing.accepted, labelled: labels.ids.length, users: users.length, converters, baseRate: converters / users.length, candidates: cands.length, identifies: ing.identifies, adopted: ing.adopted },
       observation, problems, notes, signals, split: { train: train.length, test: test.length, inSample: !test.length },
       picks: [], auc: sel.auc, config: null, tiers: [], pql: { target: o.pqlShare, trainShare: 0, name: '', min: 0 },
       test: null, train: null, bands: null, tradeoff: null, mismatches: 0, seconds,

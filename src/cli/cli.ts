@@ -36,7 +36,8 @@ Usage
       --max-signals <3-5>     signals in the proposed model at most (default 5)
       --window <days>         window of active days / sessions measures (default: observe day)
       --exclude <a,b>         event names never used as signals (the conversion event never is)
-      --utc-offset <minutes>  cut days in this time zone (default 0, UTC)
+      --utc-offset <minutes>  cut days in this time zone (default 0, UTC; a user's identify
+                              messages' timezone wins)
       --seed <n>              seed of the fit/held-out split (default 1)
       --out <file>            proposed config (default momentkit.calibrated.json)
       --report <file>         HTML report (default momentkit-report.html)
@@ -49,7 +50,11 @@ Usage
 
 Input
   events: NDJSON, one event a line: {"userId","name","props","timestamp"}; timestamp
-          ISO 8601 or epoch ms (the SDK's delivered "at" also works); .gz is read too.
+          ISO 8601 or epoch ms; .gz is read too. The SDK's delivered messages (the
+          collector's messages.body) work as they are: events sent before identify
+          count for the user their anonymousId later identified as, identify
+          messages give trial dates and the browser's timezone, score/tier/moment/
+          rollup lines are skipped and counted (docs/calibration.md: exporting).
   labels: CSV with a header (userId,converted,convertedAt[,trialStart]) or NDJSON with
           those keys; converted is yes/no, true/false or 1/0.
 Bad lines are counted and reported with their line numbers; the run goes on and

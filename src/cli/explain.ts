@@ -4,7 +4,10 @@ import { nextTierState, type TierChange, type TierState } from '../score/tier'
 import { apply, dayOf, emptyAggregates, type Op, planFor } from '../store/aggregate'
 import { startConfig } from './config-file'
 import { CliError, type Io, Problems } from './io'
-import { eachLine, type EventRow, parseEvent } from './ndjson'
+import { ingest } from './ingest'
+import type { Labels } from './labels'
+import { inputBytes } from './ndjson'
+import { byUser, TRIAL } from './partition'
 
 export interface ExplainOptions {
   config: string
@@ -29,31 +32,44 @@ export interface Explained {
 
 /**
  * Replays one user's events through the SDK (aggregates, score, tiers with
- * hysteresis), a day at a time, as the browser would have seen them.
+ * hysteresis), a day at a time, as the browser would have seen them. The
+ * events file is read as calibrate reads it (`ingest`): the user's
+ * pre-identify events (anonymousId only) count, and their identify
+ * messages' trial dates and timezone offset apply.
  */
 export async function explainUser(o: ExplainOptions, problems: Problems): Promise<Explained> {
   const { config } = startConfig(o.config)
   const file = basename(o.events)
-  const mine: EventRow[] = []
-  let others = 0
-  await eachLine(o.events, (line, n) => {
-    const p = parseEvent(line)
-    if ('problem' in p) return problems.add(file, p.problem, n)
-    if (!('ok' in p)) return
-    if (p.ok.userId === o.user) mine.push(p.ok)
-    else others++
-  })
-  if (!mine.length) throw new CliError(`no events for user "${o.user}" in ${file} (${others.toLocaleString('en-US')} events of other users read)`)
-  mine.sort((a, b) => a.t - b.t)
-  const at = o.at ?? mine[mine.length - 1].t
-  const events = mine.filter((e) => e.t <= at)
-  if (!events.length) throw new CliError(`user "${o.user}" has no events at or before ${new Date(at).toISOString()}`)
   const model = config.model
   const plan = planFor(model, config.sessionTimeout)
-  const tz = -o.utcOffset
+  const labels: Labels = { index: new Map([[o.user, 0]]), ids: [o.user], converted: [false], convertedAt: [NaN], trialStart: [NaN], line: [0] }
+  const propsFor = new Set(Object.keys(plan.taps).filter((n) => plan.taps[n].some((t) => t.where || t.props.length)))
+  // Larger inputs (and stdin): anonymous messages are held in a temporary file, not in memory.
+  const bytes = inputBytes(o.events)
+  const ing = await ingest(o.events, labels, { problems, conversionEvent: config.conversionEvent, propsFor, partitions: bytes && bytes < 64 << 20 ? 1 : 2, quietUnlabelled: true })
+  let items: Array<{ t: number; op: Op; event: boolean }>
+  try {
+    const block = ing.parts.load(0)
+    const rows = byUser(block)[0]?.rows ?? new Int32Array(0)
+    const fixed = o.trialStart !== undefined
+    items = Array.from(rows, (r) => {
+      if (block.name[r] !== TRIAL) return { t: block.t[r], op: { k: 'e', n: ing.names[block.name[r]], p: block.props[r], t: block.t[r] } as Op, event: true }
+      const d = block.props[r] as { start?: number; end?: number }
+      return { t: block.t[r], op: { k: 'trial', start: fixed ? undefined : d.start, end: d.end } as Op, event: false }
+    })
+  } finally {
+    ing.parts.remove()
+  }
+  if (!ing.count[0]) throw new CliError(`no events for user "${o.user}" in ${file} (${ing.unlabelledEvents.toLocaleString('en-US')} events of other users read)`)
+  const at = o.at ?? items.filter((x) => x.event).pop()!.t
+  items = items.filter((x) => x.t <= at)
+  const events = items.filter((x) => x.event)
+  if (!events.length) throw new CliError(`user "${o.user}" has no events at or before ${new Date(at).toISOString()}`)
+  const tz = Number.isFinite(ing.tz[0]) ? ing.tz[0] : -o.utcOffset
   const trialStart = o.trialStart ?? config.trial.start
-  const agg = emptyAggregates(trialStart ?? events[0].t, tz)
-  if (trialStart !== undefined || config.trial.end !== undefined) apply(agg, plan, [{ k: 'trial', start: trialStart, end: config.trial.end }], events[0].t)
+  const start = trialStart ?? (Number.isFinite(ing.trialStart[0]) ? ing.trialStart[0] : events[0].t)
+  const agg = emptyAggregates(start, tz)
+  if (trialStart !== undefined || config.trial.end !== undefined) apply(agg, plan, [{ k: 'trial', start: trialStart, end: config.trial.end }], items[0].t)
   let state: TierState | null = null
   const changes: TierChange[] = []
   const step = (now: number) => {
@@ -63,13 +79,16 @@ export async function explainUser(o: ExplainOptions, problems: Problems): Promis
     if (next.change) changes.push(next.change)
     return r
   }
-  for (let i = 0; i < events.length; ) {
-    const day = dayOf(events[i].t, tz)
+  for (let i = 0; i < items.length; ) {
+    const day = dayOf(items[i].t, tz)
     const ops: Op[] = []
-    for (; i < events.length && dayOf(events[i].t, tz) === day; i++) ops.push({ k: 'e', n: events[i].name, p: events[i].props, t: events[i].t })
-    const now = (ops[ops.length - 1] as { t: number }).t
-    apply(agg, plan, ops, now)
-    step(now)
+    let now = NaN
+    for (; i < items.length && dayOf(items[i].t, tz) === day; i++) {
+      ops.push(items[i].op)
+      if (items[i].event) now = items[i].t
+    }
+    apply(agg, plan, ops, Number.isFinite(now) ? now : items[i - 1].t)
+    if (Number.isFinite(now)) step(now)
   }
   apply(agg, plan, [], at)
   const result = step(at)

@@ -77,15 +77,33 @@ export function parseTime(v: unknown): number {
   return NaN
 }
 
+/** Who a line belongs to: the delivery message's ids (`userId` null before identify). */
+export interface Who {
+  userId: string | null
+  anonymousId: string | null
+}
+
 /**
- * Reads one NDJSON line in the shape the SDK delivers and the collector
- * stores: `{ userId, name, props, timestamp }`. Also accepted, so exports
- * can be used unchanged: the delivery message's `at` and `anonymousId`
- * (when `userId` is null) and Segment's `event`/`properties`. Lines whose
- * `type` is another message kind (score, tier, moment) are skipped, not
- * errors.
+ * One NDJSON line, read as any message the SDK delivers:
+ * - `event`: a tracked event (also the plain `{ userId, name, props, timestamp }`
+ *   shape and Segment `track`); `row.userId` is `userId`, else `anonymousId`;
+ * - `identify`: trial dates and the browser's timezone offset;
+ * - `other`: score, tier, moment, rollup (and any other `type`): not events,
+ *   but their ids still tie an `anonymousId` to a `userId`; `t` is their
+ *   time (NaN when unreadable); `folded` is the number of events a rollup
+ *   message stands for.
  */
-export function parseEvent(line: string): Parsed {
+export type Line =
+  | { kind: 'event'; row: EventRow; who: Who; warn?: string }
+  | { kind: 'identify'; who: Who; t: number; start?: number; end?: number; tz?: number; warn?: string }
+  | { kind: 'other'; type: string; who: Who; t: number; folded?: number }
+  | { skip: 'blank' }
+  | { problem: string }
+
+const idOf = (v: unknown): string | null => (typeof v === 'string' && v ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null)
+
+/** Reads one NDJSON line as a delivery message (see `Line`); problems are named by kind for counting. */
+export function parseLine(line: string): Line {
   if (!line.trim()) return { skip: 'blank' }
   let v: unknown
   try {
@@ -94,7 +112,13 @@ export function parseEvent(line: string): Parsed {
     return { problem: 'malformed JSON lines' }
   }
   if (!isObj(v)) return { problem: 'lines that are not JSON objects' }
-  if (v.type !== undefined && v.type !== 'event' && v.type !== 'track') return { skip: 'not an event' }
+  const who: Who = { userId: idOf(v.userId), anonymousId: idOf(v.anonymousId) }
+  if (v.type === 'identify') return identifyLine(v, who)
+  if (v.type !== undefined && v.type !== 'event' && v.type !== 'track') {
+    const counts = v.type === 'rollup' && isObj(v.counts) ? Object.values(v.counts) : []
+    const folded = counts.reduce<number>((n, c) => n + (typeof c === 'number' && c > 0 && Number.isFinite(c) ? c : 0), 0)
+    return { kind: 'other', type: String(v.type), who, t: parseTime(v.at ?? v.timestamp), ...(v.type === 'rollup' ? { folded } : {}) }
+  }
   const rawUser = v.userId ?? v.anonymousId
   if ((typeof rawUser !== 'string' || !rawUser) && typeof rawUser !== 'number') return { problem: 'events without a userId' }
   const name = v.name ?? v.event
@@ -106,6 +130,47 @@ export function parseEvent(line: string): Parsed {
   const props = v.props ?? v.properties
   const row: EventRow = { userId: String(rawUser), name, t }
   if (isObj(props)) row.props = props
-  else if (props !== undefined && props !== null) return { ok: row, warn: 'events whose props are not an object (props ignored)' }
-  return { ok: row }
+  else if (props !== undefined && props !== null) return { kind: 'event', row, who, warn: 'events whose props are not an object (props ignored)' }
+  return { kind: 'event', row, who }
+}
+
+/**
+ * An identify message: `trialStart`, `trialEnd` (ISO or epoch ms, null when
+ * unknown; Segment-style `traits.trialStart`/`traits.trialEnd` when the
+ * message has no such field) and `tz` (minutes, as Date#getTimezoneOffset).
+ */
+function identifyLine(v: Record<string, unknown>, who: Who): Line {
+  if (!who.userId && !who.anonymousId) return { problem: 'identify messages without a userId or anonymousId' }
+  const rawTime = v.at ?? v.timestamp
+  if (rawTime === undefined || rawTime === null || rawTime === '') return { problem: 'identify messages without a timestamp' }
+  const t = parseTime(rawTime)
+  if (!Number.isFinite(t)) return { problem: 'identify messages with an invalid timestamp (not ISO 8601 or epoch ms)' }
+  const traits = isObj(v.traits) ? v.traits : {}
+  const out: Extract<Line, { kind: 'identify' }> = { kind: 'identify', who, t }
+  for (const [key, field] of [['trialStart', 'start'], ['trialEnd', 'end']] as const) {
+    const raw = key in v ? v[key] : traits[key]
+    if (raw === undefined || raw === null || raw === '') continue
+    const at = parseTime(raw)
+    if (Number.isFinite(at)) out[field] = at
+    else out.warn = 'identify messages with an invalid trialStart or trialEnd (ignored)'
+  }
+  if (Number.isInteger(v.tz) && Math.abs(v.tz as number) <= 900) out.tz = v.tz as number
+  else if (v.tz !== undefined && v.tz !== null) out.warn = 'identify messages with an invalid tz (ignored)'
+  return out
+}
+
+/**
+ * Reads one NDJSON line in the shape the SDK delivers and the collector
+ * stores: `{ userId, name, props, timestamp }`. Also accepted, so exports
+ * can be used unchanged: the delivery message's `at` and `anonymousId`
+ * (when `userId` is null) and Segment's `event`/`properties`. Lines whose
+ * `type` is another message kind (identify, score, tier, moment, rollup)
+ * are skipped, not errors.
+ */
+export function parseEvent(line: string): Parsed {
+  const p = parseLine(line)
+  if ('skip' in p) return p
+  if ('problem' in p) return p.problem.startsWith('identify') ? { skip: 'not an event' } : p
+  if (p.kind !== 'event') return { skip: 'not an event' }
+  return p.warn ? { ok: p.row, warn: p.warn } : { ok: p.row }
 }

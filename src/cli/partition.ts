@@ -11,7 +11,9 @@ import { Writer } from './io'
  * (small inputs) the records stay in memory and no file is written.
  *
  * Record: `user \t time \t nameIndex [\t propsJSON]`, props kept only for
- * events a signal filters or counts distinct values on.
+ * events a signal filters or counts distinct values on. Trial dates from an
+ * identify message are a record with name index -1 (`TRIAL`) and
+ * `{ start?, end? }` as props.
  */
 export class Partitions {
   readonly dir: string | null
@@ -33,6 +35,11 @@ export class Partitions {
     else this.memory[p].push(rec)
   }
 
+  /** Trial dates an identify message gave the user at `t` (replayed as the SDK's `trial` op). */
+  addTrial(user: number, t: number, start?: number, end?: number): void {
+    this.add(user, t, TRIAL, { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) })
+  }
+
   /** Closes the files; call once, after the first pass. */
   seal(): void {
     for (const w of this.writers) w.close()
@@ -50,6 +57,9 @@ export class Partitions {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true })
   }
 }
+
+/** Name index of a trial-dates record. */
+export const TRIAL = -1
 
 /** One partition's events, as columns. */
 export interface Block {
@@ -83,8 +93,9 @@ export function parseBlock(text: string): Block {
 
 /**
  * Groups a block's rows by user, each user's rows in time order (a stable
- * sort: events of equal time keep their input order). Input need not be
- * sorted or grouped.
+ * sort: events of equal time keep their input order; trial dates come
+ * before events of the same instant, as the collector replays them). Input
+ * need not be sorted or grouped.
  */
 export function byUser(b: Block): Array<{ user: number; rows: Int32Array }> {
   const local = new Map<number, number>()
@@ -106,9 +117,11 @@ export function byUser(b: Block): Array<{ user: number; rows: Int32Array }> {
   for (let r = 0; r < b.size; r++) order[fill[local.get(b.user[r])!]++] = r
   return users.map((user, i) => {
     const rows = order.subarray(start[i], start[i + 1])
+    const rank = (r: number) => (b.name[r] === TRIAL ? 0 : 1)
+    const before = (x: number, y: number) => b.t[x] - b.t[y] || rank(x) - rank(y) || x - y
     let sorted = true
-    for (let k = 1; k < rows.length && sorted; k++) sorted = b.t[rows[k - 1]] <= b.t[rows[k]]
-    if (!sorted) rows.set(Array.from(rows).sort((x, y) => b.t[x] - b.t[y] || x - y))
+    for (let k = 1; k < rows.length && sorted; k++) sorted = before(rows[k - 1], rows[k]) < 0
+    if (!sorted) rows.set(Array.from(rows).sort(before))
     return { user, rows }
   })
 }

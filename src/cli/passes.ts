@@ -16,12 +16,14 @@ export interface Population {
   converted: Uint8Array
   /** Conversion time (label, else first conversion event), NaN when unknown or not converted. */
   convertedAt: Float64Array
-  /** Trial start, else first event. */
+  /** Trial start (labels, else the user's identify messages), else first event. */
   start: Float64Array
+  /** Trial start from the labels (replayed first, wins over identify messages), NaN when none. */
   trialStart: Float64Array
   /** Exclusive cut: events at or after it are not replayed. */
   cut: Float64Array
-  tz: number
+  /** Per user: the timezone offset of their identify messages, else the run's (`--utc-offset`). */
+  tz: Float64Array
   sessionTimeout: number
 }
 
@@ -33,15 +35,15 @@ export function population(ing: Ingested, converted: boolean[], labelAt: number[
     start: new Float64Array(n).fill(NaN),
     trialStart: Float64Array.from(trialStart),
     cut: new Float64Array(n).fill(NaN),
-    tz,
+    tz: Float64Array.from(ing.tz, (z) => (Number.isFinite(z) ? z : tz)),
     sessionTimeout,
   }
   for (let u = 0; u < n; u++) {
     if (converted[u]) p.convertedAt[u] = Number.isFinite(labelAt[u]) ? labelAt[u] : ing.conversionAt[u]
-    p.start[u] = Number.isFinite(trialStart[u]) ? trialStart[u] : ing.firstSeen[u]
+    p.start[u] = Number.isFinite(trialStart[u]) ? trialStart[u] : Number.isFinite(ing.trialStart[u]) ? ing.trialStart[u] : ing.firstSeen[u]
   }
   const o = observe(p)
-  for (let u = 0; u < n; u++) if (ing.count[u]) p.cut[u] = cutFor(o, p.start[u], p.convertedAt[u], tz, draw(u))
+  for (let u = 0; u < n; u++) if (ing.count[u]) p.cut[u] = cutFor(o, p.start[u], p.convertedAt[u], p.tz[u], draw(u))
   return p
 }
 
@@ -59,7 +61,7 @@ export function measure(ing: Ingested, pop: Population, cands: Candidate[], base
     progress.update(i)
     const block = ing.parts.load(i)
     for (const { user: u, rows } of byUser(block)) {
-      const agg = replay(plan, { block, rows, names: ing.names }, pop.start[u], pop.trialStart[u], pop.tz, pop.cut[u])
+      const agg = replay(plan, { block, rows, names: ing.names }, pop.start[u], pop.trialStart[u], pop.tz[u], pop.cut[u])
       const now = pop.cut[u] - 1
       for (let c = 0; c < cands.length; c++) values[c] = signalValue(cands[c].signal, agg, now)
       store.set(u, values)
@@ -95,7 +97,7 @@ export function runModels(ing: Ingested, pop: Population, models: ResolvedModel[
         ? (agg: Parameters<typeof score>[1], now: number) =>
             models.forEach((m, k) => Number.isNaN(runs[k].crossedAt[u]) && tierIndex(m, score(m, agg, now)) >= pql[k] && (runs[k].crossedAt[u] = now))
         : undefined
-      const agg = replay(plan, { block, rows, names: ing.names }, pop.start[u], pop.trialStart[u], pop.tz, pop.cut[u], onDay)
+      const agg = replay(plan, { block, rows, names: ing.names }, pop.start[u], pop.trialStart[u], pop.tz[u], pop.cut[u], onDay)
       models.forEach((m, k) => {
         const s = score(m, agg, pop.cut[u] - 1)
         runs[k].score[u] = s.score

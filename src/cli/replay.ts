@@ -1,5 +1,5 @@
 import { type Aggregates, apply, dayOf, emptyAggregates, type Op, type Plan } from '../store/aggregate'
-import type { Block } from './partition'
+import { type Block, TRIAL } from './partition'
 
 export const DAY = 86_400_000
 
@@ -37,39 +37,53 @@ export interface UserHistory {
 /**
  * Feeds a user's events before `cut` through the SDK's own aggregates
  * (`apply`), as the browser would have recorded them, and returns the
- * aggregates as of `cut - 1`. With `onDay`, events are applied one calendar
- * day at a time and `onDay` is called after each active day with the time
- * of that day's last event, for "when did the score first cross" questions.
+ * aggregates as of `cut - 1`. Trial dates from identify messages are
+ * applied at their time as the SDK's `trial` op (as the collector replays
+ * them); a `trialStart` from the labels is applied first and wins over
+ * theirs (their `end` still applies). With `onDay`, events are applied one
+ * calendar day at a time and `onDay` is called after each active day with
+ * the time of that day's last event, for "when did the score first cross"
+ * questions.
  */
 export function replay(plan: Plan, h: UserHistory, start: number, trialStart: number, tz: number, cut: number, onDay?: (agg: Aggregates, now: number) => void): Aggregates {
   const agg = emptyAggregates(start, tz)
-  const head: Op[] = Number.isFinite(trialStart) ? [{ k: 'trial', start: trialStart }] : []
+  const fixed = Number.isFinite(trialStart)
+  const head: Op[] = fixed ? [{ k: 'trial', start: trialStart }] : []
   const { block: b, rows, names } = h
+  const op = (r: number): Op => {
+    if (b.name[r] !== TRIAL) return { k: 'e', n: names[b.name[r]], p: b.props[r], t: b.t[r] }
+    const d = b.props[r] as { start?: number; end?: number }
+    return { k: 'trial', start: fixed ? undefined : d.start, end: d.end }
+  }
   if (!onDay) {
     const ops = head
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]
       if (b.t[r] >= cut) break
-      ops.push({ k: 'e', n: names[b.name[r]], p: b.props[r], t: b.t[r] })
+      ops.push(op(r))
     }
     return apply(agg, plan, ops, cut - 1)
   }
   if (head.length) apply(agg, plan, head, start)
   let ops: Op[] = []
   let day = NaN
+  let now = -Infinity
+  let events = 0
   for (let i = 0; i <= rows.length; i++) {
     const r = rows[i]
     const done = i === rows.length || b.t[r] >= cut
     const d = done ? NaN : dayOf(b.t[r], tz)
     if (ops.length && (done || d !== day)) {
-      const now = (ops[ops.length - 1] as { t: number }).t
-      apply(agg, plan, ops, now)
-      onDay(agg, now)
+      apply(agg, plan, ops, Number.isFinite(now) ? now : b.t[rows[i - 1]])
+      if (events) onDay(agg, now)
       ops = []
+      now = -Infinity
+      events = 0
     }
     if (done) break
     day = d
-    ops.push({ k: 'e', n: names[b.name[r]], p: b.props[r], t: b.t[r] })
+    ops.push(op(r))
+    if (b.name[r] !== TRIAL) (now = b.t[r]), events++
   }
   // Pruning is relative to "now": bring the aggregates to the cut before the final read.
   return apply(agg, plan, [], cut - 1)
