@@ -166,7 +166,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const prev = user
     user = null
     identity = next
-    void moments?.open(null)
+    // A first identify is the same person: what is on screen stays, and a moment their tier
+    // crossing triggered a moment ago is not lost with the anonymous identity.
+    void moments?.open(null, alias)
     // The person is still here: the new identity starts with activity now.
     if (typeof window !== 'undefined') inbox.push({ k: 'a', t: now() })
     run(async () => {
@@ -178,6 +180,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
           await kv.update('agg:' + key, () => prev.agg())
           const t = prev.tier()
           if (t) await kv.update('tier:' + key, () => t)
+          // Caps, dismissals and what was shown go with them too.
+          const seen = await kv.get('moments:' + prev.key)
+          if (seen !== undefined) await kv.update('moments:' + key, (old) => old ?? seen)
         }
       }
       await open()

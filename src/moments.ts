@@ -59,6 +59,9 @@ export function createMoments(d: MomentsDeps) {
   const claiming = new Set<string>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
+  /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
+  let lastTier: { t: Trigger; at: number } | null = null
+  let carry = false
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
   let stored: Stored = { h: {}, log: [] }
@@ -218,7 +221,8 @@ export function createMoments(d: MomentsDeps) {
       const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
       // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
       const cur = layer.state()[slot]
-      if (cur?.id === m.id) !keep && layer.update({ [slot]: null })
+      // One standing already up is rendered again: new trial dates, tier or score change its copy.
+      if (cur?.id === m.id) keep ? display(m) : layer.update({ [slot]: null })
       else if (!cur) keep ? display(m) : run({ type: 'check' }, [m])
     }
     const cur = layer.state()
@@ -232,13 +236,23 @@ export function createMoments(d: MomentsDeps) {
 
   return {
     /** A user's state opened (load, identify, reset): load their moment history. */
-    async open(userKey: string | null): Promise<void> {
+    async open(userKey: string | null, carryOver = false): Promise<void> {
       key = userKey
-      layer.update({ transient: null, banner: null, widget: null })
+      if (userKey === null) carry = carryOver
+      if (!carry) layer.update({ transient: null, banner: null, widget: null })
       stored = (userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] }
+      // The first identify often comes right after a first visit's tier crossing, while its moment
+      // was being claimed for the anonymous identity: decide it again for the identified user (the
+      // history came along, so one already shown is not shown twice).
+      const replay = userKey && carry && lastTier && d.now() - lastTier.at < SAME_TRIGGER_MS ? lastTier.t : null
+      if (userKey) carry = false
       later()
+      if (replay && !layer.state().transient) setTimeout(() => run(replay))
     },
-    tier: (from: string | null, to: string) => run({ type: 'tier', from, to }),
+    tier(from: string | null, to: string): void {
+      lastTier = { t: { type: 'tier', from, to }, at: d.now() }
+      run(lastTier.t)
+    },
     event(name: string): void {
       run({ type: 'event', name })
       later()
