@@ -22,13 +22,15 @@ export interface KV {
 export interface KVOptions {
   /** Store factory; null means no IndexedDB. Default: idb-keyval's createStore(namespace, storeName). */
   store?: UseStore | null
-  /** A call that has not answered by then counts as a stall. Default 1000 ms. */
+  /** A call that has not answered by then counts as a stall. Default 5000 ms. */
   timeout?: number
 }
 
 export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, storeName = 'state'): KV {
   const cache = new Map<string, unknown>()
-  const timeout = opts.timeout ?? 1000
+  // Long enough for a loaded low-end device opening IndexedDB at page load (falling back is for the
+  // rest of the page: no persistence, no cross-tab coordination), short enough to bound a hung one.
+  const timeout = opts.timeout ?? 5000
   let store: UseStore | null = null
   try {
     store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : createStore(namespace, storeName)
