@@ -47,6 +47,10 @@ const test = base.extend<{}, { collector: Collector }>({
   ],
 })
 
+// Delivery waits on retries and backoff against a real collector: more time than a render test,
+// so that the waits below (up to 60 s) are what limits a test, not the default 30 s.
+test.describe.configure({ timeout: 90_000 })
+
 // Pages served by context.route have no address of their own, so Chromium's Local Network
 // Access treats them as public and asks before they reach 127.0.0.1: grant it.
 test.use({ permissions: ['local-network-access'] })
@@ -305,15 +309,16 @@ async function twoTabs(page: Page, context: BrowserContext, collector: Collector
     await open(a, url, userId)
     await open(b, url, userId)
     // Both page loads' identify batches are done (nothing in flight).
-    await expect.poll(() => proxy.posts.length).toBeGreaterThan(0)
-    await expect.poll(() => proxy.inFlight()).toBe(0)
+    await expect.poll(() => proxy.posts.length, { timeout: 20_000 }).toBeGreaterThan(0)
+    await expect.poll(() => proxy.inFlight(), { timeout: 20_000 }).toBe(0)
 
     const fromA = makeEvents(0, 30, 'tab-a')
     const fromB = makeEvents(30, 60, 'tab-b')
     hold = true
     await track(a, fromA)
     await a.evaluate(() => void window.momentkit.flush())
-    await expect.poll(() => proxy.posts.some((p) => p.events > 0), { message: 'tab A started sending its events' }).toBe(true)
+    // Waits, not speed checks: on a loaded 2-core machine a first POST can take several seconds.
+    await expect.poll(() => proxy.posts.some((p) => p.events > 0), { message: 'tab A started sending its events', timeout: 20_000 }).toBe(true)
     await track(b, fromB)
     await b.evaluate(() => void window.momentkit.flush())
     expect(proxy.inFlight(), 'a request of tab A is in flight').toBeGreaterThan(0)
