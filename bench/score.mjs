@@ -11,7 +11,7 @@
  *   apply     apply(agg, plan, [op], t): one more event on top of that history
  *   track     the work one track() call handled alone triggers in the SDK, minus I/O:
  *             trackOp (props checked and copied) + apply + score + nextTierState
- *             (trackOp comes from src/track/event.ts through tsx; skipped if tsx is missing)
+ *             (trackOp comes from src/track/event.ts through tsx)
  *   clone     structuredClone(agg), what a flush to IndexedDB copies
  *
  * and the aggregates' size (bytes of their JSON, what IndexedDB stores).
@@ -50,28 +50,15 @@ if (!existsSync(lib)) {
 }
 const { apply, emptyAggregates, nextTierState, planFor, resolveConfig, score } = await import(pathToFileURL(lib).href)
 
-let trackOp = null
-try {
-  const { tsImport } = await import('tsx/esm/api')
-  ;({ trackOp } = await tsImport(pathToFileURL(join(root, 'src/track/event.ts')).href, import.meta.url))
-} catch {
-  console.warn('bench: tsx not available; the track column is apply + score + tier without trackOp')
-}
+// Not in dist: trackOp (the track() path) and the generator's seeded PRNG, loaded from source with
+// tsx (a dev dependency, as this benchmark is).
+const { tsImport } = await import('tsx/esm/api')
+const fromSrc = (path) => tsImport(pathToFileURL(join(root, path)).href, import.meta.url)
+const { trackOp } = await fromSrc('src/track/event.ts')
+const { rng } = await fromSrc('src/cli/generate.ts')
 const log = { warn() {}, error() {}, debug() {} }
 
 // ---------------------------------------------------------------- histories
-
-/** mulberry32, as `momentkit generate`: same seed, same history. */
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -186,7 +173,6 @@ const results = {
   memoryGB: +(totalmem() / 2 ** 30).toFixed(1),
   samples: SAMPLES,
   sampleMs: SAMPLE_MS,
-  trackOp: !!trackOp,
   presets: {},
 }
 
@@ -250,7 +236,7 @@ for (const preset of PRESETS) {
       fn: () => {
         const e = stream[i % stream.length]
         const t = NOW + 2 * i++
-        const op = trackOp ? trackOp(e.n, e.p, undefined, t, log) : { k: 'e', n: e.n, p: e.p, t }
+        const op = trackOp(e.n, e.p, undefined, t, log)
         apply(agg, plan, [op], t)
         const r = score(model, agg, t)
         tier = nextTierState(model.tiers, tier, r.score, model.hysteresis, r.floorTier, t).state

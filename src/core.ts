@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config/types'
 import type { CoreDeps, Events, Instance } from './api'
+import { createEmitter } from './emitter'
 import { createLogger } from './log'
 import { score, type ScoreResult } from './score/score'
 import { nextTierState, type TierChange } from './score/tier'
@@ -7,7 +8,7 @@ import { publish } from './state'
 import { type Op, planFor } from './store/aggregate'
 import { createKV, type KVOptions } from './store/kv'
 import { createStash } from './store/stash'
-import { mergeOps, openUserState, type UserState } from './store/userstate'
+import { adoptState, mergeOps, openUserState, type UserState } from './store/userstate'
 import { trackOp } from './track/event'
 import { watchPage } from './track/page'
 import { type Identity, nextIdentity, readIdentity, newIdentity, userKey, type Verification } from './track/identity'
@@ -17,16 +18,14 @@ import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
-const EVENTS: ReadonlyArray<keyof Events> = ['tier', 'score', 'ready', 'moment']
-
 /** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
 export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
   const log = deps.log ?? createLogger(() => config.debug)
   const now = deps.now ?? Date.now
   const plan = planFor(config.model, config.sessionTimeout)
   const kv = createKV(config.namespace, log, deps.kv)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const listeners: Record<string, Set<(p: any) => void>> = Object.create(null)
+  const events = createEmitter(log)
+  const emit = events.emit
   const ac = new AbortController()
   /** Ops waiting to be applied, and identity calls made while no user state was open, in call order. */
   let inbox: Array<Op | { k: 'call'; run: () => void }> = []
@@ -59,14 +58,6 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       : null
 
   const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
-  const emit = <K extends keyof Events>(type: K, payload: Events[K]) =>
-    listeners[type]?.forEach((fn) => {
-      try {
-        fn(payload)
-      } catch (e) {
-        log.error(`a "${type}" listener threw`, e)
-      }
-    })
 
   function rescore(): void {
     if (!user) return
@@ -174,17 +165,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     run(async () => {
       if (prev) await prev.flush(now())
       await kv.update('identity', () => next)
-      if (alias && prev) {
-        const key = userKey(next)
-        if ((await kv.get('agg:' + key)) === undefined) {
-          await kv.update('agg:' + key, () => prev.agg())
-          const t = prev.tier()
-          if (t) await kv.update('tier:' + key, () => t)
-          // Caps, dismissals and what was shown go with them too.
-          const seen = await kv.get('moments:' + prev.key)
-          if (seen !== undefined) await kv.update('moments:' + key, (old) => old ?? seen)
-        }
-      }
+      if (alias && prev) await adoptState(kv, prev, userKey(next))
       await open()
     })
   }
@@ -290,7 +271,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       clearInterval(minute)
       moments?.destroy()
       ac.abort()
-      for (const k in listeners) delete listeners[k]
+      events.clear()
       publish(null, null)
       await flush()
       await outbox?.drain()
@@ -299,15 +280,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       channel = null
     },
     explain,
-    on(type, fn) {
-      if (!EVENTS.includes(type) || typeof fn !== 'function') {
-        log.warn(`on(${JSON.stringify(String(type))}): expects one of ${EVENTS.join(', ')} and a function; ignored`, 'on:' + String(type))
-        return () => {}
-      }
-      const set = (listeners[type] ||= new Set())
-      set.add(fn)
-      return () => void set.delete(fn)
-    },
+    on: events.on,
     flush: () => (process(), flush().then(() => outbox?.drain())),
     gate: (feature) => (typeof feature === 'string' && moments ? moments.gate(feature) : true),
     preview: (id) => !!moments?.preview(id),

@@ -122,8 +122,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
     // first identify after anonymous events) rebuilds the aggregates with it.
     const tz = tzOf(trials)
     const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through || (tz !== undefined && tz !== row.agg.tz)
-    let stored: Item[] = []
-    if (rebuild) stored = await storedEvents(q, row)
+    const stored = rebuild ? await storedEvents(q, row) : []
     r = rebuild
       ? replay(scorer, freshAggregates(scorer, row.seen, tzOf(stored)), tierState(row), 0, ordered([...stored, ...checks]), false)
       : replay(scorer, row.agg, tierState(row), row.agg_through, ordered(items), true)

@@ -94,3 +94,17 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     },
   }
 }
+
+/**
+ * A first identify: the anonymous visitor's aggregates, tier and moment
+ * history (caps, dismissals, what was shown) become the user's, unless this
+ * browser already holds state for that user.
+ */
+export async function adoptState(kv: KV, from: UserState, key: string): Promise<void> {
+  if ((await kv.get('agg:' + key)) !== undefined) return
+  await kv.update('agg:' + key, () => from.agg())
+  const t = from.tier()
+  if (t) await kv.update('tier:' + key, () => t)
+  const seen = await kv.get('moments:' + from.key)
+  if (seen !== undefined) await kv.update('moments:' + key, (old) => old ?? seen)
+}

@@ -162,10 +162,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
       await persist()
       if (stopped) return
       let chunks = await load()
-      const unrolled = () => chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
+      const raw = chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
       // The cap holds offline too: that is when the queue grows.
-      if (unrolled() > maxQueue) {
-        await rollUp(chunks, unrolled())
+      if (raw > maxQueue) {
+        await rollUp(chunks, raw)
         chunks = await load()
       }
       const total = chunks.reduce((n, [, l]) => n + l.length, 0)

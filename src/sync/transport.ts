@@ -12,15 +12,15 @@ export interface TransportOptions {
   now(): number
 }
 
+/** The request body for a batch, in the configured format. */
+export const encode = (t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string =>
+  JSON.stringify(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
+
 /**
  * The real network: fetch, with `keepalive` on page hide and sendBeacon as
  * the fallback when fetch is missing or refuses (no `unload` listener is
  * ever used). Beacons go as text/plain so they need no CORS preflight.
  */
-/** The request body for a batch, in the configured format. */
-export const encode = (t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string =>
-  JSON.stringify(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
-
 export function createTransport(t: TransportOptions): (batch: Batch, keepalive: boolean) => Promise<SendResult> {
   return async (batch, keepalive) => {
     const body = encode(t, batch)
