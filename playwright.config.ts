@@ -16,7 +16,7 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 5_000 },
-  reporter: 'list',
+  reporter: [['list'], ['./test/browser/hardening-reporter.ts']],
   use: {
     browserName: 'chromium',
     headless: true,
