@@ -1,0 +1,369 @@
+/**
+ * Hardening suite, security (issue 7): under the strictest policy a site is
+ * likely to send,
+ *
+ *   Content-Security-Policy: script-src 'self'; style-src 'self'; object-src 'none';
+ *                            base-uri 'none'; require-trusted-types-for 'script'
+ *
+ * every moment kind renders, is styled, and answers the user (open, expand,
+ * dismiss, CTA) with zero CSP or Trusted Types violations, and the SDK
+ * styles itself only through constructable stylesheets (no <style>, no
+ * style attributes). The demo app is clicked through under the same header
+ * at the end of this file.
+ *
+ * It reuses moments-csp.spec.ts's page (fixtures/moments-csp.html: only
+ * external scripts, the violation recorder moments-csp-watch.js first, an
+ * inline <script> as the control the policy must block) and its JSON config,
+ * served here with the stricter header. A second control proves Trusted
+ * Types are enforced and seen by both channels: a string assigned to
+ * innerHTML throws, is reported to the listener and logged.
+ *
+ * Each case is recorded in the hardening tally (suite 'csp'): survived =
+ * rendered and styled, the interaction worked, and zero violations.
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Locator, Page, TestInfo } from '@playwright/test'
+import { test, expect, ready, type ConsoleLine } from './fixtures'
+import { recordCase } from './hardening'
+import { ROOT, type TestServer } from './server'
+import { daysAhead, host, outcomes } from './moments-helpers'
+
+/** The policy of issue 7, verbatim. */
+export const STRICT_CSP = "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'"
+const FIXTURE = resolve(ROOT, 'test/browser/fixtures/moments-csp.json')
+/** The page's inline control script, blocked by script-src 'self'. */
+const CONTROL = 'script-src-elem inline'
+/** A theme accent no default or UA style has: a CTA painted in it proves the theme sheet applied. */
+const ACCENT = { hex: '#0a7d5a', rgb: 'rgb(10, 125, 90)' }
+const SHOWN = 10_000
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Config = Record<string, any>
+
+/** The fixture config (moments-csp.json) with the test accent, only the given moments, and overrides. */
+function cfgWith(ids: string[] | 'default', extra: Config = {}): Config {
+  const cfg: Config = JSON.parse(readFileSync(FIXTURE, 'utf8'))
+  cfg.theme = { accent: ACCENT.hex, scheme: 'light' }
+  cfg.moments = ids === 'default' ? 'default' : cfg.moments.filter((m: { id: string }) => ids.includes(m.id))
+  return { ...cfg, ...extra }
+}
+
+/** Serves the fixture page with the strict header and `cfg` as its data-config JSON; waits for the SDK; checks the control. */
+async function openStrict(page: Page, server: TestServer, cfg: Config, query = ''): Promise<void> {
+  server.route('/fixtures/moments-csp.json', { body: JSON.stringify(cfg), headers: { 'content-type': 'application/json' } })
+  server.route('/fixtures/moments-csp.html', { headers: { 'Content-Security-Policy': STRICT_CSP } })
+  await page.goto('/fixtures/moments-csp.html' + query)
+  await ready(page)
+  expect(await page.evaluate(() => window.inlineRan), 'the policy is enforced: the inline control did not run').toBeUndefined()
+  await expect.poll(() => page.evaluate(() => window.cspViolations[0] && `${window.cspViolations[0].directive} ${window.cspViolations[0].blocked}`)).toBe(CONTROL)
+}
+
+/** Console lines about CSP or Trusted Types (Chromium's wording), the control's excepted. */
+export const cspConsole = (logs: ConsoleLine[]): string[] =>
+  logs
+    .map((l) => l.text)
+    .filter((t) => /Content Security Policy|Trusted ?(HTML|Script|ScriptURL|Types?)\b|trusted-types/i.test(t))
+    .filter((t) => !/^Executing inline script violates/.test(t))
+
+export interface Audit {
+  /** securitypolicyviolation events besides the control, as "directive blocked sample source". */
+  violations: string[]
+  console: string[]
+  /** <momentkit-root> elements. */
+  hosts: number
+  /** Constructable sheets adopted by the shadow root(s). */
+  adopted: number
+  /** Elements with a style attribute, in the shadow root(s) and in the page. */
+  styleAttrs: number
+  /** <style> or stylesheet <link> elements in the shadow root(s), or in the page (the fixture page has none). */
+  styleEls: number
+}
+
+/** What the page saw so far. */
+export async function audit(page: Page, logs: ConsoleLine[]): Promise<Audit> {
+  const seen = await page.evaluate(() => {
+    const hosts = [...document.querySelectorAll('momentkit-root')]
+    const roots: Array<Document | ShadowRoot> = [document, ...hosts.flatMap((h) => (h.shadowRoot ? [h.shadowRoot] : []))]
+    return {
+      violations: (window.cspViolations ?? []).map((v) => `${v.directive} ${v.blocked} ${v.sample} ${v.source}`),
+      hosts: hosts.length,
+      adopted: hosts.reduce((n, h) => n + (h.shadowRoot?.adoptedStyleSheets.length ?? 0), 0),
+      styleAttrs: roots.reduce((n, r) => n + r.querySelectorAll('[style]').length, 0),
+      styleEls: roots.reduce((n, r) => n + r.querySelectorAll('style, link[rel~=stylesheet]').length, 0),
+    }
+  })
+  return { ...seen, violations: seen.violations.filter((v) => !v.startsWith(CONTROL + ' ')), console: cspConsole(logs) }
+}
+
+/** Clean: no violation, no CSP console line, one host styled by adopted sheets only. */
+const clean = (a: Audit): boolean =>
+  a.violations.length === 0 && a.console.length === 0 && a.hosts === 1 && a.adopted >= 2 && a.styleAttrs === 0 && a.styleEls === 0
+
+/** Whether the locator becomes visible (false after the timeout, rather than failing here: the case is recorded first). */
+const visible = (l: Locator, timeout = SHOWN): Promise<boolean> => l.waitFor({ state: 'visible', timeout }).then(() => true, () => false)
+const gone = (l: Locator, timeout = SHOWN): Promise<boolean> => l.waitFor({ state: 'hidden', timeout }).then(() => true, () => false)
+
+/** Computed styles that only MomentKit's sheets set (the UA and the fixture page set none of them). */
+function styles(l: Locator): Promise<Record<string, string>> {
+  return l.evaluate((el) => {
+    const s = getComputedStyle(el)
+    return { position: s.position, fontSize: s.fontSize, fontWeight: s.fontWeight, background: s.backgroundColor, radius: s.borderTopLeftRadius }
+  })
+}
+
+/** The moment's CTA painted in the theme accent: the base sheet (.mk-primary) and the theme sheet both applied. */
+async function accentCta(l: Locator): Promise<boolean> {
+  return (await l.count()) > 0 && (await styles(l.first())).background === ACCENT.rgb
+}
+
+/**
+ * Records the case, then asserts it: a case whose checks fail is recorded
+ * as not survived, with what went wrong in its note.
+ */
+async function settle(info: TestInfo, page: Page, logs: ConsoleLine[], name: string, checks: Record<string, boolean>): Promise<Audit> {
+  const a = await audit(page, logs)
+  const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k)
+  const survived = failed.length === 0 && clean(a)
+  const note = survived
+    ? `${Object.keys(checks).join(', ')}; 0 violations, ${a.adopted} adopted sheets`
+    : `failed: ${failed.join(', ') || '-'}; violations: ${a.violations.length + a.console.length}; style attrs ${a.styleAttrs}, <style> ${a.styleEls}, hosts ${a.hosts}`
+  recordCase(info, { suite: 'csp', name, survived, note })
+  expect(failed, `${name}: checks that failed`).toEqual([])
+  expect(a.violations, `${name}: securitypolicyviolation events besides the control`).toEqual([])
+  expect(a.console, `${name}: CSP / Trusted Types console messages besides the control`).toEqual([])
+  expect({ hosts: a.hosts, styleAttrs: a.styleAttrs, styleEls: a.styleEls }, `${name}: one host, no style attribute or element`).toEqual({ hosts: 1, styleAttrs: 0, styleEls: 0 })
+  expect(a.adopted, `${name}: styled by constructable sheets`).toBeGreaterThanOrEqual(2)
+  return a
+}
+
+const dialog = (page: Page): Locator => host(page).getByRole('dialog')
+const button = (page: Page, name: string | RegExp): Locator => host(page).getByRole('button', { name, exact: typeof name === 'string' })
+const link = (page: Page, name: string): Locator => host(page).getByRole('link', { name, exact: true })
+
+/** A same-origin page for CTAs to land on, under the same policy, with the violation recorder. */
+function pricingPage(server: TestServer): void {
+  server.page(
+    '/pricing',
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pricing</title><script src="/fixtures/moments-csp-watch.js"></script></head><body><h1>Pricing</h1></body></html>',
+    { 'Content-Security-Policy': STRICT_CSP },
+  )
+}
+
+test('controls: the strict policy is enforced, and Trusted Types violations reach both the listener and the console', async ({ page, server, logs }) => {
+  await openStrict(page, server, cfgWith([]))
+  const thrown = await page.evaluate(() => {
+    try {
+      document.createElement('div').innerHTML = '<b>x</b>'
+      return 'assigned'
+    } catch (e) {
+      return (e as Error).name
+    }
+  })
+  expect(thrown, 'a string assigned to innerHTML is refused').toBe('TypeError')
+  const a = await audit(page, logs)
+  expect(a.violations).toEqual([expect.stringMatching(/^require-trusted-types-for trusted-types-sink Element innerHTML\|<b>x<\/b>/)])
+  expect(a.console).toEqual([expect.stringMatching(/requires 'TrustedHTML' assignment/)])
+  // The audit counts what the page would add: a style attribute and a <style> element are seen.
+  await page.evaluate(() => {
+    const d = document.createElement('div')
+    d.setAttribute('style', 'color:red')
+    document.body.append(d, document.createElement('style'))
+  })
+  const b = await audit(page, logs)
+  expect({ styleAttrs: b.styleAttrs, styleEls: b.styleEls }).toEqual({ styleAttrs: 1, styleEls: 1 })
+})
+
+test('upgrade prompt, modal: shown by a tier crossing, styled, closed with Esc and with "Not now"', async ({ page, server, logs }, info) => {
+  await openStrict(page, server, cfgWith(['upgrade-pql'], { plan: 'pro', momentsPerDay: 10 }))
+  await page.evaluate(() => ['act', 'act'].forEach((e) => window.momentkit.track(e)))
+  const shown = await visible(dialog(page).getByText('Unlock Pro for your team'))
+  const s = shown ? await styles(dialog(page)) : null
+  const modal = shown && (await dialog(page).evaluate((d) => d.matches(':modal')))
+  await page.keyboard.press('Escape')
+  const escClosed = await gone(dialog(page))
+  // Cap-free re-show through preview, then the dismiss button.
+  await page.evaluate(() => window.momentkit.preview('upgrade-pql'))
+  const again = await visible(dialog(page))
+  const styled = again && (await accentCta(link(page, 'See plans')))
+  await button(page, 'Not now').click({ timeout: SHOWN }).catch(() => {})
+  const dismissed = await gone(dialog(page))
+  await settle(info, page, logs, 'upgrade prompt (modal): tier crossing, Esc, "Not now"', {
+    rendered: shown,
+    modal,
+    'styled (radius, accent CTA)': !!s && s.radius === '10px' && styled,
+    'Esc closes': escClosed,
+    'dismiss closes': dismissed,
+  })
+  expect((await outcomes(page)).slice(0, 2)).toEqual(['upgrade-pql:shown', 'upgrade-pql:dismissed'])
+})
+
+test('upgrade prompt, slide-in: fixed in its corner, styled, dismissed', async ({ page, server, logs }, info) => {
+  const cfg = cfgWith(['upgrade-pql'], { plan: 'pro' })
+  Object.assign(cfg.moments[0], { variant: 'slidein', position: 'top-left' })
+  await openStrict(page, server, cfg)
+  await page.evaluate(() => ['act', 'act'].forEach((e) => window.momentkit.track(e)))
+  const slide = host(page).getByRole('complementary')
+  const shown = await visible(slide.getByText('Unlock Pro for your team'))
+  const s = shown ? await styles(slide) : null
+  const styled = shown && (await accentCta(link(page, 'See plans')))
+  await button(page, 'Not now').click({ timeout: SHOWN }).catch(() => {})
+  const dismissed = await gone(slide)
+  await settle(info, page, logs, 'upgrade prompt (slide-in): tier crossing, "Not now"', {
+    rendered: shown,
+    'styled (fixed, radius, accent CTA)': !!s && s.position === 'fixed' && s.radius === '10px' && styled,
+    'not modal': (await dialog(page).count()) === 0,
+    'dismiss closes': dismissed,
+  })
+})
+
+test('blocked-feature gate: opened by the host button, styled, its CTA navigates under the same policy', async ({ page, server, logs }, info) => {
+  pricingPage(server)
+  await openStrict(page, server, cfgWith(['gate-export'], { plan: 'trial' }))
+  await page.click('#export')
+  const shown = await visible(dialog(page).getByText('Advanced export is a Pro feature'))
+  const title = shown ? await styles(dialog(page).getByText('Advanced export is a Pro feature')) : null
+  const styled = shown && (await accentCta(link(page, 'Upgrade to Pro')))
+  // Checked before the CTA leaves the page (the listener's record goes with it).
+  const before = await audit(page, logs)
+  await link(page, 'Upgrade to Pro').click({ timeout: SHOWN }).catch(() => {})
+  const landed = await page.waitForURL('**/pricing', { timeout: SHOWN }).then(() => true, () => false)
+  const after = landed ? await page.evaluate(() => window.cspViolations.length) : -1
+  recordCase(info, {
+    suite: 'csp',
+    name: 'gate: host data-momentkit-gate button, CTA link',
+    survived: shown && !!title && title.fontSize === '18px' && styled && clean(before) && landed && after === 0 && cspConsole(logs).length === 0,
+    note: `title ${title?.fontSize}, CTA accent ${styled}; violations before the CTA ${before.violations.length}, on the landing page ${after}; console ${cspConsole(logs).length}`,
+  })
+  expect(shown, 'gate shown').toBe(true)
+  expect(title?.fontSize, 'title styled by the base sheet').toBe('18px')
+  expect(styled, 'CTA in the theme accent').toBe(true)
+  expect(before.violations).toEqual([])
+  expect({ hosts: before.hosts, styleAttrs: before.styleAttrs, styleEls: before.styleEls }).toEqual({ hosts: 1, styleAttrs: 0, styleEls: 0 })
+  expect(landed, 'the CTA navigated to /pricing').toBe(true)
+  await expect(page.getByRole('heading', { name: 'Pricing' })).toBeVisible()
+  expect(after, 'no violation on the landing page').toBe(0)
+  expect(cspConsole(logs), 'no CSP console message on either page').toEqual([])
+})
+
+test('trial banner, ending: countdown styled by urgency, dismissed', async ({ page, server, logs }, info) => {
+  await openStrict(page, server, cfgWith(['trial-ending'], { plan: 'pro', trial: { end: daysAhead(2) } }))
+  const banner = host(page).getByRole('region', { name: /Your trial ends in \d+ days?/ })
+  const shown = await visible(banner)
+  const s = shown ? await styles(banner) : null
+  const countdown = shown ? await styles(banner.getByText(/days? left/)) : null
+  const styled = shown && (await accentCta(link(page, 'Choose a plan')))
+  await banner.getByRole('button', { name: 'Dismiss', exact: true }).click({ timeout: SHOWN }).catch(() => {})
+  const dismissed = await gone(banner)
+  await settle(info, page, logs, 'trial banner (ending in 2 days): countdown, dismiss', {
+    rendered: shown,
+    'styled (fixed bar, accent countdown and CTA)': s?.position === 'fixed' && countdown?.background === ACCENT.rgb && styled,
+    'dismiss closes': dismissed,
+  })
+})
+
+test('trial banner, ended (the default moment set): "Trial ended" in red, its CTA styled', async ({ page, server, logs }, info) => {
+  await openStrict(page, server, cfgWith('default', { plan: 'pro', namespace: 'csp-ended', trial: { end: Date.now() - 86_400_000 } }))
+  const banner = host(page).getByRole('region', { name: 'Your trial has ended' })
+  const shown = await visible(banner)
+  const ended = shown ? await styles(banner.getByText('Trial ended')) : null
+  const styled = shown && (await accentCta(link(page, 'Choose a plan')))
+  await banner.getByRole('button', { name: 'Dismiss', exact: true }).click({ timeout: SHOWN }).catch(() => {})
+  const dismissed = await gone(banner)
+  await settle(info, page, logs, 'trial banner (ended, default set): dismiss', {
+    rendered: shown,
+    'styled (red "Trial ended", accent CTA)': ended?.background === 'rgb(185, 28, 28)' && styled,
+    'dismiss closes': dismissed,
+  })
+})
+
+test('widget: collapsed badge, expanded panel, hidden', async ({ page, server, logs }, info) => {
+  await openStrict(page, server, cfgWith(['plan-widget'], { plan: 'trial' }))
+  const badge = host(page).getByRole('button', { name: /Trial plan/ })
+  const panel = host(page).getByRole('region', { name: /Trial plan/ })
+  const shown = await visible(badge)
+  const b = shown ? await styles(badge) : null
+  await settle(info, page, logs, 'widget (collapsed)', {
+    rendered: shown,
+    collapsed: shown && (await badge.getAttribute('aria-expanded')) === 'false' && !(await panel.isVisible()),
+    'styled (pill badge)': b?.radius === '99px',
+  })
+
+  await badge.click()
+  const open = await visible(panel.getByText('Upgrade any time to unlock every feature.'))
+  const styled = open && (await accentCta(link(page, 'Upgrade now')))
+  const expanded = (await badge.getAttribute('aria-expanded')) === 'true'
+  await button(page, 'Hide').click({ timeout: SHOWN }).catch(() => {})
+  const hidden = await gone(badge)
+  await settle(info, page, logs, 'widget (expanded): open, "Hide"', { rendered: open, expanded, 'styled (accent CTA)': styled, 'dismiss removes it': hidden })
+})
+
+test('nudge: shown by an event, styled, dismissed', async ({ page, server, logs }, info) => {
+  await openStrict(page, server, cfgWith(['limit-nudge'], { plan: 'pro' }))
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  const title = host(page).getByText('80% of your free projects used')
+  const shown = await visible(title)
+  const t = shown ? await styles(title) : null
+  const styled = shown && (await accentCta(link(page, 'See Pro plans')))
+  await button(page, 'Got it').click({ timeout: SHOWN }).catch(() => {})
+  const dismissed = await gone(title)
+  await settle(info, page, logs, 'nudge: event trigger, "Got it"', {
+    rendered: shown,
+    'styled (bold title, accent CTA)': Number(t?.fontWeight) >= 600 && styled,
+    'dismiss closes': dismissed,
+  })
+})
+
+test('preview API: every moment of the config renders and closes, one after the other', async ({ page, server, logs }, info) => {
+  const cfg = cfgWith(['upgrade-pql', 'gate-export', 'trial-ending', 'plan-widget', 'limit-nudge'], { plan: 'pro' })
+  await openStrict(page, server, cfg)
+  // The widget's panel (with its CTA) opens from its badge.
+  const previews: Array<{ id: string; text: RegExp; cta: string; open?: boolean; close(): Promise<unknown> }> = [
+    { id: 'upgrade-pql', text: /Unlock Pro for your team/, cta: 'See plans', close: () => button(page, 'Not now').click() },
+    { id: 'gate-export', text: /Advanced export is a Pro feature/, cta: 'Upgrade to Pro', close: () => button(page, 'Maybe later').click() },
+    { id: 'trial-ending', text: /Your trial ends in/, cta: 'Choose a plan', close: () => button(page, 'Dismiss').click() },
+    { id: 'plan-widget', text: /Upgrade any time/, cta: 'Upgrade now', open: true, close: () => button(page, 'Hide').click() },
+    { id: 'limit-nudge', text: /80% of your free projects used/, cta: 'See Pro plans', close: () => button(page, 'Got it').click() },
+  ]
+  for (const p of previews) {
+    const ok = await page.evaluate((id) => window.momentkit.preview(id), p.id)
+    if (p.open) await button(page, /Trial plan/).click({ timeout: SHOWN }).catch(() => {})
+    const el = host(page).getByText(p.text).first()
+    const shown = ok && (await visible(el))
+    const styled = shown && (await accentCta(link(page, p.cta)))
+    await p.close().catch(() => {})
+    const closed = await gone(el)
+    await settle(info, page, logs, `preview(): ${p.id}`, { rendered: shown, 'styled (accent CTA)': styled, closes: closed })
+  }
+  expect(await outcomes(page), 'previews record nothing').toEqual([])
+})
+
+test('preview by URL (?momentkit_preview=): the slide-in renders under the policy', async ({ page, server, logs }, info) => {
+  const cfg = cfgWith(['upgrade-pql'], { plan: 'pro' })
+  cfg.moments[0].variant = 'slidein'
+  await openStrict(page, server, cfg, '?momentkit_preview=upgrade-pql')
+  const slide = host(page).getByRole('complementary')
+  const shown = await visible(slide.getByText('Unlock Pro for your team'))
+  const styled = shown && (await accentCta(link(page, 'See plans')))
+  await settle(info, page, logs, 'preview by URL: slide-in', { rendered: shown, 'styled (accent CTA)': styled })
+})
+
+test('copy with HTML, </style> and script in it renders as text, with no sink reached', async ({ page, server, logs }, info) => {
+  const hostile = '<img src=x onerror="window.pwned=1"></style><script>window.pwned=2</script><style>*{color:red}</style>'
+  const cfg = cfgWith(['limit-nudge'], { plan: 'pro' })
+  cfg.moments[0].copy.en = { ...cfg.moments[0].copy.en, title: 'Hi ' + hostile, body: hostile }
+  await openStrict(page, server, cfg)
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  const title = host(page).getByText('Hi <img', { exact: false })
+  const shown = await visible(title)
+  const asText = shown && (await title.textContent())?.includes('</style><script>') === true
+  const elements = await page.evaluate(() =>
+    [...document.querySelectorAll('momentkit-root')].reduce((n, h) => n + (h.shadowRoot?.querySelectorAll('img, script, style').length ?? 0), 0),
+  )
+  await settle(info, page, logs, 'copy with HTML, </style>, <script>: text only', {
+    rendered: shown,
+    'rendered as text': asText,
+    'no element made from it': elements === 0,
+    'nothing ran': (await page.evaluate(() => (window as { pwned?: number }).pwned)) === undefined,
+  })
+})
