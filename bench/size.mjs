@@ -1,0 +1,108 @@
+/**
+ * Size of every published output, minified, gzipped (level 9) and brotli
+ * (quality 11), next to the dependency floor measured the same way in the
+ * same run:
+ *
+ *   script tag    dist/momentkit.iife.js as shipped (terser-minified by the build)
+ *   npm entry     `import { init } from 'momentkit'` bundled and minified with
+ *                 esbuild the way size-limit's esbuild plugin does (bundle,
+ *                 minify, tree-shake; preact, nanostores, idb-keyval included)
+ *   scoring       `import { score, resolveConfig, apply } from 'momentkit/scoring'`, same way
+ *   chunks        any other .js in dist/ (the ES build's shared chunk, lazily
+ *                 loaded chunks if there are any), as files
+ *   floor         a tiny entry using preact `render` + a nanostores `atom` +
+ *                 idb-keyval `get`/`set`, bundled the same way (as an IIFE for
+ *                 the script tag's comparison, as an import for the npm entry's)
+ *
+ * "ours" is the output minus the floor: the bytes MomentKit itself adds.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { ROOT, row } from './lib.mjs'
+
+const FLOOR = `import { h, render } from 'preact'
+import { atom } from 'nanostores'
+import { get, set } from 'idb-keyval'
+const $n = atom(0)
+$n.subscribe((n) => render(h('p', null, n), document.body))
+get('n').then((n) => { $n.set((n || 0) + 1); return set('n', $n.get()) })
+`
+
+/** Minified, gzip and brotli bytes of a piece of code. */
+export function sizes(code) {
+  const buf = Buffer.from(code)
+  return {
+    min: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+  }
+}
+
+/** Bundles and minifies an entry (source text) like size-limit's esbuild plugin. */
+async function bundle(contents, format) {
+  const esbuild = (await import('esbuild')).default
+  const r = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, loader: 'js' },
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    format,
+    minifyIdentifiers: true,
+    minifySyntax: true,
+    minifyWhitespace: true,
+    treeShaking: true,
+    logLevel: 'silent',
+  })
+  return r.outputFiles.map((f) => f.text).join('')
+}
+
+const TARGET = {
+  // Issue 2's budgets, as .size-limit.json carries them (gzip).
+  'script tag (dist/momentkit.iife.js)': 'gzip ≤ 31.5 KB (size-limit budget)',
+  "npm entry: import { init } from 'momentkit'": 'gzip ≤ 30.5 KB (size-limit budget)',
+  "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'": 'gzip ≤ 8.2 KB (size-limit budget)',
+}
+const BUDGET = {
+  'script tag (dist/momentkit.iife.js)': 31.5 * 1024,
+  "npm entry: import { init } from 'momentkit'": 30.5 * 1024,
+  "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'": 8.2 * 1024,
+}
+
+export async function sizeBench({ log = console.log } = {}) {
+  const dist = join(ROOT, 'dist')
+  const iife = join(dist, 'momentkit.iife.js')
+  if (!existsSync(iife) || !existsSync(join(dist, 'momentkit.js'))) throw new Error('dist/ is not built: run `npx rollup -c` first')
+  const floorIife = sizes(await bundle(FLOOR, 'iife'))
+  const floorEsm = sizes(await bundle(FLOOR, 'esm'))
+  const outputs = [
+    { name: 'script tag (dist/momentkit.iife.js)', s: sizes(readFileSync(iife)), floor: floorIife },
+    { name: "npm entry: import { init } from 'momentkit'", s: sizes(await bundle("import { init } from 'momentkit'\nconsole.log(init)\n", 'esm')), floor: floorEsm },
+    { name: "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'", s: sizes(await bundle("import { score, resolveConfig, apply } from 'momentkit/scoring'\nconsole.log(score, resolveConfig, apply)\n", 'esm')), floor: null },
+  ]
+  // Every other script in dist: the ES build's shared chunk, and lazily loaded chunks when there are
+  // any (a chunk named in an import() of another output).
+  const known = new Set(['momentkit.iife.js', 'momentkit.js', 'scoring.js', 'cli.js'])
+  const all = readdirSync(dist).filter((f) => f.endsWith('.js'))
+  const text = all.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n')
+  for (const f of all.filter((f) => !known.has(f))) {
+    const lazy = new RegExp(`import\\(\\s*['"]\\./${f.replace(/\./g, '\\.')}['"]\\s*\\)`).test(text)
+    outputs.push({ name: `chunk dist/${f} (${lazy ? 'lazily loaded' : 'shared, loaded with the entries'}; unminified file)`, s: sizes(readFileSync(join(dist, f))), floor: null })
+  }
+  const rows = []
+  rows.push(row('size', 'floor: preact render + nanostores atom + idb-keyval get/set (IIFE)', floorIife.gzip, 'B gzip', { min: floorIife.min, gzip: floorIife.gzip, brotli: floorIife.brotli }))
+  rows.push(row('size', 'floor: same, as an import (ESM)', floorEsm.gzip, 'B gzip', { min: floorEsm.min, gzip: floorEsm.gzip, brotli: floorEsm.brotli }))
+  for (const o of outputs) {
+    const ours = o.floor ? { min: o.s.min - o.floor.min, gzip: o.s.gzip - o.floor.gzip, brotli: o.s.brotli - o.floor.brotli } : null
+    const budget = BUDGET[o.name]
+    rows.push(
+      row('size', o.name, o.s.gzip, 'B gzip', {
+        min: o.s.min, gzip: o.s.gzip, brotli: o.s.brotli,
+        ...(ours && { ours }),
+        ...(budget && { target: TARGET[o.name], met: o.s.gzip <= budget }),
+      }),
+    )
+    log(`  size  ${o.name}: ${o.s.min} B min, ${o.s.gzip} B gzip, ${o.s.brotli} B brotli${ours ? ` (ours ${ours.gzip} B gzip)` : ''}`)
+  }
+  return { rows }
+}
