@@ -1,4 +1,4 @@
-import { createStore, del, get, keys, set, update, type UseStore } from 'idb-keyval'
+import { del, get, keys, set, update, type UseStore } from 'idb-keyval'
 import type { Logger } from '../log'
 
 /**
@@ -17,6 +17,8 @@ export interface KV {
   keys(): Promise<string[]>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
+  /** True once IndexedDB failed during this page: what is written since is in memory only. */
+  fellBack(): boolean
 }
 
 export interface KVOptions {
@@ -26,6 +28,31 @@ export interface KVOptions {
   timeout?: number
 }
 
+/**
+ * idb-keyval's createStore, except that the connection closes on `versionchange`: another tab
+ * upgrading or deleting the database would otherwise wait for this page to close. The next
+ * call opens it again.
+ */
+function openStore(name: string, storeName: string): UseStore {
+  let dbp: Promise<IDBDatabase> | undefined
+  const db = (): Promise<IDBDatabase> => {
+    if (dbp) return dbp
+    const req = indexedDB.open(name)
+    req.onupgradeneeded = () => req.result.createObjectStore(storeName)
+    const p = (dbp = new Promise((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error)))))
+    p.then(
+      (d) => {
+        const drop = () => dbp === p && (dbp = undefined)
+        d.onclose = drop
+        d.onversionchange = () => (d.close(), drop())
+      },
+      () => dbp === p && (dbp = undefined),
+    )
+    return p
+  }
+  return (mode, fn) => db().then((d) => fn(d.transaction(storeName, mode).objectStore(storeName)))
+}
+
 export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, storeName = 'state'): KV {
   const cache = new Map<string, unknown>()
   // Long enough for a loaded low-end device opening IndexedDB at page load (falling back is for the
@@ -33,15 +60,17 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
   const timeout = opts.timeout ?? 5000
   let store: UseStore | null = null
   try {
-    store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : createStore(namespace, storeName)
+    store = opts.store !== undefined ? opts.store : typeof indexedDB === 'undefined' ? null : openStore(namespace, storeName)
   } catch {
     store = null
   }
   if (!store) log.warn('IndexedDB is not available; keeping data in memory for this page', 'idb')
 
+  let fell = false
   const fallback = (why: string) => {
     if (!store) return
     store = null
+    fell = true
     log.warn(`IndexedDB ${why}; keeping data in memory for this page`, 'idb')
   }
 
@@ -65,6 +94,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
 
   return {
     mode: () => (store ? 'idb' : 'memory'),
+    fellBack: () => fell,
     get: <T>(key: string) =>
       guarded(
         async (s) => {

@@ -32,6 +32,9 @@ export async function mergeOps(kv: KV, key: string, plan: Plan, ops: readonly Op
   if (ops.length) await kv.update<Aggregates>('agg:' + key, (old) => apply(valid(old) ? old : emptyAggregates(now), plan, ops, now))
 }
 
+/** Ops kept for the page-hide hand-over after a fallback (about 1 MB of localStorage at most). */
+const MAX_UNSAVED = 10_000
+
 const clone = <T>(v: T): T => (typeof structuredClone === 'function' ? structuredClone(v) : JSON.parse(JSON.stringify(v)))
 
 function valid(a: unknown): a is Aggregates {
@@ -53,6 +56,11 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
   let tier = (await kv.get<TierState>(tierKey)) ?? null
   if (tier && typeof tier.tier !== 'string') tier = null
   let pending: Op[] = []
+  // Ops written after IndexedDB failed mid-page live in memory only: they are handed over at page
+  // hide with the pending ones, so the next page load can store them. `handed`: how many of the ops
+  // handed over were these, so taking them back puts each where it was.
+  let unsaved: Op[] = []
+  let handed = 0
 
   return {
     key,
@@ -60,12 +68,16 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     tier: () => tier,
     pendingCount: () => pending.length,
     takePending() {
-      const out = pending
+      const out = unsaved.concat(pending)
+      handed = unsaved.length
+      unsaved = []
       pending = []
       return out
     },
     restorePending(ops) {
-      pending = ops.concat(pending)
+      unsaved = ops.slice(0, handed).concat(unsaved)
+      pending = ops.slice(handed).concat(pending)
+      handed = 0
     },
     add(ops, t) {
       if (!ops.length) return
@@ -78,6 +90,7 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
       pending = []
       try {
         const stored = await kv.update<Aggregates>(aggKey, (old) => apply(valid(old) ? old : emptyAggregates(t), plan, writing, t))
+        if (kv.fellBack()) unsaved = unsaved.concat(writing).slice(-MAX_UNSAVED)
         view = apply(clone(stored), plan, pending, t)
       } catch (e) {
         pending = writing.concat(pending)
