@@ -57,8 +57,8 @@ function bars(title, items, { unit = '', log = false, limit } = {}) {
   items = items.filter((i) => Number.isFinite(i.value) && i.value >= 0)
   if (!items.length) return ''
   const W = 760
-  const L = 330
-  const R = 110
+  const L = 300
+  const R = 170
   const H = 26
   const top = 8
   const height = top + items.length * H + 24
@@ -107,8 +107,10 @@ function charts(results) {
   if (rescore.length) out += bars('Full rescore, score() on the stored aggregates (median, p25-p75)', rescore.map((r) => ({ label: r.name.match(/after ([\d,]+) events/)?.[1] + ' events', value: r.value, lo: r.p25, hi: r.p75 })), { unit: 'µs' })
   const stored = rows('rescore').find((r) => /per user/.test(r.name))
   if (stored) out += bars('Stored state per user in IndexedDB', [{ label: stored.name.replace(/stored state in IndexedDB /, '').replace(/, per user.*/, ''), value: stored.value / 1024, cls: stored.met === false ? 'miss' : 'bar' }], { unit: 'KB', limit: 64 })
-  const track = rows('track').filter((r) => Number.isFinite(r.value))
-  if (track.length) out += bars('track() all-in main-thread cost per call (log scale)', track.map((r) => ({ label: r.name, value: r.value, cls: /^momentkit/.test(r.name) ? 'bar' : 'other' })), { unit: 'µs', log: true })
+  const libs = rows('track').filter((r) => r.unit === 'µs/call all-in')
+  const track = libs.filter((r) => Number.isFinite(r.value))
+  const crashed = libs.filter((r) => r.crashed).map((r) => r.name)
+  if (track.length) out += bars(`track() all-in main-thread cost per call${crashed.length ? ` (crashed the tab: ${crashed.join(', ')})` : ''}`, track.map((r) => ({ label: r.name, value: r.value, cls: /^momentkit/.test(r.name) ? 'bar' : 'other', text: `${fmt(r.value)} µs${r.ratio && r.ratio !== 1 ? ` (${fmt(r.ratio)}x)` : ''}` })), { unit: 'µs', log: true })
   const cross = rows('mainthread').filter((r) => r.unit === 'ms')
   if (cross.length) out += bars('Tier event to moment in the shadow root (median, p25-p75)', cross.map((r) => ({ label: r.name.replace('tier event -> moment on screen, ', ''), value: r.value, lo: r.p25, hi: r.p75 })), { unit: 'ms', limit: 16.7 })
   return out

@@ -125,7 +125,7 @@ async function trackModule({ browser, smoke, log, trackLibs }) {
     return row('track', name(r), r.crashed ? null : r.allInUs, 'µs/call all-in', {
       syncUs: r.syncUs, ratio, ratioTo: 'MomentKit', backlog: r.backlog, heapGrowthBytes: r.heapGrowthBytes, crashed: !!r.crashed, calls: r.calls,
       ...(mk && { target: '< 2 µs per call all-in', met: res.targets?.underTwoUs ?? null }),
-      note: [r.crashed ? 'crashed the tab' : `sync ${r.syncUs?.toFixed?.(2) ?? '-'} µs/call`, mk ? null : ratio ? `${ratio.toFixed(0)}x MomentKit` : null, r.backlog ? 'backlog at 5 s' : null, r.heapGrowthBytes != null ? `heap +${(r.heapGrowthBytes / 1048576).toFixed(1)} MB` : null, r.note].filter(Boolean).join('; '),
+      note: [r.crashed ? 'crashed the tab' : `sync ${r.syncUs?.toFixed?.(2) ?? '-'} µs/call`, mk ? null : ratio ? `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}x MomentKit's cost` : null, r.backlog ? 'backlog at 5 s' : null, r.heapGrowthBytes != null ? `heap +${(r.heapGrowthBytes / 1048576).toFixed(1)} MB` : null, r.note].filter(Boolean).join('; '),
     })
   })
   const t = res.targets ?? {}
