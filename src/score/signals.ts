@@ -1,5 +1,5 @@
 import type { Signal, Window } from '../config/types'
-import { type Aggregates, type DayBucket, dayOf, distinctKey, eventKey } from '../store/aggregate'
+import { type Aggregates, type DayBucket, dayOf, distinctKey, eventKey, own } from '../store/aggregate'
 
 /** Raw value of one signal; null when it cannot be known yet (never happened). */
 export type Value = number | null
@@ -29,7 +29,8 @@ function sumDays(agg: Aggregates, range: [number, number], pick: (b: DayBucket) 
 /** Distinct values with their counts: per window from day buckets, or all time. */
 export function distinctCounts(agg: Aggregates, key: string, range: [number, number] | null): Record<string, number> {
   if (!range) return { ...agg.distinct[key] }
-  const out: Record<string, number> = {}
+  // No prototype: a value named "__proto__" or "constructor" is counted like any other.
+  const out: Record<string, number> = Object.create(null)
   eachDay(agg, range, (b) => {
     const values = b.d?.[key]
     if (values) for (const v in values) out[v] = (out[v] || 0) + values[v]
@@ -50,17 +51,17 @@ export function signalValue(s: Signal, agg: Aggregates, now: number): Value {
     case 'count':
     case 'occurred': {
       const key = eventKey(s.event, s.where)
-      const n = range ? sumDays(agg, range, (b) => b.e[key] || 0) : agg.total[key] || 0
+      const n = range ? sumDays(agg, range, (b) => own(b.e, key) || 0) : own(agg.total, key) || 0
       return s.type === 'occurred' ? (n > 0 ? 1 : 0) : n
     }
     case 'distinct':
       return Object.keys(distinctCounts(agg, distinctKey(eventKey(s.event, s.where), s.prop), range)).length
     case 'first': {
-      const t = agg.first[s.event]
+      const t = own(agg.first, s.event)
       return t === undefined ? null : days(agg.trialStart ?? agg.seen, t)
     }
     case 'last': {
-      const t = agg.last[s.event]
+      const t = own(agg.last, s.event)
       return t === undefined ? null : Math.max(0, today - dayOf(t, agg.tz))
     }
     case 'sessions':
@@ -95,7 +96,7 @@ export function signalValue(s: Signal, agg: Aggregates, now: number): Value {
       const pick =
         s.of === 'sessions' ? (b: DayBucket) => b.s || 0
         : s.of === 'activeDays' ? (b: DayBucket) => b.a || 0
-        : ((key) => (b: DayBucket) => b.e[key] || 0)(eventKey(s.of.event, s.of.where))
+        : ((key) => (b: DayBucket) => own(b.e, key) || 0)(eventKey(s.of.event, s.of.where))
       const cur = sumDays(agg, [today - n + 1, today], pick)
       const prev = sumDays(agg, [today - 2 * n + 1, today - n], pick)
       // A user first seen within this period has no previous one to compare: unknown, no credit.

@@ -76,6 +76,17 @@ export const distinctKey = (key: string, prop: string): string => key + '|' + pr
 
 interface Tap { key: string; where?: Where; props: string[] }
 
+/**
+ * Own entries only: an event or value named "constructor", "toString" or
+ * "__proto__" is data and must neither read nor write Object.prototype.
+ */
+export const own = (map: Record<string, number>, key: string): number | undefined =>
+  Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined
+function put(map: Record<string, number>, key: string, v: number): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true })
+  else map[key] = v
+}
+
 /** What the model needs counted per event name, precomputed once per model. */
 export interface Plan {
   taps: Record<string, Tap[]>
@@ -85,7 +96,7 @@ export interface Plan {
 }
 
 export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
-  const taps: Record<string, Tap[]> = {}
+  const taps: Record<string, Tap[]> = Object.create(null)
   const tapFor = (name: string, where?: Where): Tap => {
     const key = eventKey(name, where)
     const list = (taps[name] ||= [])
@@ -125,8 +136,9 @@ function matches(props: Record<string, unknown> | undefined, where?: Where): boo
 }
 
 function bump(map: Record<string, number>, key: string, cap: number): void {
-  if (key in map) map[key]++
-  else if (Object.keys(map).length < cap) map[key] = 1
+  const n = own(map, key)
+  if (n !== undefined) map[key] = n + 1
+  else if (Object.keys(map).length < cap) put(map, key, 1)
 }
 
 function touch(agg: Aggregates, plan: Plan, ts: number): void {
@@ -196,10 +208,13 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
     }
     for (const key of keys) {
       bump(b.e, key, MAX_KEYS_PER_DAY)
-      if (key in agg.total || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
-        agg.total[key] = (agg.total[key] || 0) + 1
-        if (!(key in agg.first) || op.t < agg.first[key]) agg.first[key] = op.t
-        if (!(key in agg.last) || op.t > agg.last[key]) agg.last[key] = op.t
+      const total = own(agg.total, key)
+      if (total !== undefined || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
+        put(agg.total, key, (total || 0) + 1)
+        const first = own(agg.first, key)
+        const last = own(agg.last, key)
+        if (first === undefined || op.t < first) put(agg.first, key, op.t)
+        if (last === undefined || op.t > last) put(agg.last, key, op.t)
       }
     }
   }
