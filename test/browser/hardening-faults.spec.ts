@@ -187,3 +187,191 @@ test('IndexedDB version change from another tab: the other tab is not blocked, t
   expect(stored).toBe(10)
   tally(info, pageErrors, 'IndexedDB version change from another tab', { tried: 10, kept: Math.min(live, stored), ok, note: warned(logs, /IndexedDB/).join(' ') || 'reopened' })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Delivery at page hide
+
+const BEACONS: Array<[name: string, fault: string]> = [
+  ['sendBeacon missing', `delete Navigator.prototype.sendBeacon`],
+  ['sendBeacon returning false', `Navigator.prototype.sendBeacon = function () { return false }`],
+]
+for (const [name, beacon] of BEACONS) {
+  test(`${name} and keepalive fetch refused at page hide: the messages go out on the next load`, async ({ page, server, logs, pageErrors }, info) => {
+    const sink = await stubCollector(page)
+    sink.status = 503
+    // A browser whose keepalive requests fail (old ones had none), so only the beacon could have sent them.
+    const fault = `${beacon}; (function () { var f = window.fetch; window.fetch = function (u, init) {
+      if (init && init.keepalive) return Promise.reject(new TypeError('keepalive refused')); return f.apply(this, arguments) } })()`
+    await page.goto(faultPage(server, '/hf-beacon.html', faultConfig(), { fault }))
+    await ready(page)
+    expect(await page.evaluate(() => typeof navigator.sendBeacon === 'function' && navigator.sendBeacon('/collect', 'x'))).toBe(false)
+    await trackActs(page, 5, 'stored')
+    await countReaches(page, 5)
+    await expect.poll(async () => (await explain(page))?.delivery?.retries ?? 0, { message: 'the endpoint failed' }).toBeGreaterThan(0)
+    const ok = await expectHostWorks(page)
+    // And 5 more in the very last moment: not yet in the outbox's database when the page goes.
+    await trackActs(page, 5, 'last')
+    const posts = sink.posts.length
+    sink.status = 200
+    await page.goto(faultPage(server, '/hf-clean.html', faultConfig()))
+    expect(sink.posts.slice(posts).filter((p) => p.keepalive), 'no beacon got through').toEqual([])
+    await ready(page)
+    const kept = Math.min(await deliveredReaches(sink, 5, 'stored'), 5) + Math.min(await deliveredReaches(sink, 5, 'last'), 5)
+    tally(info, pageErrors, `${name}, keepalive fetch refused, at page hide`, { tried: 10, kept, ok, note: 'delivered on the next load' })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clock
+
+test('clock jumping 1 day back then 3 days forward mid-session: every event counted, stored and delivered', async ({ page, server, logs, pageErrors }, info) => {
+  const sink = await stubCollector(page)
+  const fault = `(function () { var now = Date.now, off = 0; Date.now = function () { return now() + off }; window.jumpClock = function (ms) { off += ms } })()`
+  await page.goto(faultPage(server, '/hf-clock.html', faultConfig([NUDGE]), { fault }))
+  await ready(page)
+  const jump = (ms: number) => page.evaluate((ms) => (window as unknown as { jumpClock(ms: number): void }).jumpClock(ms), ms)
+  await trackActs(page, 3, 'now')
+  await countReaches(page, 3)
+  await jump(-86_400_000)
+  await trackActs(page, 3, 'back')
+  await countReaches(page, 6)
+  await jump(4 * 86_400_000)
+  await trackActs(page, 3, 'forward')
+  const live = await countReaches(page, 9)
+  // Timers still run (the flush timer, a moment) after the jumps.
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  await expect(titleOf(page, 'nudge')).toBeVisible()
+  await page.waitForTimeout(1200)
+  expect(await storedActs(page)).toBe(9)
+  const delivered = await deliveredReaches(sink, 9)
+  const ok = await expectHostWorks(page)
+  const stored = await revisit(page, server)
+  expect(stored).toBe(9)
+  tally(info, pageErrors, 'clock jumps -1 day, +3 days', { tried: 9, kept: Math.min(live, delivered, stored), ok })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Page lifecycle
+
+// Headless Chromium here does not use the back/forward cache (BackForwardCacheDisabledByCommandLine,
+// and no-store pages), so the page goes through the same lifecycle by hand: pagehide(persisted),
+// freeze, a real freeze of its task queues through the DevTools protocol, then resume and pageshow(persisted).
+test('page frozen and restored from the back/forward cache: nothing lost, nothing counted twice', async ({ page, server, logs, pageErrors }, info) => {
+  const sink = await stubCollector(page)
+  await page.goto(faultPage(server, '/hf-bfcache.html', faultConfig()))
+  await ready(page)
+  await trackActs(page, 5, 'before')
+  await countReaches(page, 5)
+  await page.evaluate(() => {
+    for (let i = 0; i < 5; i++) window.momentkit.track('act', { tag: 'hidden', i })
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
+    document.dispatchEvent(new Event('freeze'))
+  })
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' })
+  await new Promise((r) => setTimeout(r, 1500))
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' })
+  await page.evaluate(() => {
+    document.dispatchEvent(new Event('resume'))
+    dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))
+  })
+  await trackActs(page, 5, 'after')
+  const live = await countReaches(page, 15)
+  await page.evaluate(() => window.momentkit.flush())
+  const delivered = await deliveredReaches(sink, 15)
+  const ok = await expectHostWorks(page)
+  const stored = await revisit(page, server)
+  expect(stored, 'stored once: the hand-over taken back is not merged again').toBe(15)
+  tally(info, pageErrors, 'page frozen, restored from bfcache (events dispatched)', { tried: 15, kept: Math.min(live, delivered, stored), ok })
+})
+
+test('SDK initialised twice with the same config: one instance, events counted once', async ({ page, server, logs, pageErrors }, info) => {
+  const sink = await stubCollector(page)
+  const cfg = faultConfig()
+  await page.goto(faultPage(server, '/hf-init-same.html', cfg))
+  await ready(page)
+  await trackActs(page, 5, 'first')
+  const same = await page.evaluate((cfg) => window.momentkit.init(cfg) !== undefined, cfg)
+  expect(same).toBe(true)
+  await trackActs(page, 5, 'second')
+  const live = await countReaches(page, 10)
+  await page.waitForTimeout(500)
+  expect(await counted(page), 'not counted twice').toBe(10)
+  const delivered = await deliveredReaches(sink, 10)
+  expect(warned(logs, /replacing/)).toEqual([])
+  tally(info, pageErrors, 'SDK initialised twice, same config', { tried: 10, kept: Math.min(live, delivered), ok: await expectHostWorks(page) })
+})
+
+test('SDK initialised twice with a different config: replaced with a warning, nothing lost across the switch', async ({ page, server, logs, pageErrors }, info) => {
+  const sink = await stubCollector(page)
+  await page.goto(faultPage(server, '/hf-init-other.html', faultConfig()))
+  await ready(page)
+  await page.evaluate((cfg) => {
+    for (let i = 0; i < 5; i++) window.momentkit.track('act', { tag: 'old', i })
+    window.momentkit.init(cfg)
+    for (let i = 0; i < 5; i++) window.momentkit.track('act', { tag: 'new', i })
+  }, faultConfig([], { momentsPerDay: 3 }))
+  expect(warned(logs, /init\(\) called again with a different config: replacing the running instance/)).toHaveLength(1)
+  await ready(page)
+  const delivered = await deliveredReaches(sink, 10)
+  await page.evaluate(() => window.momentkit.flush())
+  const ok = await expectHostWorks(page)
+  const stored = await revisit(page, server)
+  expect(stored).toBe(10)
+  tally(info, pageErrors, 'SDK initialised twice, different config', { tried: 10, kept: Math.min(delivered, stored), ok, note: 'warning, replaced' })
+})
+
+test('the bundle loaded twice: the first is kept with a warning, events counted once', async ({ page, server, logs, pageErrors }, info) => {
+  const sink = await stubCollector(page)
+  await page.goto(faultPage(server, '/hf-twice.html', faultConfig(), { body: '<script src="/dist/momentkit.iife.js"></script>' }))
+  await ready(page)
+  expect(warned(logs, /bundle was loaded twice; keeping the first/)).toHaveLength(1)
+  await trackActs(page, 5, 'twice')
+  const live = await countReaches(page, 5)
+  const delivered = await deliveredReaches(sink, 5)
+  await page.waitForTimeout(500)
+  expect(await counted(page)).toBe(5)
+  expect(sink.acts()).toBe(5)
+  tally(info, pageErrors, 'bundle loaded twice', { tried: 5, kept: Math.min(live, delivered), ok: await expectHostWorks(page) })
+})
+
+// ---------------------------------------------------------------------------------------------
+// DOM
+
+test('script in <head> before <body> exists: the moment it triggers renders once the body is there', async ({ page, server, logs, pageErrors }, info) => {
+  // A parser-blocking script after init holds <body> back while the SDK starts and decides.
+  server.route('/hf-slow.js', { body: 'window.slowDone = true', delayMs: 1500, headers: { 'content-type': 'text/javascript' } })
+  const fault = `window.bodyAtFirstHost = 'no host yet'; new MutationObserver(function () {
+    if (window.bodyAtFirstHost === 'no host yet' && document.querySelector('momentkit-root')) window.bodyAtFirstHost = !!document.body
+  }).observe(document.documentElement, { childList: true, subtree: true })`
+  const after = `momentkit.track('limit_reached'); document.write('<script src="/hf-slow.js"><\\/script>')`
+  await page.goto(faultPage(server, '/hf-head.html', faultConfig([NUDGE]), { fault, after }))
+  await expect(titleOf(page, 'nudge')).toBeVisible()
+  expect(await page.evaluate(() => (window as unknown as { slowDone: boolean }).slowDone)).toBe(true)
+  const bodyAtFirstHost = await page.evaluate(() => (window as unknown as { bodyAtFirstHost: unknown }).bodyAtFirstHost)
+  const ok = await expectHostWorks(page)
+  tally(info, pageErrors, 'script in <head> before <body>', { tried: 1, kept: (await titleOf(page, 'nudge').isVisible()) ? 1 : 0, ok, note: `body existed when the host was first added: ${bodyAtFirstHost}` })
+})
+
+const REMOVALS: Array<[name: string, remove: () => void]> = [
+  ['the shadow host removed', () => document.querySelector('momentkit-root')?.remove()],
+  // An app re-rendering its whole body from its own markup (which has no <momentkit-root>).
+  ['the body re-rendered by the host app', () => (document.body.innerHTML = document.querySelector('main')!.outerHTML)],
+]
+for (const [name, remove] of REMOVALS) {
+  test(`host app removing the SDK's nodes (${name}) while a moment shows: the next moment still renders`, async ({ page, server, logs, pageErrors }, info) => {
+    await page.goto(faultPage(server, '/hf-remove.html', faultConfig([NUDGE, GATE], { endpoint: undefined })))
+    await ready(page)
+    await page.evaluate(() => window.momentkit.track('limit_reached'))
+    await expect(titleOf(page, 'nudge')).toBeVisible()
+    await page.evaluate(remove)
+    await expect(host(page)).toHaveCount(0)
+    const ok = await expectHostWorks(page)
+    await page.evaluate(() => window.momentkit.gate('advanced-export'))
+    await expect(titleOf(page, 'gate')).toBeVisible()
+    await expect(host(page)).toHaveCount(1)
+    const shown = await page.evaluate(() => window.momentEvents.filter((e) => e.outcome === 'shown').length)
+    expect(shown).toBe(2)
+    tally(info, pageErrors, `host app removing the SDK's nodes: ${name}`, { tried: 2, kept: shown, ok, note: 'moments shown' })
+  })
+}
