@@ -71,7 +71,7 @@ function send(res, status, body = '', headers = {}) {
   res.end(body)
 }
 
-async function serveFile(req, res, file) {
+async function serveFile(req, res, file, csp) {
   const info = await stat(file).catch(() => null)
   if (!info?.isFile()) return send(res, 404, 'Not found\n')
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
@@ -83,7 +83,7 @@ async function serveFile(req, res, file) {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   }
-  if (type.startsWith('text/html')) headers['Content-Security-Policy'] = CSP
+  if (type.startsWith('text/html')) headers['Content-Security-Policy'] = csp
   res.writeHead(200, headers)
   res.end(req.method === 'HEAD' ? undefined : await readFile(file))
 }
@@ -124,7 +124,7 @@ function session(req, res) {
   req.on('error', () => {})
 }
 
-function appServer(collectorUrl) {
+function appServer(collectorUrl, csp) {
   return createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', `http://${HOST}`)
     const post = (fn) => (req.method === 'POST' ? fn() : send(res, 405, 'Method not allowed\n', { Allow: 'POST' }))
@@ -134,7 +134,7 @@ function appServer(collectorUrl) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' })
     const file = fileFor(pathname)
     if (!file) return send(res, 404, 'Not found\n')
-    serveFile(req, res, file).catch((e) => {
+    serveFile(req, res, file, csp).catch((e) => {
       console.error('demo server:', e)
       if (!res.headersSent) send(res, 500, 'Internal error\n')
       else res.destroy()
@@ -180,13 +180,15 @@ function portFree(port) {
 
 /**
  * Starts the collector and the app server; `close()` stops both. Used by main() below, and
- * importable (with tsx) by a test that wants the demo in-process:
+ * importable (with tsx) by a test that wants the demo in-process. `csp` replaces the
+ * Content-Security-Policy header of the HTML pages (test/browser/hardening-csp.spec.ts
+ * serves issue 7's policy verbatim):
  *
  * @example
  * const demo = await startDemo({ port: 0, collectorPort: 0, pgliteDir: 'memory://', log: false })
  * // demo.appUrl, demo.collector.inboxUrl ... then: await demo.close()
  */
-export async function startDemo({ port = FIRST_PORT, collectorPort = COLLECTOR_PORT, pgliteDir = join(DATA, 'pglite'), log = (line) => console.log(line) } = {}) {
+export async function startDemo({ port = FIRST_PORT, collectorPort = COLLECTOR_PORT, pgliteDir = join(DATA, 'pglite'), log = (line) => console.log(line), csp = CSP } = {}) {
   const startCollector = await loadCollector()
   const free = collectorPort === 0 || (await portFree(collectorPort))
   if (!free && log) log(`Port ${collectorPort} is busy; the collector takes a free one.`)
@@ -202,7 +204,7 @@ export async function startDemo({ port = FIRST_PORT, collectorPort = COLLECTOR_P
     webhookUrl: process.env.WEBHOOK_URL || null,
     log: log && ((line) => log('  collector: ' + line)),
   })
-  const server = appServer(collector.url)
+  const server = appServer(collector.url, csp)
   let appPort
   try {
     appPort = port === 0 ? await listen(server, 0, 1) : await listen(server, port)

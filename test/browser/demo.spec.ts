@@ -13,42 +13,11 @@
  * and tiers cross in the panel; and the sales inbox (API and page, in
  * another tab) lists the user as a PQL within seconds.
  */
-import { register } from 'node:module'
 import type { Locator, Page } from '@playwright/test'
-import { test as base, expect, ready, sdkLogs } from './fixtures'
+import { expect, ready, sdkLogs } from './fixtures'
+import { test } from './demo-fixture'
 import type { Collector } from '../../src/collector/server'
 import type { InboxUser } from '../../src/collector/inbox'
-
-// The collector imports 'ajv/dist/2020' without an extension, which Node's ESM loader (used by
-// Playwright) does not resolve: add it with a resolve hook before scripts/demo.mjs loads the collector.
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(`export async function resolve(s, c, next) { return next(s === 'ajv/dist/2020' ? 'ajv/dist/2020.js' : s, c) }`),
-)
-
-interface Demo {
-  appUrl: string
-  collector: Collector
-  close(): Promise<void>
-}
-// A plain .mjs script (no .d.mts next to it): imported by URL, typed here.
-const { startDemo } = (await import(new URL('../../scripts/demo.mjs', import.meta.url).href)) as {
-  startDemo(o: { port: number; collectorPort: number; pgliteDir: string; log: false }): Promise<Demo>
-}
-
-/** One demo (app + collector) per worker, started exactly as `npm run demo` does, on free ports. */
-const test = base.extend<{}, { demo: Demo }>({
-  demo: [
-    async ({}, use) => {
-      const demo = await startDemo({ port: 0, collectorPort: 0, pgliteDir: 'memory://', log: false })
-      await use(demo)
-      await demo.close()
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-  // Pages open on the demo app, not on the shared static test server.
-  baseURL: async ({ demo }, use) => use(demo.appUrl),
-})
 
 // What newcomers wait for is "within seconds": these bounds are generous for a shared 2-core machine.
 const MOMENT = { timeout: 10_000 }

@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Locator, Page, TestInfo } from '@playwright/test'
 import { test, expect, ready, type ConsoleLine } from './fixtures'
+import { test as demoTest } from './demo-fixture'
 import { recordCase } from './hardening'
 import { ROOT, type TestServer } from './server'
 import { daysAhead, host, outcomes } from './moments-helpers'
@@ -37,6 +38,7 @@ const CONTROL = 'script-src-elem inline'
 /** A theme accent no default or UA style has: a CTA painted in it proves the theme sheet applied. */
 const ACCENT = { hex: '#0a7d5a', rgb: 'rgb(10, 125, 90)' }
 const SHOWN = 10_000
+const WATCH = resolve(ROOT, 'test/browser/fixtures/moments-csp-watch.js')
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>
@@ -50,9 +52,9 @@ function cfgWith(ids: string[] | 'default', extra: Config = {}): Config {
 }
 
 /** Serves the fixture page with the strict header and `cfg` as its data-config JSON; waits for the SDK; checks the control. */
-async function openStrict(page: Page, server: TestServer, cfg: Config, query = ''): Promise<void> {
+async function openStrict(page: Page, server: TestServer, cfg: Config, query = '', csp = STRICT_CSP): Promise<void> {
   server.route('/fixtures/moments-csp.json', { body: JSON.stringify(cfg), headers: { 'content-type': 'application/json' } })
-  server.route('/fixtures/moments-csp.html', { headers: { 'Content-Security-Policy': STRICT_CSP } })
+  server.route('/fixtures/moments-csp.html', { headers: { 'Content-Security-Policy': csp } })
   await page.goto('/fixtures/moments-csp.html' + query)
   await ready(page)
   expect(await page.evaluate(() => window.inlineRan), 'the policy is enforced: the inline control did not run').toBeUndefined()
@@ -76,7 +78,7 @@ export interface Audit {
   adopted: number
   /** Elements with a style attribute, in the shadow root(s) and in the page. */
   styleAttrs: number
-  /** <style> or stylesheet <link> elements in the shadow root(s), or in the page (the fixture page has none). */
+  /** <style> elements in the page or the shadow root(s), stylesheet <link>s in the shadow root(s). */
   styleEls: number
 }
 
@@ -90,7 +92,8 @@ export async function audit(page: Page, logs: ConsoleLine[]): Promise<Audit> {
       hosts: hosts.length,
       adopted: hosts.reduce((n, h) => n + (h.shadowRoot?.adoptedStyleSheets.length ?? 0), 0),
       styleAttrs: roots.reduce((n, r) => n + r.querySelectorAll('[style]').length, 0),
-      styleEls: roots.reduce((n, r) => n + r.querySelectorAll('style, link[rel~=stylesheet]').length, 0),
+      // The host page may link its own stylesheets; the SDK must add none, and no <style> anywhere.
+      styleEls: roots.reduce((n, r) => n + r.querySelectorAll(r === document ? 'style' : 'style, link[rel~=stylesheet]').length, 0),
     }
   })
   return { ...seen, violations: seen.violations.filter((v) => !v.startsWith(CONTROL + ' ')), console: cspConsole(logs) }
@@ -99,6 +102,12 @@ export async function audit(page: Page, logs: ConsoleLine[]): Promise<Audit> {
 /** Clean: no violation, no CSP console line, one host styled by adopted sheets only. */
 const clean = (a: Audit): boolean =>
   a.violations.length === 0 && a.console.length === 0 && a.hosts === 1 && a.adopted >= 2 && a.styleAttrs === 0 && a.styleEls === 0
+
+/** `xs` without its first item matching `re` (a control's own report). */
+function withoutFirst(xs: string[], re: RegExp): string[] {
+  const i = xs.findIndex((x) => re.test(x))
+  return i < 0 ? xs : [...xs.slice(0, i), ...xs.slice(i + 1)]
+}
 
 /** Whether the locator becomes visible (false after the timeout, rather than failing here: the case is recorded first). */
 const visible = (l: Locator, timeout = SHOWN): Promise<boolean> => l.waitFor({ state: 'visible', timeout }).then(() => true, () => false)
@@ -338,6 +347,22 @@ test('preview API: every moment of the config renders and closes, one after the 
   expect(await outcomes(page), 'previews record nothing').toEqual([])
 })
 
+test("no Trusted Types policy needed: with trusted-types 'none' added, every kind still renders", async ({ page, server, logs }, info) => {
+  const cfg = cfgWith(['upgrade-pql', 'gate-export', 'trial-ending', 'plan-widget', 'limit-nudge'], { plan: 'pro' })
+  await openStrict(page, server, cfg, '', STRICT_CSP + "; trusted-types 'none'")
+  const titles: Record<string, RegExp> = {
+    'upgrade-pql': /Unlock Pro for your team/, 'gate-export': /Advanced export is a Pro feature/, 'trial-ending': /Your trial ends in/,
+    'plan-widget': /Trial plan/, 'limit-nudge': /80% of your free projects used/,
+  }
+  const shown: Record<string, boolean> = {}
+  for (const [id, title] of Object.entries(titles)) {
+    await page.evaluate((id) => window.momentkit.preview(id), id)
+    shown[id] = await visible(host(page).getByText(title).first())
+  }
+  // The transient slot holds the last one (the nudge); the banner and the widget stand beside it.
+  await settle(info, page, logs, "all kinds with trusted-types 'none' (no policy created)", shown)
+})
+
 test('preview by URL (?momentkit_preview=): the slide-in renders under the policy', async ({ page, server, logs }, info) => {
   const cfg = cfgWith(['upgrade-pql'], { plan: 'pro' })
   cfg.moments[0].variant = 'slidein'
@@ -365,5 +390,104 @@ test('copy with HTML, </style> and script in it renders as text, with no sink re
     'rendered as text': asText,
     'no element made from it': elements === 0,
     'nothing ran': (await page.evaluate(() => (window as { pwned?: number }).pwned)) === undefined,
+  })
+})
+
+/**
+ * The demo app (scripts/demo.mjs, started in-process like `npm run demo`) served with the
+ * strict policy instead of its own, clicked through as demo.spec.ts does: each moment it
+ * reaches shows, and the page reports no violation. The violation recorder is the fixture's
+ * moments-csp-watch.js, served same-origin and loaded first: the test adds its <script src>
+ * at the top of <head> on the way to the browser, keeping the demo's headers.
+ */
+demoTest.use({ demoCsp: STRICT_CSP })
+
+demoTest.describe('demo under the strict policy', () => {
+  demoTest('every moment the demo reaches shows with zero violations', async ({ page, logs }, info) => {
+    demoTest.setTimeout(120_000)
+    await page.route('**/csp-watch.js', (route) => route.fulfill({ body: readFileSync(WATCH), contentType: 'text/javascript' }))
+    await page.route(/\/(\?.*)?$/, async (route) => {
+      const res = await route.fetch()
+      const html = (await res.text()).replace('<head>', '<head>\n<script src="/csp-watch.js"></script>')
+      await route.fulfill({ response: res, body: html })
+    })
+    const res = await page.goto('/')
+    expect(res?.headers()['content-security-policy'], 'the demo is served with the strict policy').toBe(STRICT_CSP)
+    await ready(page)
+
+    // Control: the recorder runs in the demo page, and Trusted Types are enforced there.
+    expect(await page.evaluate(() => Array.isArray(window.cspViolations))).toBe(true)
+    const refused = await page.evaluate(() => {
+      try {
+        document.createElement('div').innerHTML = '<b>control</b>'
+        return false
+      } catch {
+        return true
+      }
+    })
+    expect(refused, 'innerHTML with a string is refused in the demo').toBe(true)
+    await expect.poll(() => page.evaluate(() => window.cspViolations.length)).toBe(1)
+    // The audit leaves the control out: its one violation and its one console line.
+    const demoAudit = async () => {
+      const a = await audit(page, logs)
+      return { ...a, violations: withoutFirst(a.violations, /^require-trusted-types-for trusted-types-sink Element innerHTML\|<b>control/), console: withoutFirst(a.console, /requires 'TrustedHTML' assignment/) }
+    }
+    // Each step: what the user does, and the moment text that must show in the shadow root.
+    const step = async (name: string, act: () => Promise<unknown>, seen: Locator, after?: () => Promise<unknown>) => {
+      await act()
+      const shown = await visible(seen)
+      const styled = shown && (await seen.evaluate((el) => el.closest('.mk') !== null && getComputedStyle(el.closest('.mk')!).fontSize === '15px'))
+      if (after) await after()
+      const a = await demoAudit()
+      const ok = shown && styled && clean(a)
+      recordCase(info, { suite: 'csp', name: `demo: ${name}`, survived: ok, note: ok ? 'shown, styled, 0 violations' : `shown ${shown}, styled ${styled}; ${JSON.stringify(a)}` })
+      expect(shown, `${name}: shown`).toBe(true)
+      expect(styled, `${name}: styled by the SDK's sheet`).toBe(true)
+      expect(a.violations, `${name}: violations`).toEqual([])
+      expect(a.console, `${name}: CSP console messages`).toEqual([])
+      expect({ hosts: a.hosts, styleAttrs: a.styleAttrs, styleEls: a.styleEls }).toEqual({ hosts: 1, styleAttrs: 0, styleEls: 0 })
+    }
+    const badge = host(page).getByRole('button', { name: /trial plan/ })
+    await step('plan widget, expanded and collapsed', async () => (await visible(badge)) && badge.click(), host(page).getByText('Upgrade any time to unlock every feature.'), () => badge.click())
+
+    await step(
+      'sign in as someone new: activation nudge, "Show me"',
+      async () => {
+        await page.locator('#user-id').fill(`csp-${Date.now().toString(36)}`)
+        await page.getByRole('button', { name: 'Sign in as' }).click()
+      },
+      host(page).getByText('Get set up in 2 minutes'),
+      async () => {
+        await button(page, 'Show me').click()
+        await expect(page.locator('#invite-email')).toBeFocused()
+      },
+    )
+
+    await step('"Set up SSO": gate, "Compare plans"', () => page.getByRole('button', { name: 'Set up SSO' }).click(), host(page).getByText('Single sign-on is a Business feature'), async () => {
+      await button(page, 'Compare plans').click()
+      await page.locator('#pricing').getByRole('button', { name: 'Close' }).click()
+    })
+
+    const upgrade = host(page).getByText(/^(Ready for more\?|Your team is getting real value)$/)
+    await step(
+      'simulated activity: upgrade prompt, dismissed',
+      async () => {
+        await page.getByRole('button', { name: /Simulate 6 days of trial activity/ }).click()
+        await expect(page.locator('#simulate-status')).toHaveText(/^Done:/, { timeout: 30_000 })
+      },
+      upgrade,
+      async () => {
+        await button(page, /^(Later|Not now)$/).click()
+        await gone(upgrade)
+      },
+    )
+
+    const limit = host(page).getByText('You have used all 3 free projects')
+    await step('a 4th project: usage-limit nudge, dismissed', () => page.getByRole('button', { name: 'New project' }).click(), limit, async () => {
+      await button(page, 'Not now').click()
+      await gone(limit)
+    })
+
+    await step("the trial's last 2 days: trial banner", () => page.getByRole('button', { name: "Jump to the trial's last 2 days" }).click(), host(page).getByRole('region', { name: 'Your trial ends soon' }))
   })
 })
