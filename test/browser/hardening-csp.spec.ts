@@ -394,6 +394,20 @@ test('copy with HTML, </style> and script in it renders as text, with no sink re
 })
 
 /**
+ * Adds the violation recorder (moments-csp-watch.js, served same-origin as /csp-watch.js) at the
+ * top of <head> of the HTML pages `html` matches, on their way to the browser, keeping their
+ * headers, or replacing their Content-Security-Policy with `csp`.
+ */
+async function watch(page: Page, html: RegExp, csp?: string): Promise<void> {
+  await page.route('**/csp-watch.js', (route) => route.fulfill({ body: readFileSync(WATCH), contentType: 'text/javascript' }))
+  await page.route(html, async (route) => {
+    const res = await route.fetch()
+    const body = (await res.text()).replace('<head>', '<head>\n<script src="/csp-watch.js"></script>')
+    await route.fulfill({ response: res, body, headers: csp ? { ...res.headers(), 'content-security-policy': csp } : res.headers() })
+  })
+}
+
+/**
  * The demo app (scripts/demo.mjs, started in-process like `npm run demo`) served with the
  * strict policy instead of its own, clicked through as demo.spec.ts does: each moment it
  * reaches shows, and the page reports no violation. The violation recorder is the fixture's
@@ -405,12 +419,7 @@ demoTest.use({ demoCsp: STRICT_CSP })
 demoTest.describe('demo under the strict policy', () => {
   demoTest('every moment the demo reaches shows with zero violations', async ({ page, logs }, info) => {
     demoTest.setTimeout(120_000)
-    await page.route('**/csp-watch.js', (route) => route.fulfill({ body: readFileSync(WATCH), contentType: 'text/javascript' }))
-    await page.route(/\/(\?.*)?$/, async (route) => {
-      const res = await route.fetch()
-      const html = (await res.text()).replace('<head>', '<head>\n<script src="/csp-watch.js"></script>')
-      await route.fulfill({ response: res, body: html })
-    })
+    await watch(page, /\/(\?.*)?$/)
     const res = await page.goto('/')
     expect(res?.headers()['content-security-policy'], 'the demo is served with the strict policy').toBe(STRICT_CSP)
     await ready(page)
@@ -489,5 +498,27 @@ demoTest.describe('demo under the strict policy', () => {
     })
 
     await step("the trial's last 2 days: trial banner", () => page.getByRole('button', { name: "Jump to the trial's last 2 days" }).click(), host(page).getByRole('region', { name: 'Your trial ends soon' }))
+  })
+
+  demoTest("the sales inbox, served with the same policy: its live refresh reaches no sink", async ({ page, demo }, info) => {
+    const lines: string[] = []
+    page.on('console', (m) => lines.push(m.text()))
+    await watch(page, /\/inbox(\?.*)?$/, STRICT_CSP)
+    const res = await page.goto(new URL('/inbox', demo.collector.url).href)
+    expect(res?.headers()['content-security-policy']).toBe(STRICT_CSP)
+    expect(await page.evaluate(() => Array.isArray(window.cspViolations)), 'the recorder runs in the inbox').toBe(true)
+    // inbox.js replaces #inbox with a fresh copy every 4 s: mark the current one and wait until it is replaced.
+    await page.evaluate(() => document.getElementById('inbox')?.setAttribute('data-old', ''))
+    const refreshed = await expect
+      .poll(() => page.evaluate(() => document.getElementById('inbox') !== null && !document.getElementById('inbox')!.hasAttribute('data-old')), { timeout: 15_000 })
+      .toBe(true)
+      .then(() => true, () => false)
+    const violations = await page.evaluate(() => window.cspViolations.map((v) => `${v.directive} ${v.blocked} ${v.sample}`))
+    const consoleCsp = cspConsole(lines.map((text) => ({ type: 'console', text })))
+    const survived = refreshed && violations.length === 0 && consoleCsp.length === 0
+    recordCase(info, { suite: 'csp', name: 'demo: sales inbox live refresh', survived, note: `refreshed ${refreshed}; violations ${JSON.stringify(violations)}` })
+    expect(violations).toEqual([])
+    expect(consoleCsp).toEqual([])
+    expect(refreshed, 'the inbox refreshed itself').toBe(true)
   })
 })

@@ -15,14 +15,29 @@
     })
   }
 
+  /**
+   * The page again, parsed by the browser as an inert document: XHR's "document"
+   * response, not DOMParser, which Trusted Types (require-trusted-types-for
+   * 'script') refuses a string.
+   */
+  function load(url) {
+    return new Promise(function (resolve) {
+      var x = new XMLHttpRequest()
+      x.open('GET', url)
+      x.responseType = 'document'
+      x.setRequestHeader('Accept', 'text/html')
+      x.onload = function () { resolve(x.status === 200 ? x.response : null) }
+      x.onerror = x.ontimeout = function () { resolve(null) }
+      x.send()
+    })
+  }
+
   function refresh() {
     if (busy || document.visibilityState !== 'visible') return
     busy = true
-    fetch(location.pathname, { headers: { Accept: 'text/html' }, cache: 'no-store' })
-      .then(function (r) { return r.ok ? r.text() : null })
-      .then(function (html) {
-        if (!html) return
-        var doc = new DOMParser().parseFromString(html, 'text/html')
+    load(location.pathname)
+      .then(function (doc) {
+        if (!doc) return
         var main = doc.getElementById('inbox')
         var summary = doc.getElementById('summary')
         if (!main || !summary) return
