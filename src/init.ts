@@ -70,6 +70,11 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
       key = String(Math.random())
     }
     if (current && current.key === key) return current.instance
+    // Every object is then a thenable: promises resolved with one never settle, so nothing would work.
+    if ('then' in Object.prototype) {
+      log.error('Object.prototype.then is defined by another script, so promises resolved with objects never settle; MomentKit stays inert')
+      return inert([{ path: '', message: 'Object.prototype.then is defined' }])
+    }
     const resolved = resolveConfig(config)
     if (!resolved.ok) {
       log.error(new ConfigError(resolved.errors).message + '\nMomentKit stays inert until the config is fixed.')

@@ -66,7 +66,8 @@ const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 *
 export function score(model: ResolvedModel, agg: Aggregates, now: number): ScoreResult {
   const signals: Record<string, SignalResult> = {}
   const raw: Record<string, number> = {}
-  for (const id in model.signals) {
+  // Own keys only: a property another script put on Object.prototype is not a signal.
+  for (const id of Object.keys(model.signals)) {
     const s = model.signals[id]
     const value = signalValue(s, agg, now)
     const c = (raw[id] = credit(s, value))

@@ -14,7 +14,8 @@ export function dayRange(w: Window | undefined, agg: Aggregates, now: number): [
 }
 
 function eachDay(agg: Aggregates, range: [number, number], fn: (b: DayBucket) => void): void {
-  for (const key in agg.days) {
+  // Own keys only (here and below): Object.prototype may carry other scripts' properties.
+  for (const key of Object.keys(agg.days)) {
     const d = Number(key)
     if (d >= range[0] && d <= range[1]) fn(agg.days[key])
   }
@@ -33,7 +34,7 @@ export function distinctCounts(agg: Aggregates, key: string, range: [number, num
   const out: Record<string, number> = Object.create(null)
   eachDay(agg, range, (b) => {
     const values = b.d?.[key]
-    if (values) for (const v in values) out[v] = (out[v] || 0) + values[v]
+    if (values) for (const v of Object.keys(values)) out[v] = (out[v] || 0) + values[v]
   })
   return out
 }

@@ -1,3 +1,4 @@
+import { toJson } from '../json'
 import type { Logger } from '../log'
 import type { Message } from '../sync/types'
 import type { Op } from './aggregate'
@@ -43,7 +44,7 @@ export function createStash(namespace: string, log: Logger) {
       const s = ls()
       if (!s) return false
       try {
-        const json = JSON.stringify(entry)
+        const json = toJson(entry)
         if (json.length > MAX_BYTES) return false
         s.setItem(own, json)
         return true

@@ -26,9 +26,17 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     auths = Object.fromEntries(Object.entries({ ...rest, [i.userId]: i.auth }).slice(-20))
     void kv.set('auth', auths)
   }
+  const send = deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now })
+  let failures = 0
   const outbox = createOutbox({
     kv,
-    send: deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now }),
+    // Failures are retried quietly (offline spells are normal); one that keeps failing says so, once.
+    send: async (batch, keepalive) => {
+      const r = await send(batch, keepalive)
+      if (!('error' in r)) failures = 0
+      else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${r.error}); messages stay queued and are retried`, 'delivery-failing')
+      return r
+    },
     now,
     log,
     sdkVersion: VERSION,

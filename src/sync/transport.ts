@@ -1,3 +1,4 @@
+import { toJson } from '../json'
 import { retryAfter } from './backoff'
 import type { SendResult } from './outbox'
 import { toSegment } from './segment'
@@ -14,7 +15,7 @@ export interface TransportOptions {
 
 /** The request body for a batch, in the configured format. */
 export const encode = (t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string =>
-  JSON.stringify(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
+  toJson(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
 
 /**
  * The real network: fetch, with `keepalive` on page hide and sendBeacon as
@@ -31,6 +32,8 @@ export function createTransport(t: TransportOptions): (batch: Batch, keepalive: 
       // and let the outbox retry (the collector deduplicates by message id if it did arrive).
       const signal = !keepalive && t.timeout && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(t.timeout) : undefined
       const r = await fetch(t.endpoint, { method: 'POST', body, headers, keepalive, credentials: 'omit', signal })
+      // Another script's fetch wrapper may answer anything: not a delivery.
+      if (typeof r?.status !== 'number' || typeof r.headers?.get !== 'function') throw new TypeError('fetch answered no Response (replaced by another script?)')
       return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()) }
     } catch (e) {
       if (keepalive && typeof navigator !== 'undefined' && navigator.sendBeacon?.(t.endpoint, new Blob([body], { type: 'text/plain' }))) return { status: 202 }

@@ -10,6 +10,7 @@ export function pickCopy(copy: Record<string, MomentCopy>, locale: string): Mome
 /** Fills every field's {{placeholders}} from the context (the countdown's {{days}}... stay for the renderer). Plain text in, plain text out. */
 export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<string, string | number>): MomentCopy {
   const out = { ...copy } as Record<string, string>
-  for (const k in out) out[k] = fill(out[k], vars)
+  // Own keys only: Object.prototype may carry other scripts' properties.
+  for (const k of Object.keys(out)) out[k] = fill(out[k], vars)
   return out as unknown as MomentCopy
 }

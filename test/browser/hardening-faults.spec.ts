@@ -375,3 +375,121 @@ for (const [name, remove] of REMOVALS) {
     tally(info, pageErrors, `host app removing the SDK's nodes: ${name}`, { tried: 2, kept: shown, ok, note: 'moments shown' })
   })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Other scripts' globals
+
+const POLLUTION: Array<[name: string, fault: string]> = [
+  [
+    'Object.prototype and Array.prototype extended (enumerable)',
+    `Object.prototype.foo = 'polluted'; Object.prototype.extend = function () { return this }
+     Array.prototype.first = function () { return this[0] }; Array.prototype.remove = function () { return this }`,
+  ],
+]
+for (const [name, fault] of POLLUTION) {
+  test(`${name} before the SDK loads: scores, renders and delivers as usual`, async ({ page, server, logs, pageErrors }, info) => {
+    const sink = await stubCollector(page)
+    await page.goto(faultPage(server, '/hf-pollution.html', faultConfig([NUDGE]), { fault }))
+    await ready(page)
+    await trackActs(page, 10, 'polluted')
+    const live = await countReaches(page, 10)
+    await page.evaluate(() => window.momentkit.track('limit_reached'))
+    await expect(titleOf(page, 'nudge')).toBeVisible()
+    const delivered = await deliveredReaches(sink, 10)
+    const leaked = sink.posts.some((p) => p.raw.includes('"foo"') || p.raw.includes('"first"'))
+    expect(leaked, 'no inherited property sent').toBe(false)
+    await page.evaluate(() => window.momentkit.flush())
+    expect(await storedActs(page)).toBe(10)
+    tally(info, pageErrors, `prototype pollution: ${name}`, { tried: 10, kept: Math.min(live, delivered), ok: await expectHostWorks(page) })
+  })
+}
+
+// Config fields read with `in` (a signal's `window`, a window's `last`) then exist on every object.
+test('Object.prototype extended with names of config fields (window, last): inert with an error, host unharmed', async ({ page, server, logs, pageErrors }, info) => {
+  const fault = `['window', 'last'].forEach(function (k) { Object.prototype[k] = 'polluted' })`
+  await page.goto(faultPage(server, '/hf-fields.html', faultConfig([NUDGE]), { fault }))
+  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text.split('\n')[0])).toEqual([expect.stringMatching(/init\(\) failed; MomentKit stays inert/)])
+  await trackActs(page, 10, 'fields')
+  expect(await page.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(true)
+  const ok = await expectHostWorks(page)
+  tally(info, pageErrors, 'prototype pollution: config field names', { tried: 10, kept: 0, ok, note: 'inert, error logged (not handled: fields are read with `in`)' })
+})
+
+// Every object is then a thenable, so a promise resolved with one never settles: no promise-based
+// code can run. The SDK does not try: it stays inert and says why, and the host page is unharmed.
+test('Object.prototype.then defined before the SDK loads: inert with an error naming it, host unharmed', async ({ page, server, logs, pageErrors }, info) => {
+  const fault = `Object.defineProperty(Object.prototype, 'then', { value: function () {}, writable: true, configurable: true })`
+  await page.goto(faultPage(server, '/hf-then.html', faultConfig([NUDGE]), { fault }))
+  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text)).toEqual([expect.stringMatching(/Object\.prototype\.then is defined by another script.*MomentKit stays inert/)])
+  await trackActs(page, 10, 'then')
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  expect(await page.evaluate(() => window.momentkit.gate('advanced-export')), 'an inert SDK blocks nothing').toBe(true)
+  const ok = await expectHostWorks(page)
+  await expect(host(page)).toHaveCount(0)
+  // Nothing could be recorded: counted as lost, with the reason.
+  tally(info, pageErrors, 'prototype pollution: Object.prototype.then', { tried: 10, kept: 0, ok, note: 'inert by design, error names the cause' })
+})
+
+const FETCHES: Array<[name: string, fault: string]> = [
+  ['throws synchronously', `window.fetch = function () { throw new Error('fetch wrapper broke') }`],
+  ['answers a non-Response', `window.fetch = function () { return Promise.resolve({ ok: true }) }`],
+  ['answers undefined', `window.fetch = function () {}`],
+]
+for (const [name, patch] of FETCHES) {
+  test(`fetch replaced by a wrapper that ${name}: events kept queued, a message, delivered once fetch works again`, async ({ page, server, logs, pageErrors }, info) => {
+    const sink = await stubCollector(page)
+    const fault = `window.realFetch = window.fetch; ${patch}`
+    await page.goto(faultPage(server, '/hf-fetch.html', faultConfig(), { fault }))
+    await ready(page)
+    await trackActs(page, 10, 'fetch')
+    const live = await countReaches(page, 10)
+    // Retried with backoff (1 s, 2 s...): the third failure in a row says so on the console.
+    await expect
+      .poll(() => warned(logs, /delivery to \/collect keeps failing \(.*fetch.*\); messages stay queued/).length, { message: 'a warning says delivery keeps failing', timeout: 15_000 })
+      .toBe(1)
+    expect(sink.acts()).toBe(0)
+    expect((await explain(page))?.delivery).toMatchObject({ dropped: 0 })
+    const ok = await expectHostWorks(page)
+    // The other script fixes itself (or the page reloads without it): everything queued goes out.
+    await page.evaluate(() => {
+      window.fetch = (window as unknown as { realFetch: typeof fetch }).realFetch
+      return window.momentkit.flush()
+    })
+    const delivered = await deliveredReaches(sink, 10)
+    tally(info, pageErrors, `fetch wrapper that ${name}`, { tried: 10, kept: Math.min(live, delivered), ok, note: (await explain(page))?.delivery?.lastError ?? '' })
+  })
+}
+
+const JSONS: Array<[name: string, fault: string]> = [
+  // Prototype.js 1.6 defined toJSON on arrays and strings, which made native JSON.stringify quote them twice.
+  [
+    'Array/String.prototype.toJSON as Prototype.js 1.6 defined them',
+    `Array.prototype.toJSON = function () { return '[' + this.map(function (v) { return JSON.stringify(v) }).join(', ') + ']' }
+     String.prototype.toJSON = function () { return '"' + this + '"' }`,
+  ],
+  ['JSON.stringify wrapped by a logger that forgot to return', `(function () { var s = JSON.stringify; JSON.stringify = function (v) { s.apply(JSON, arguments) } })()`],
+]
+for (const [name, fault] of JSONS) {
+  test(`JSON patched (${name}): what reaches the endpoint is the SDK's JSON, or it waits`, async ({ page, server, logs, pageErrors }, info) => {
+    const sink = await stubCollector(page)
+    await page.goto(faultPage(server, '/hf-json.html', faultConfig(), { fault: `window.realStringify = JSON.stringify; ${fault}` }))
+    await ready(page)
+    await trackActs(page, 10, 'json')
+    const live = await countReaches(page, 10)
+    await page.waitForTimeout(1500)
+    // Whatever was posted while the patch was in place must be a well-formed batch, never garbage.
+    const garbage = sink.posts.filter((p) => !p.messages || p.messages.some((m) => typeof m !== 'object' || typeof m.id !== 'string'))
+    expect(garbage.map((p) => p.raw.slice(0, 120)), 'malformed batches posted').toEqual([])
+    const ok = await expectHostWorks(page)
+    // Until the patch goes away (the delivered events must be there either way).
+    await page.evaluate(() => {
+      JSON.stringify = (window as unknown as { realStringify: typeof JSON.stringify }).realStringify
+      delete (Array.prototype as unknown as { toJSON?: unknown }).toJSON
+      delete (String.prototype as unknown as { toJSON?: unknown }).toJSON
+      return window.momentkit.flush()
+    })
+    const delivered = await deliveredReaches(sink, 10)
+    expect(sink.posts.every((p) => p.messages?.every((m) => m.type !== 'event' || m.name === 'act' || typeof m.name === 'string'))).toBe(true)
+    tally(info, pageErrors, `JSON patched: ${name}`, { tried: 10, kept: Math.min(live, delivered), ok, note: `${sink.posts.length} posts` })
+  })
+}
