@@ -18,7 +18,8 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
  * In reasons, `{{s}}` is "s" unless the value is 1: "invited {{value}} teammate{{s}}".
  */
 export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
+  // Own keys only: "{{constructor}}" in copy must not print Object's source.
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (m, k: string) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m))
 }
 
 function windowDays(s: Signal): number | string {

@@ -44,8 +44,9 @@ function hostPage(server: TestServer, path: string, config: unknown | null): str
 
 /** The host page still works and no prototype was touched. */
 async function hostHealth(page: Page): Promise<{ hostWorks: boolean; polluted: string[] }> {
-  await page.click('#host-button')
   return page.evaluate(() => {
+    // The host's own script clicks (a modal moment may rightly cover the page for the pointer).
+    document.getElementById('host-button')!.click()
     const w = window as unknown as { hostClicks: number; protoBefore: string }
     const probe = {} as Record<string, unknown>
     const polluted = Object.getOwnPropertyNames(Object.prototype).join() === w.protoBefore ? [] : ['Object.prototype keys changed']
@@ -205,4 +206,279 @@ test('event: every prop problem warns once per distinct problem, side by side', 
 
 function record(testInfo: TestInfo, suite: string, name: string, survived: boolean, lost: number, note?: string): void {
   recordCase(testInfo, { suite, name, survived, lost, note: note?.slice(0, 200) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configs: the table. `config` is a JS expression, evaluated in the page, that may use `base()`
+// (a valid config: the event model above, trackPages off) and `moment(extra)` (a valid upgrade
+// moment with a CTA link). `paths` are the JSON paths the error must list, no more, no fewer.
+
+interface ConfigCase {
+  name: string
+  config: string
+  paths: string[]
+}
+
+const HELPERS = `
+const base = (extra = {}) => Object.assign({ model: ${JSON.stringify(EVENT_CONFIG.model)}, trackPages: false }, extra)
+const withModel = (change) => { const c = base(); change(c.model); return c }
+const moment = (extra = {}) => Object.assign({ id: 'm', kind: 'upgrade', copy: { en: { title: 'Upgrade', body: 'Body', cta: 'Go' } }, cta: { url: '/pricing' } }, extra)
+const withMoment = (extra) => base({ moments: [moment(extra)] })
+const url = (u) => withMoment({ cta: { url: u } })
+`
+
+const CTA = 'moments[0].cta.url'
+const CONFIG_CASES: ConfigCase[] = [
+  // Numbers: NaN, negative, Infinity
+  { name: 'dimension weight NaN', config: `withModel((m) => (m.dimensions.d.weight = NaN))`, paths: ['model.dimensions', 'model.dimensions.d.weight'] },
+  { name: 'dimension weight negative', config: `withModel((m) => (m.dimensions.d.weight = -1))`, paths: ['model.dimensions', 'model.dimensions.d.weight'] },
+  { name: 'dimension weight Infinity', config: `withModel((m) => (m.dimensions.d.weight = Infinity))`, paths: ['model.dimensions', 'model.dimensions.d.weight'] },
+  { name: 'every dimension weight 0', config: `withModel((m) => (m.dimensions.d.weight = 0))`, paths: ['model.dimensions'] },
+  { name: 'signal weight NaN', config: `withModel((m) => (m.signals.good.weight = NaN))`, paths: ['model.signals.good.weight'] },
+  { name: 'signal threshold Infinity', config: `withModel((m) => (m.signals.good.threshold = Infinity))`, paths: ['model.signals.good.threshold'] },
+  { name: 'signal threshold negative', config: `withModel((m) => (m.signals.bad.threshold = -3))`, paths: ['model.signals.bad.threshold'] },
+  { name: 'tier min NaN and out of order', config: `withModel((m) => (m.tiers = [{ name: 'low', min: 0 }, { name: 'pql', min: NaN }, { name: 'hot', min: -5 }]))`, paths: ['model.tiers[1].min', 'model.tiers[2].min'] },
+  { name: 'delivery numbers: batchSize 0, timeout Infinity, maxQueue 1.5', config: `base({ endpoint: '/collect', delivery: { batchSize: 0, timeout: Infinity, maxQueue: 1.5 } })`, paths: ['delivery.batchSize', 'delivery.maxQueue', 'delivery.timeout'] },
+  { name: 'sessionTimeout negative, momentsPerDay fractional', config: `base({ sessionTimeout: -5, momentsPerDay: 1.5 })`, paths: ['momentsPerDay', 'sessionTimeout'] },
+  { name: 'moment holdout 101, priority NaN', config: `withMoment({ holdout: 101, priority: NaN })`, paths: ['moments[0].holdout', 'moments[0].priority'] },
+  // Wrong types
+  { name: 'config is a string', config: `'{"model": {}}'`, paths: [''] },
+  { name: 'config is an array', config: `[base()]`, paths: [''] },
+  { name: 'config is null', config: `null`, paths: [''] },
+  { name: 'config is a number', config: `42`, paths: [''] },
+  { name: 'trackPages "yes", debug 1', config: `base({ trackPages: 'yes', debug: 1 })`, paths: ['debug', 'trackPages'] },
+  { name: 'model is a string', config: `({ model: 'five-dimension' })`, paths: ['model'] },
+  { name: 'moments is a string other than "default"', config: `base({ moments: 'all' })`, paths: ['moments'] },
+  { name: 'signal event is a number, dimension signals a string', config: `withModel((m) => { m.signals.good.event = 42; m.dimensions.d.signals = 'good' })`, paths: ['model.dimensions.d.signals', 'model.signals.good.event'] },
+  { name: 'entitlements plan is a string', config: `base({ entitlements: { pro: 'sso' } })`, paths: ['entitlements.pro'] },
+  { name: 'config values are functions and symbols', config: `base({ debug: () => true, locale: Symbol('en') })`, paths: ['debug', 'locale'] },
+  { name: 'BigInt in the config', config: `base({ sessionTimeout: 30n })`, paths: ['sessionTimeout'] },
+  // Missing fields
+  { name: 'signal without threshold', config: `withModel((m) => delete m.signals.good.threshold)`, paths: ['model.signals.good.threshold'] },
+  { name: 'signal without event', config: `withModel((m) => delete m.signals.good.event)`, paths: ['model.signals.good.event'] },
+  { name: 'moment without id, kind and copy', config: `base({ moments: [{ cta: { url: '/pricing' } }] })`, paths: ['moments[0].copy', 'moments[0].id', 'moments[0].kind'] },
+  { name: 'gate moment without on.gate', config: `withMoment({ kind: 'gate' })`, paths: ['moments[0].on.gate'] },
+  { name: 'dimension naming a missing signal', config: `withModel((m) => m.dimensions.d.signals.push('nope'))`, paths: ['model.dimensions.d.signals[2]'] },
+  // Unknown keys
+  { name: 'unknown top-level key', config: `base({ bogus: 1 })`, paths: ['bogus'] },
+  { name: 'typo: endpont', config: `base({ endpont: '/collect' })`, paths: ['endpont'] },
+  { name: 'unknown delivery option', config: `base({ endpoint: '/collect', delivery: { retries: 3 } })`, paths: ['delivery.retries'] },
+  { name: '__proto__ as a config key (JSON.parse)', config: `Object.assign(JSON.parse('{"__proto__": {"debug": true, "polluted": 1}}'), base())`, paths: ['__proto__'] },
+  { name: 'constructor as a config key', config: `base({ constructor: { prototype: { polluted: 1 } } })`, paths: ['constructor'] },
+  // Endpoint
+  { name: 'endpoint javascript: URL', config: `base({ endpoint: 'javascript:alert(1)' })`, paths: ['endpoint'] },
+  { name: 'endpoint protocol-relative', config: `base({ endpoint: '//evil.example/collect' })`, paths: ['endpoint'] },
+  { name: 'endpoint /\\\\ host switch', config: `base({ endpoint: '/\\\\evil.example/collect' })`, paths: ['endpoint'] },
+  // CSS injection in the theme
+  { name: 'theme colour with a declaration after ";"', config: `base({ theme: { accent: 'red; background: url(https://evil.example/x)' } })`, paths: ['theme.accent'] },
+  { name: 'theme colour closing the rule and the style element', config: `base({ theme: { accent: 'red}</style><script>window.__pwned=1</script>' } })`, paths: ['theme.accent'] },
+  { name: 'theme colour as url(javascript:)', config: `base({ theme: { background: 'url(javascript:alert(1))' } })`, paths: ['theme.background'] },
+  { name: 'theme colour expression()', config: `base({ theme: { text: 'expression(alert(1))' } })`, paths: ['theme.text'] },
+  { name: 'theme rgb() smuggling a rule', config: `base({ theme: { border: 'rgb(0,0,0)} * {display:none' } })`, paths: ['theme.border'] },
+  { name: 'theme radius with a declaration', config: `base({ theme: { radius: '12px; position: fixed' } })`, paths: ['theme.radius'] },
+  { name: 'theme font breaking out', config: `base({ theme: { font: "Arial} body {display:none" } })`, paths: ['theme.font'] },
+  { name: 'theme dark colour injection', config: `base({ theme: { 'dark.accent': 'red;}:host{display:none' } })`, paths: ['theme.dark.accent'] },
+  { name: 'theme values of the wrong type and unknown keys', config: `base({ theme: { accent: 42, scheme: 'evil', shadow: '0 0 1px red' } })`, paths: ['theme.accent', 'theme.scheme', 'theme.shadow'] },
+  { name: 'theme colour with an escaped newline', config: `base({ theme: { accent: 'red\\\\A }' } })`, paths: ['theme.accent'] },
+  // CTA URL tricks that must be config errors
+  ...[
+    ['javascript:alert(1)', 'javascript:'],
+    ['JaVaScRiPt:alert(1)', 'mixed case'],
+    [' javascript:alert(1)', 'leading space'],
+    ['java\tscript:alert(1)', 'tab inside'],
+    ['java\nscript:alert(1)', 'newline inside'],
+    ['java\rscript:alert(1)', 'carriage return inside'],
+    ['\u0000javascript:alert(1)', 'leading NUL'],
+    ['\u0001\u001fjavascript:alert(1)', 'leading control chars'],
+    ['javascript\u0000:alert(1)', 'NUL before the colon'],
+    ['\ufeffjavascript:alert(1)', 'leading BOM'],
+    ['\u2028javascript:alert(1)', 'leading line separator'],
+    ['javascript://%0aalert(1)', 'javascript:// with an encoded newline'],
+    ['data:text/html,<script>alert(1)</script>', 'data: HTML'],
+    ['DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==', 'DATA: base64'],
+    ['vbscript:msgbox(1)', 'vbscript:'],
+    ['VbScRiPt:msgbox(1)', 'VbScRiPt:'],
+    ['file:///etc/passwd', 'file:'],
+    ['blob:https://evil.example/1', 'blob:'],
+    ['about:blank', 'about:'],
+    ['//evil.example', 'protocol-relative'],
+    [' //evil.example', 'protocol-relative after a space'],
+    ['\\\\evil.example', 'backslashes'],
+    ['/\\evil.example', 'slash backslash'],
+    ['\\/evil.example', 'backslash slash'],
+    ['/\t/evil.example', 'slash tab slash'],
+    ['', 'empty'],
+    ['   ', 'blank'],
+  ].map(([u, what]): ConfigCase => ({ name: `CTA URL ${what}: ${JSON.stringify(u)}`, config: `url(${JSON.stringify(u)})`, paths: [CTA] })),
+  { name: 'CTA URL longer than 2000 characters', config: `url('/p?' + 'x'.repeat(3000))`, paths: [CTA] },
+  { name: 'CTA URL not a string', config: `url({ href: 'javascript:alert(1)' })`, paths: [CTA] },
+  // Huge configs
+  { name: 'huge: 1 MB model version', config: `withModel((m) => (m.version = 'v'.repeat(1 << 20)))`, paths: ['model.version'] },
+  { name: 'huge: 1 MB moment body', config: `withMoment({ copy: { en: { title: 'Upgrade', body: 'b'.repeat(1 << 20) } } })`, paths: ['moments[0].copy.en.body'] },
+]
+
+/** The problems printed in a config error, as [path, message]: one "  path: message" line each. */
+function problemLines(text: string): Array<[string, string]> {
+  return [...text.matchAll(/^ {2}(\S*): (.+)$/gm)].map((m) => [m[1] === '(root)' ? '' : m[1], m[2]])
+}
+
+/** init(config) from a JS expression in the page; then uses the SDK and reports what it left behind. */
+async function initAndUse(page: Page, config: string): Promise<{ thrown: string | null; ready: boolean; problems: string[]; dbs: string[]; hosts: number; score: unknown; historyPatched: boolean; pwned: boolean }> {
+  return page.evaluate(
+    async ([helpers, src]) => {
+      const mk = window.momentkit as typeof window.momentkit & { preview(id: string): boolean }
+      const pushState = history.pushState
+      let thrown: string | null = null
+      try {
+        // eslint-disable-next-line no-new-func
+        mk.init(new Function(helpers + '\nreturn (' + src + ')')())
+        mk.track('good')
+        mk.identify('user-1', { plan: 'pro' })
+        mk.preview('m')
+        history.pushState(null, '', '?page=2')
+        await mk.flush()
+      } catch (e) {
+        thrown = String(e)
+      }
+      await new Promise((r) => setTimeout(r, 300))
+      const state = mk.explain()
+      return {
+        thrown,
+        ready: !!state?.ready,
+        problems: (state?.problems ?? []).map((p) => p.path).sort(),
+        dbs: (await indexedDB.databases()).map((d) => d.name ?? ''),
+        hosts: document.querySelectorAll('momentkit-root').length,
+        score: mk.$score.get(),
+        historyPatched: history.pushState !== pushState,
+        pwned: '__pwned' in window,
+      }
+    },
+    [HELPERS, config] as const,
+  )
+}
+
+for (const c of CONFIG_CASES) {
+  test(`config: ${c.name}`, async ({ page, server, logs }, testInfo) => {
+    await page.goto(hostPage(server, '/hardening-config.html', null))
+    const started = Date.now()
+    const r = await initAndUse(page, c.config)
+    const ms = Date.now() - started
+    const health = await hostHealth(page)
+    const errors = sdkLogs(logs, 'error')
+    const printed = errors.length === 1 ? problemLines(errors[0].text) : []
+    const printedPaths = printed.map(([p]) => p).sort()
+    const expected = [...c.paths].sort()
+    const inert = !r.ready && r.dbs.length === 0 && r.hosts === 0 && r.score === null && !r.historyPatched
+    const clear = errors.length === 1 && /invalid config/.test(errors[0].text) && /stays inert/.test(errors[0].text) && same(printedPaths, expected) && same(r.problems, expected)
+    const survived = r.thrown === null && inert && clear && !r.pwned && health.hostWorks && !health.polluted.length
+    record(testInfo, 'config', c.name, survived, 0, errors[0]?.text.split('\n').slice(1, 4).join(' | '))
+
+    expect(r.thrown, 'init() and the calls after it never throw').toBeNull()
+    expect(errors, 'exactly one console error').toHaveLength(1)
+    expect(errors[0].text).toMatch(/^\[momentkit\] invalid config:\n/)
+    expect(errors[0].text).toMatch(/MomentKit stays inert/)
+    expect(printedPaths, 'every problem printed with its JSON path').toEqual(expected)
+    expect(printed.every(([, m]) => m.length > 5 && m.length < 300), 'each problem says what is wrong, briefly').toBe(true)
+    expect(r.problems, 'explain().problems lists the same paths').toEqual(expected)
+    expect({ ready: r.ready, dbs: r.dbs, hosts: r.hosts, score: r.score, historyPatched: r.historyPatched }, 'inert: nothing stored, shown or observed').toEqual({ ready: false, dbs: [], hosts: 0, score: null, historyPatched: false })
+    expect(r.pwned).toBe(false)
+    expect(health).toEqual({ hostWorks: true, polluted: [] })
+    expect(ms, 'even a huge config is refused quickly').toBeLessThan(5_000)
+  })
+}
+
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
+
+// ---------------------------------------------------------------------------------------------
+// Valid configs with hostile content: copy renders as text only; CTA URLs that pass validation
+// resolve to http(s) links (same-origin for relative ones).
+
+interface RenderCase {
+  name: string
+  /** JS expression: a config (see HELPERS). */
+  config: string
+  /** Text that must appear, verbatim, in the shadow root. */
+  text?: string[]
+  /** What the CTA link must resolve to. */
+  link?: 'same-origin' | 'https' | 'http'
+}
+
+const RENDER_CASES: RenderCase[] = [
+  { name: 'copy: <img onerror> in the title', config: `withMoment({ copy: { en: { title: '<img src=x onerror="window.__pwned=1">', cta: 'Go' } } })`, text: ['<img src=x onerror="window.__pwned=1">'] },
+  { name: 'copy: </style><script> in the body', config: `withMoment({ copy: { en: { title: 'T', body: '</style><script>window.__pwned=1</script>', cta: 'Go' } } })`, text: ['</style><script>window.__pwned=1</script>'] },
+  { name: 'copy: <style> hiding everything', config: `withMoment({ copy: { en: { title: 'T', body: '<style>*{display:none!important}</style>', cta: 'Go' } } })`, text: ['<style>*{display:none!important}</style>'] },
+  { name: 'copy: markup in the CTA and dismiss labels', config: `withMoment({ copy: { en: { title: 'T', cta: '<b>Go</b>', dismiss: '<svg onload="window.__pwned=1">' } } })`, text: ['<b>Go</b>', '<svg onload="window.__pwned=1">'] },
+  { name: 'copy: entity-like strings stay as typed', config: `withMoment({ copy: { en: { title: '&lt;b&gt; &amp; &#60;script&#62;', cta: 'Go' } } })`, text: ['&lt;b&gt; &amp; &#60;script&#62;'] },
+  { name: 'copy: comment and CDATA markers', config: `withMoment({ copy: { en: { title: '<!-- x --> ]]> <![CDATA[ y', cta: 'Go' } } })`, text: ['<!-- x --> ]]> <![CDATA[ y'] },
+  { name: 'copy: placeholders named like Object.prototype keys stay verbatim', config: `withMoment({ copy: { en: { title: 'A {{constructor}} B {{toString}} C {{__proto__}}', cta: 'Go' } } })`, text: ['A {{constructor}} B {{toString}} C {{__proto__}}'] },
+  { name: 'copy: locale "constructor" falls back to the English copy', config: `base({ locale: 'constructor', moments: [moment()] })`, text: ['Upgrade'] },
+  { name: 'copy: locale "__proto__" falls back to the English copy', config: `base({ locale: '__proto__', moments: [moment()] })`, text: ['Upgrade'] },
+  ...[
+    ['javascript&colon;alert(1)', 'entity-encoded colon'],
+    ['javascript&#58;alert(1)', 'numeric entity colon'],
+    ['&#106;avascript:alert(1)', 'entity-encoded first letter'],
+    ['%6Aavascript:alert(1)', 'percent-encoded first letter'],
+    ['java\u00adscript:alert(1)', 'soft hyphen inside'],
+    ['javascript\uff1aalert(1)', 'fullwidth colon'],
+    ['/%2F/evil.example', 'encoded second slash'],
+    ['/pricing?next=javascript:alert(1)', 'javascript: in the query'],
+    ['./pricing#javascript:alert(1)', 'javascript: in the fragment'],
+  ].map(([u, what]): RenderCase => ({ name: `CTA URL ${what} is a harmless relative path: ${JSON.stringify(u)}`, config: `url(${JSON.stringify(u)})`, link: 'same-origin' })),
+  { name: 'CTA URL https, upper case', config: `url('HTTPS://EXAMPLE.COM/pricing')`, link: 'https' },
+  { name: 'CTA URL "https:host" without slashes', config: `url('https:example.com/pricing')`, link: 'https' },
+  { name: 'CTA URL http with tab and newline inside the host (stripped by the browser)', config: `url('http://exa\\tmple.com/pricing')`, link: 'http' },
+]
+
+for (const c of RENDER_CASES) {
+  test(`config: ${c.name}`, async ({ page, server, logs }, testInfo) => {
+    await page.goto(hostPage(server, '/hardening-render.html', null))
+    const r = await page.evaluate(
+      async ([helpers, src]) => {
+        const mk = window.momentkit as typeof window.momentkit & { preview(id: string): boolean }
+        let thrown: string | null = null
+        let shown = false
+        try {
+          // eslint-disable-next-line no-new-func
+          mk.init(new Function(helpers + '\nreturn (' + src + ')')())
+          for (let i = 0; i < 100 && !mk.explain()?.ready; i++) await new Promise((r) => setTimeout(r, 50))
+          shown = mk.preview('m')
+        } catch (e) {
+          thrown = String(e)
+        }
+        await new Promise((r) => setTimeout(r, 300))
+        const root = document.querySelector('momentkit-root')?.shadowRoot
+        const all = root ? [...root.querySelectorAll('*')] : []
+        return {
+          thrown,
+          shown,
+          text: root?.textContent ?? '',
+          injected: all.filter((el) => ['img', 'script', 'iframe', 'object', 'embed', 'b', 'svg', 'style'].includes(el.localName) || [...el.attributes].some((a) => /^on/i.test(a.name))).map((el) => el.outerHTML.slice(0, 80)),
+          links: all.filter((el): el is HTMLAnchorElement => el.localName === 'a').map((a) => ({ href: a.href, protocol: a.protocol, origin: a.origin })),
+          origin: location.origin,
+          pwned: '__pwned' in window,
+        }
+      },
+      [HELPERS, c.config] as const,
+    )
+    const health = await hostHealth(page)
+    const errors = sdkLogs(logs, 'error').map((l) => l.text)
+    const textOk = (c.text ?? []).every((t) => r.text.includes(t))
+    const link = r.links[0]
+    const linkOk = !c.link || (r.links.length === 1 && (c.link === 'same-origin' ? link.origin === r.origin && /^https?:$/.test(link.protocol) : link.protocol === c.link + ':'))
+    const survived = r.thrown === null && r.shown && textOk && !r.injected.length && linkOk && !r.pwned && !errors.length && health.hostWorks && !health.polluted.length
+    record(testInfo, 'config', c.name, survived, 0, c.link ? `link ${link?.href}` : `rendered ${JSON.stringify(r.text.slice(0, 80))}`)
+
+    expect(r.thrown).toBeNull()
+    expect(errors, 'a valid config').toEqual([])
+    expect(r.shown, 'preview shows the moment').toBe(true)
+    for (const t of c.text ?? []) expect(r.text, 'rendered verbatim, as text').toContain(t)
+    expect(r.injected, 'no element or handler from the copy').toEqual([])
+    expect(r.pwned).toBe(false)
+    if (c.link) {
+      expect(r.links).toHaveLength(1)
+      if (c.link === 'same-origin') expect({ origin: link.origin, http: /^https?:$/.test(link.protocol) }, link.href).toEqual({ origin: r.origin, http: true })
+      else expect(link.protocol, link.href).toBe(c.link + ':')
+    }
+    expect(health).toEqual({ hostWorks: true, polluted: [] })
+  })
 }
