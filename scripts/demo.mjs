@@ -14,7 +14,8 @@
  *      /sales-inbox    redirects to the collector's inbox
  *
  * HTML is served under a strict CSP, so the demo proves the SDK works
- * without inline scripts or styles.
+ * without inline scripts or styles, and with Trusted Types required and no
+ * Trusted Types policy allowed (nothing writes HTML or script from strings).
  */
 import { createServer, request } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
@@ -37,7 +38,7 @@ const PORT_ATTEMPTS = 20
 const IDENTITY_SECRET = process.env.IDENTITY_SECRET || 'acme-demo-identity-secret'
 const WRITE_KEY = 'demo-write-key' // the same as in demo/momentkit.json
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -33,7 +33,7 @@ export interface Collector {
   close(): Promise<void>
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
 const asset = (name: string) => readFileSync(new URL('./public/' + name, import.meta.url))
 const ASSETS: Record<string, [string, Buffer]> = {
   '/inbox.css': ['text/css; charset=utf-8', asset('inbox.css')],

@@ -504,6 +504,8 @@ demoTest.describe('demo under the strict policy', () => {
     const lines: string[] = []
     page.on('console', (m) => lines.push(m.text()))
     await watch(page, /\/inbox(\?.*)?$/, STRICT_CSP)
+    // The collector's own policy requires Trusted Types too.
+    expect((await fetch(new URL('/inbox', demo.collector.url))).headers.get('content-security-policy')).toContain("require-trusted-types-for 'script'; trusted-types 'none'")
     const res = await page.goto(new URL('/inbox', demo.collector.url).href)
     expect(res?.headers()['content-security-policy']).toBe(STRICT_CSP)
     expect(await page.evaluate(() => Array.isArray(window.cspViolations)), 'the recorder runs in the inbox').toBe(true)
