@@ -15,6 +15,7 @@ import { type Identity, nextIdentity, readIdentity, newIdentity, userKey, type V
 import { explainState, type Explanation } from './explain'
 import { eventMessage, identifyMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
 import type { OutboxOptions } from './sync/outbox'
+import type { EventMessage } from './sync/types'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
@@ -105,16 +106,20 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   function applyOps(ops: Op[]): void {
     if (!user) return
+    const trial = ops.some((op) => op.k === 'trial')
     if (outbox) {
-      const events = ops.filter((op) => op.k === 'e').map((op) => op.k === 'e' && eventMessage(identity, config.model.version, op.n, op.p, op.t))
-      outbox.add(events as ReturnType<typeof eventMessage>[])
+      const events: EventMessage[] = []
+      for (const op of ops) if (op.k === 'e') events.push(eventMessage(identity, config.model.version, op.n, op.p, op.t))
+      outbox.add(events)
     }
-    user.add(ops, now())
-    if (outbox && ops.some((op) => op.k === 'trial')) sendIdentify()
+    // In slices: the user state spreads its ops into a list, which a big burst would overflow.
+    const t = now()
+    for (let i = 0; i < ops.length; i += 10_000) user.add(i || ops.length > 10_000 ? ops.slice(i, i + 10_000) : ops, t)
+    if (outbox && trial) sendIdentify()
     if (moments) {
       for (const op of ops) if (op.k === 'e') moments.event(op.n)
       // New trial dates change which standing moments (banner, widget) apply.
-      if (ops.some((op) => op.k === 'trial')) moments.check()
+      if (trial) moments.check()
     }
     rescore()
     if (user.pendingCount() > 2000) flush()

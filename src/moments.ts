@@ -231,8 +231,13 @@ export function createMoments(d: MomentsDeps) {
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
 
-  /** A check once the SDK has (re)scored (after load, tracked events, new trial dates), so moments see the new score. */
-  const later = () => (clearTimeout(soon), (soon = setTimeout(check)))
+  /**
+   * A check once the SDK has (re)scored (after load, tracked events, new trial dates), so moments see the new score.
+   * One scheduled check serves every call made before it runs: a burst of events must not re-arm a timer per event.
+   */
+  const later = () => void (soon ??= setTimeout(() => ((soon = undefined), check())))
+  /** Event names some moment is triggered by: any other event can trigger nothing (decide() would find no candidate). */
+  const triggers = new Set(moments.map((m) => m.on?.event).filter((n) => n !== undefined))
 
   return {
     /** A user's state opened (load, identify, reset): load their moment history. */
@@ -254,7 +259,7 @@ export function createMoments(d: MomentsDeps) {
       run(lastTier.t)
     },
     event(name: string): void {
-      run({ type: 'event', name })
+      if (triggers.has(name)) run({ type: 'event', name })
       later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {
@@ -291,6 +296,7 @@ export function createMoments(d: MomentsDeps) {
     destroy(): void {
       dead = true
       clearTimeout(soon)
+      soon = undefined
       layer.destroy()
     },
   }

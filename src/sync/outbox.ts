@@ -67,6 +67,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const chunkPrefix = 'c:' + o.now().toString(36).padStart(9, '0') + ':' + Math.random().toString(36).slice(2, 8) + ':'
   let chunkSeq = 0
   let chunkFill = 0
+  /** Events folded in memory since the last cap check on the store (see foldPending). */
+  let prefolded = 0
   let pending: Message[] = []
   /** Messages this tab knows are not confirmed yet (for the page-hide beacon). */
   const unconfirmed = new Map<string, Message>()
@@ -85,14 +87,21 @@ export function createOutbox(o: OutboxOptions): Outbox {
     if (!stopped) timer = setTimeout(() => void drain(), ms)
   }
 
-  async function persist(): Promise<void> {
-    if (!pending.length) return
+  /** Writes pending messages; true when there were any. */
+  async function persist(): Promise<boolean> {
+    if (!pending.length) return false
     const batch = pending
     pending = []
-    // Append to this tab's current chunk; a new one every CHUNK messages keeps chunks few and writes small.
-    if (chunkFill + batch.length > CHUNK) (chunkSeq++, (chunkFill = 0))
-    chunkFill += batch.length
-    await o.kv.update<Message[]>(chunkPrefix + String(chunkSeq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(batch) : batch))
+    // Append to this tab's current chunk, CHUNK messages at most per chunk (a burst fills several): chunks
+    // stay few, and confirming a batch rewrites one small chunk, not the whole queue.
+    for (let i = 0; i < batch.length; ) {
+      if (chunkFill >= CHUNK) (chunkSeq++, (chunkFill = 0))
+      const part = batch.slice(i, i + CHUNK - chunkFill)
+      i += part.length
+      chunkFill += part.length
+      await o.kv.update<Message[]>(chunkPrefix + String(chunkSeq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(part) : part))
+    }
+    return true
   }
 
   async function load(): Promise<Array<[string, Message[]]>> {
@@ -113,16 +122,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
     ids.forEach((id) => unconfirmed.delete(id))
   }
 
-  /**
-   * Over the cap: fold the oldest raw events into counters, never tier/score/moment messages.
-   * Down to 90% of the cap, so a long offline spell adds one rollup per tenth of the cap, not
-   * one per event. Rollups already queued are kept as they are (one may be on the server already).
-   */
-  async function rollUp(chunks: Array<[string, Message[]]>, total: number): Promise<void> {
-    const excess = total - Math.floor(maxQueue * 0.9)
+  /** The first `excess` raw events of `lists`, in order, folded into one rollup per user. */
+  function fold(lists: Message[][], excess: number): { rollups: RollupMessage[]; ids: Set<string> } {
     const folded = new Map<string, RollupMessage>()
     const ids = new Set<string>()
-    for (const [, list] of chunks) {
+    for (const list of lists) {
       for (const m of list) {
         if (ids.size >= excess) break
         if (m.type !== 'event') continue
@@ -134,12 +138,44 @@ export function createOutbox(o: OutboxOptions): Outbox {
         r.to = m.at
       }
     }
-    if (!ids.size) return
     for (const r of folded.values()) delete (r as unknown as Record<string, unknown>).name, delete (r as unknown as Record<string, unknown>).props
-    await remove(chunks, ids)
-    await o.kv.set(chunkPrefix + 'r' + o.now().toString(36), [...folded.values()])
-    st.rolledUp += ids.size
+    return { rollups: [...folded.values()], ids }
+  }
+
+  const rolled = (n: number) => {
+    st.rolledUp += n
     o.log.warn(`outbox over ${maxQueue} messages: oldest raw events folded into counts (rolled up so far: ${st.rolledUp})`, 'rollup')
+  }
+
+  /**
+   * Over the cap: fold the oldest raw events into counters, never tier/score/moment messages.
+   * Down to 90% of the cap, so a long offline spell adds one rollup per tenth of the cap, not
+   * one per event. Rollups already queued are kept as they are (one may be on the server already).
+   */
+  async function rollUp(chunks: Array<[string, Message[]]>, total: number): Promise<void> {
+    const { rollups, ids } = fold(chunks.map(([, l]) => l), total - Math.floor(maxQueue * 0.9))
+    if (!ids.size) return
+    await remove(chunks, ids)
+    await o.kv.set(chunkPrefix + 'r' + o.now().toString(36), rollups)
+    rolled(ids.size)
+  }
+
+  /**
+   * More raw messages waiting in memory than the cap (a burst of track() calls): the oldest events
+   * among them fold now, before they are ever stored. The next round still folds what is stored as
+   * if these had been stored with it (see `prefolded`), so exactly the same events end up folded as
+   * when everything is stored first: the oldest of stored-then-pending, down to 90% of the cap.
+   */
+  function foldPending(): void {
+    let raw = 0
+    for (const m of pending) if (m.type !== 'rollup') raw++
+    if (raw <= maxQueue) return
+    const { rollups, ids } = fold([pending], raw - Math.floor(maxQueue * 0.9))
+    pending = pending.filter((m) => !ids.has(m.id)).concat(rollups)
+    for (const id of ids) unconfirmed.delete(id)
+    for (const r of rollups) unconfirmed.set(r.id, r)
+    prefolded += ids.size
+    rolled(ids.size)
   }
 
   function batchOf(all: Message[]): Batch {
@@ -156,17 +192,33 @@ export function createOutbox(o: OutboxOptions): Outbox {
     return { sentAt: new Date(o.now()).toISOString(), sdk: { name: 'momentkit', version: o.sdkVersion }, auth: o.auth(first), messages }
   }
 
+  /** The stored chunks as of the last load, less what this loop removed since (null: load again). */
+  let known: Array<[string, Message[]]> | null = null
+  const forget = (ids: Set<string>) => {
+    known = known!.map(([k, l]): [string, Message[]] => [k, l.some((m) => ids.has(m.id)) ? l.filter((m) => !ids.has(m.id)) : l]).filter(([, l]) => l.length)
+  }
+
   async function loop(): Promise<void> {
+    known = null
     for (;;) {
       // Messages added while the previous request was in flight are picked up in this round.
-      await persist()
+      if (await persist()) known = null
       if (stopped) return
-      let chunks = await load()
-      const raw = chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
-      // The cap holds offline too: that is when the queue grows.
-      if (raw > maxQueue) {
-        await rollUp(chunks, raw)
+      // Under the lease, other tabs only append to the store: what was loaded is still there (less what
+      // this loop removed), so it is sent without reading the whole queue again per batch. Anything
+      // appended meanwhile is read once that runs out: the loop ends only on an empty fresh load.
+      let chunks: Array<[string, Message[]]> | null = known?.length ? known : null
+      if (!chunks) {
         chunks = await load()
+        const raw = chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
+        // The cap holds offline too: that is when the queue grows. Events folded before they were
+        // stored count as if stored (see foldPending).
+        if (raw + prefolded > maxQueue) {
+          await rollUp(chunks, raw)
+          chunks = await load()
+        }
+        prefolded = 0
+        known = chunks
       }
       const total = chunks.reduce((n, [, l]) => n + l.length, 0)
       st.queued = total
@@ -176,6 +228,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
       if ('status' in r && r.status >= 200 && r.status < 300) {
         await remove(chunks, ids)
+        forget(ids)
         st.sent += ids.size
         attempt = 0
         limit = batchSize
@@ -187,6 +240,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       }
       if ('status' in r && (r.status === 413 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429))) {
         await remove(chunks, ids)
+        forget(ids)
         limit = batchSize
         st.dropped += ids.size
         st.lastError = `HTTP ${r.status}`
@@ -230,8 +284,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
   return {
     add(messages, urgent) {
       if (stopped || !messages.length) return
-      pending.push(...messages)
-      messages.forEach((m) => unconfirmed.set(m.id, m))
+      // One at a time: push(...messages) overflows the stack past about 150,000 messages.
+      for (const m of messages) pending.push(m), unconfirmed.set(m.id, m)
+      if (pending.length > maxQueue) foldPending()
       if (urgent) void drain()
       else if (!timer) schedule(interval)
     },

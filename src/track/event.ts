@@ -57,8 +57,11 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
           for (const k of Object.keys(v)) {
             bytes += k.length + 3
             const x = copy((v as Record<string, unknown>)[k], depth + 1, path ? `${path}.${k}` : k)
-            // Own property, so "__proto__" stays data and cannot reach a prototype.
-            if (x !== undefined) Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true })
+            if (x === undefined) continue
+            // An own data property, always: "__proto__", or a key another script defined on Object.prototype
+            // (a setter there would catch the value), is defined rather than assigned.
+            if (k in o) Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true })
+            else o[k] = x
           }
           out = o
         }

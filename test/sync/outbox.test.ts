@@ -254,4 +254,51 @@ describe('outbox', () => {
     expect(s.accepted.size).toBe(3)
     expect(holders).toBe(0)
   })
+
+  // A burst of track() calls queues more than the cap at once: the surplus folds before it is stored.
+  describe('a burst past the cap', () => {
+    it('folds exactly the events storing everything first would fold: the oldest of stored-then-new', async () => {
+      let online = false
+      const s = server()
+      const store = newStore()
+      const o = outbox(store, s.send, { maxQueue: 100, online: () => online })
+      // 5 stored: with 200 more, 205 raw are over the cap of 100, so the oldest 115 fold (down to 90),
+      // the 5 stored among them, though the 90 left in memory plus the 5 stored are not over the cap.
+      const stored = Array.from({ length: 5 }, () => ev('old'))
+      o.add(stored)
+      await o.drain()
+      const burst = Array.from({ length: 200 }, (_, i) => ev(i % 2 ? 'a' : 'b'))
+      o.add(burst)
+      await o.drain()
+      expect(o.stats()).toMatchObject({ rolledUp: 115 })
+      online = true
+      await o.drain()
+      const all = s.received.flatMap((b) => b.messages)
+      expect(all.filter((m) => m.type === 'event').map((m) => m.id)).toEqual(burst.slice(110).map((m) => m.id))
+      const counts: Record<string, number> = {}
+      for (const r of all.filter((m): m is RollupMessage => m.type === 'rollup')) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v
+      expect(counts).toEqual({ old: 5, a: 55, b: 55 })
+      expect(await createKV('x', log, { store }, 'outbox').keys()).toEqual([])
+    })
+
+    it('takes 200,000 messages in one call (no spread of them as arguments) and stores small chunks', async () => {
+      let online = false
+      const s = server()
+      const store = newStore()
+      const o = outbox(store, s.send, { maxQueue: 1000, online: () => online })
+      const burst = Array.from({ length: 200_000 }, () => ev('x'))
+      expect(() => o.add(burst)).not.toThrow()
+      await o.drain()
+      const kv = createKV('x', log, { store }, 'outbox')
+      const lists = await Promise.all((await kv.keys()).map((k) => kv.get<Message[]>(k)))
+      // 900 raw events kept and one rollup, in chunks of at most 200 messages.
+      expect(lists.map((l) => l!.length)).toEqual([200, 200, 200, 200, 101])
+      online = true
+      await o.drain()
+      const all = s.received.flatMap((b) => b.messages)
+      expect(all.filter((m) => m.type === 'event').map((m) => m.id)).toEqual(burst.slice(-900).map((m) => m.id))
+      expect(all.filter((m): m is RollupMessage => m.type === 'rollup').map((r) => r.counts)).toEqual([{ x: 199_100 }])
+      expect([...s.accepted.values()].every((c) => c === 1)).toBe(true)
+    })
+  })
 })
