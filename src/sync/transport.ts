@@ -31,9 +31,12 @@ export function createTransport(t: TransportOptions): (batch: Batch, keepalive: 
       // A request that never answers would hold the loop and the cross-tab lease forever: abandon it
       // and let the outbox retry (the collector deduplicates by message id if it did arrive).
       const signal = !keepalive && t.timeout && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(t.timeout) : undefined
-      const r = await fetch(t.endpoint, { method: 'POST', body, headers, keepalive, credentials: 'omit', signal })
+      // Redirects are not followed: after a 301/302/303 the browser re-sends the POST as a GET, whose
+      // 200 (a home or login page) would pass for a delivery while the batch is lost. Kept and retried.
+      const r = await fetch(t.endpoint, { method: 'POST', body, headers, keepalive, credentials: 'omit', signal, redirect: 'manual' })
       // Another script's fetch wrapper may answer anything: not a delivery.
       if (typeof r?.status !== 'number' || typeof r.headers?.get !== 'function') throw new TypeError('fetch answered no Response (replaced by another script?)')
+      if (r.type === 'opaqueredirect') return { error: 'the endpoint answered with a redirect, which is not followed: set endpoint to the final URL' }
       return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()) }
     } catch (e) {
       if (keepalive && typeof navigator !== 'undefined' && navigator.sendBeacon?.(t.endpoint, new Blob([body], { type: 'text/plain' }))) return { status: 202 }
