@@ -16,7 +16,7 @@
  *
  * "ours" is the output minus the floor: the bytes MomentKit itself adds.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { ROOT, row } from './lib.mjs'
@@ -57,6 +57,24 @@ async function bundle(contents, format) {
   return r.outputFiles.map((f) => f.text).join('')
 }
 
+/** Chunks reachable from the entries through relative imports; lazy when only import() reaches them. */
+function chunks(dist, entries) {
+  const seen = new Map()
+  const visit = (file, lazy) => {
+    const text = readFileSync(join(dist, file), 'utf8')
+    for (const m of text.matchAll(/(?:from\s*|import\s*\(?\s*)['"]\.\/([\w.-]+\.js)['"]/g)) {
+      const dynamic = /import\s*\(/.test(m[0])
+      const f = m[1]
+      const was = seen.get(f)
+      if (was && (was.lazy === false || dynamic)) continue
+      seen.set(f, { file: f, lazy: lazy || dynamic })
+      visit(f, lazy || dynamic)
+    }
+  }
+  entries.forEach((e) => visit(e, false))
+  return [...seen.values()].filter((c) => !entries.includes(c.file))
+}
+
 const TARGET = {
   // Issue 2's budgets, as .size-limit.json carries them (gzip).
   'script tag (dist/momentkit.iife.js)': 'gzip ≤ 31.5 KB (size-limit budget)',
@@ -80,14 +98,10 @@ export async function sizeBench({ log = console.log } = {}) {
     { name: "npm entry: import { init } from 'momentkit'", s: sizes(await bundle("import { init } from 'momentkit'\nconsole.log(init)\n", 'esm')), floor: floorEsm },
     { name: "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'", s: sizes(await bundle("import { score, resolveConfig, apply } from 'momentkit/scoring'\nconsole.log(score, resolveConfig, apply)\n", 'esm')), floor: null },
   ]
-  // Every other script in dist: the ES build's shared chunk, and lazily loaded chunks when there are
-  // any (a chunk named in an import() of another output).
-  const known = new Set(['momentkit.iife.js', 'momentkit.js', 'scoring.js', 'cli.js'])
-  const all = readdirSync(dist).filter((f) => f.endsWith('.js'))
-  const text = all.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n')
-  for (const f of all.filter((f) => !known.has(f))) {
-    const lazy = new RegExp(`import\\(\\s*['"]\\./${f.replace(/\./g, '\\.')}['"]\\s*\\)`).test(text)
-    outputs.push({ name: `chunk dist/${f} (${lazy ? 'lazily loaded' : 'shared, loaded with the entries'}; unminified file)`, s: sizes(readFileSync(join(dist, f))), floor: null })
+  // The chunks the ES entries load: statically (the build's shared chunk) or lazily (import()). Followed
+  // from the entries, since dist/ may still hold chunks of earlier builds.
+  for (const c of chunks(dist, ['momentkit.js', 'scoring.js'])) {
+    outputs.push({ name: `chunk dist/${c.file} (${c.lazy ? 'lazily loaded' : 'shared, loaded with the entries'}; unminified file)`, s: sizes(readFileSync(join(dist, c.file))), floor: null })
   }
   const rows = []
   rows.push(row('size', 'floor: preact render + nanostores atom + idb-keyval get/set (IIFE)', floorIife.gzip, 'B gzip', { min: floorIife.min, gzip: floorIife.gzip, brotli: floorIife.brotli }))
