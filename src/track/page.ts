@@ -31,8 +31,12 @@ export function watchPage(signal: AbortSignal, h: PageHandlers): void {
       { capture: true, signal },
     )
   signal.addEventListener('abort', observe({ onActivity: h.activity, onPage: h.page }))
-  addEventListener('pagehide', h.hide, on)
-  addEventListener('pageshow', (e) => e.persisted && h.restore(), on)
+  // Leaving the page fires pagehide, then visibilitychange: pagehide has handed everything over
+  // by then, and storage or network work started after it runs in the back/forward cache, which
+  // evicts the page (a full reload on Back).
+  let leaving = false
+  addEventListener('pagehide', () => ((leaving = true), h.hide()), on)
+  addEventListener('pageshow', (e) => ((leaving = false), e.persisted && h.restore()), on)
   addEventListener('online', h.online, on)
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && h.hidden(), on)
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && !leaving && h.hidden(), on)
 }

@@ -162,3 +162,13 @@ export interface Outcome {
 export function tally(info: TestInfo, pageErrors: Error[], name: string, o: Outcome): void {
   recordCase(info, { suite: 'fault', name, survived: o.ok && pageErrors.length === 0, lost: Math.max(0, o.tried - o.kept), note: o.note })
 }
+
+/**
+ * Serves the page at `path` again as cacheable: the test server marks everything no-store, which
+ * keeps a page out of the back/forward cache.
+ */
+export async function cacheable(server: TestServer, path: string): Promise<string> {
+  const html = await (await fetch(server.url + path)).text()
+  server.page(path, html, { 'cache-control': 'private, max-age=0' })
+  return path
+}

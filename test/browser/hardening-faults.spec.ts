@@ -13,10 +13,11 @@
  * against the real collector (delivery.spec.ts).
  */
 import type { Page } from '@playwright/test'
+import { findChromium } from '../../scripts/chromium.mjs'
 import { test, expect, ready, explain, sdkLogs, type ConsoleLine } from './fixtures'
 import { GATE, NUDGE, host, titleOf } from './moments-helpers'
 import {
-  counted, countReaches, deliveredReaches, expectHostWorks, faultConfig, faultPage, storedActs, stubCollector, tally, trackActs,
+  cacheable, counted, countReaches, deliveredReaches, expectHostWorks, faultConfig, faultPage, storedActs, stubCollector, tally, trackActs,
 } from './hardening-faults-helpers'
 
 /** SDK warnings mentioning `what`. */
@@ -28,6 +29,16 @@ async function revisit(page: Page, server: Parameters<typeof faultPage>[0], cfg 
   await ready(page)
   return counted(page)
 }
+
+// Playwright launches Chromium with --disable-back-forward-cache: this file's browser runs without it,
+// so the page lifecycle test below goes through the real cache (nothing else here uses it).
+test.use({
+  launchOptions: {
+    executablePath: findChromium()!,
+    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-sandbox', '--disable-gpu'],
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  },
+})
 
 // ---------------------------------------------------------------------------------------------
 // IndexedDB
@@ -253,10 +264,43 @@ test('clock jumping 1 day back then 3 days forward mid-session: every event coun
 // ---------------------------------------------------------------------------------------------
 // Page lifecycle
 
-// Headless Chromium here does not use the back/forward cache (BackForwardCacheDisabledByCommandLine,
-// and no-store pages), so the page goes through the same lifecycle by hand: pagehide(persisted),
-// freeze, a real freeze of its task queues through the DevTools protocol, then resume and pageshow(persisted).
-test('page frozen and restored from the back/forward cache: nothing lost, nothing counted twice', async ({ page, server, logs, pageErrors }, info) => {
+// A real back/forward cache round trip. The test server marks pages no-store, so this page is served
+// cacheable; the flag is dropped for the whole file (top of file).
+test.describe('back/forward cache', () => {
+
+  test('navigating away and back through the back/forward cache: restored, nothing lost, nothing counted twice', async ({ page, server, logs, pageErrors }, info) => {
+    const sink = await stubCollector(page)
+    server.page('/hf-elsewhere.html', '<!doctype html><title>elsewhere</title><body>elsewhere</body>', { 'cache-control': 'private, max-age=0' })
+    const path = await cacheable(server, faultPage(server, '/hf-bfcache-real.html', faultConfig(), { body: '<a id="away" href="/hf-elsewhere.html">away</a>' }))
+    await page.goto(path)
+    await ready(page)
+    await page.evaluate(() => {
+      ;(window as unknown as { restored: boolean[] }).restored = []
+      addEventListener('pageshow', (e) => (window as unknown as { restored: boolean[] }).restored.push(e.persisted))
+    })
+    await trackActs(page, 5, 'before')
+    await countReaches(page, 5)
+    await deliveredReaches(sink, 5, 'before')
+    // 5 more right before leaving: still pending when the page goes into the cache.
+    await trackActs(page, 5, 'leaving')
+    await page.click('#away')
+    await page.waitForURL('**/hf-elsewhere.html')
+    await page.goBack({ waitUntil: 'commit' })
+    await expect.poll(() => page.evaluate(() => (window as unknown as { restored?: boolean[] }).restored ?? null), { message: 'restored from the back/forward cache' }).toEqual([true])
+    await trackActs(page, 5, 'after')
+    const live = await countReaches(page, 15)
+    await page.evaluate(() => window.momentkit.flush())
+    const delivered = await deliveredReaches(sink, 15)
+    const ok = await expectHostWorks(page)
+    const stored = await revisit(page, server)
+    expect(stored, 'stored once: the hand-over taken back is not merged again').toBe(15)
+    tally(info, pageErrors, 'navigated away and back through the back/forward cache', { tried: 15, kept: Math.min(live, delivered, stored), ok, note: 'restored (pageshow persisted)' })
+  })
+})
+
+// Freezing for real through the DevTools protocol, with the lifecycle events a browser sends around
+// it (pagehide persisted, freeze; resume, pageshow persisted).
+test('page frozen and resumed (lifecycle events, DevTools freeze): nothing lost, nothing counted twice', async ({ page, server, logs, pageErrors }, info) => {
   const sink = await stubCollector(page)
   await page.goto(faultPage(server, '/hf-bfcache.html', faultConfig()))
   await ready(page)
@@ -282,7 +326,7 @@ test('page frozen and restored from the back/forward cache: nothing lost, nothin
   const ok = await expectHostWorks(page)
   const stored = await revisit(page, server)
   expect(stored, 'stored once: the hand-over taken back is not merged again').toBe(15)
-  tally(info, pageErrors, 'page frozen, restored from bfcache (events dispatched)', { tried: 15, kept: Math.min(live, delivered, stored), ok })
+  tally(info, pageErrors, 'page frozen and resumed (DevTools freeze, lifecycle events)', { tried: 15, kept: Math.min(live, delivered, stored), ok })
 })
 
 test('SDK initialised twice with the same config: one instance, events counted once', async ({ page, server, logs, pageErrors }, info) => {
