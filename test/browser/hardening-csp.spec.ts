@@ -21,6 +21,7 @@
  * Each case is recorded in the hardening tally (suite 'csp'): survived =
  * rendered and styled, the interaction worked, and zero violations.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Locator, Page, TestInfo } from '@playwright/test'
@@ -181,6 +182,12 @@ test('controls: the strict policy is enforced, and Trusted Types violations reac
   })
   const b = await audit(page, logs)
   expect({ styleAttrs: b.styleAttrs, styleEls: b.styleEls }).toEqual({ styleAttrs: 1, styleEls: 1 })
+  // A violation inside a shadow root (where the moments live) reaches the document's listener too.
+  await page.evaluate(() => {
+    const h = document.body.appendChild(document.createElement('div')).attachShadow({ mode: 'open' })
+    h.appendChild(document.createElement('p')).setAttribute('style', 'color:blue')
+  })
+  await expect.poll(async () => (await audit(page, logs)).violations.filter((v) => v.startsWith('style-src-attr'))).toHaveLength(2)
 })
 
 test('upgrade prompt, modal: shown by a tier crossing, styled, closed with Esc and with "Not now"', async ({ page, server, logs }, info) => {
@@ -392,6 +399,47 @@ test('copy with HTML, </style> and script in it renders as text, with no sink re
     'nothing ran': (await page.evaluate(() => (window as { pwned?: number }).pwned)) === undefined,
   })
 })
+
+/** The queue snippet as README's script-tag example gives it (the first inline <script>). */
+const SNIPPET = /```html\n<script>(.*?)<\/script>/.exec(readFileSync(resolve(ROOT, 'README.md'), 'utf8'))![1]
+const sha256 = (source: string): string => `'sha256-${createHash('sha256').update(source).digest('base64')}'`
+
+test('the queue snippet stays one text: README, src/global.ts and the demo file', () => {
+  expect(SNIPPET).toMatch(/^!function\(w,k\)/)
+  expect(readFileSync(resolve(ROOT, 'src/global.ts'), 'utf8')).toContain(`<script>${SNIPPET}</script>`)
+  expect(readFileSync(resolve(ROOT, 'demo/snippet.js'), 'utf8').trim().split('\n').at(-1)).toBe(SNIPPET)
+})
+
+for (const allow of ['hash', 'nonce'] as const) {
+  test(`README's inline snippet and calls, allowed by ${allow === 'hash' ? 'their sha256 hashes' : 'a nonce'}: queued calls replay, zero violations`, async ({ page, server, logs }, info) => {
+    // README's third block, shortened: calls made before the bundle has loaded.
+    const calls = "momentkit.track('act'); momentkit.track('act'); window.queued = momentkit.q && momentkit.q.length"
+    const nonce = allow === 'nonce' ? 'bW9tZW50a2l0LWNzcA' : ''
+    const extra = allow === 'hash' ? `${sha256(SNIPPET)} ${sha256(calls)}` : `'nonce-${nonce}'`
+    const csp = STRICT_CSP.replace("script-src 'self'", `script-src 'self' ${extra}`)
+    const attr = nonce ? ` nonce="${nonce}"` : ''
+    server.route('/fixtures/moments-csp.json', { body: JSON.stringify(cfgWith(['upgrade-pql'], { plan: 'pro' })), headers: { 'content-type': 'application/json' } })
+    // The bundle arrives late, so the calls above really wait in the snippet's queue.
+    server.route('/dist/momentkit.iife.js', { body: readFileSync(resolve(ROOT, 'dist/momentkit.iife.js')), headers: { 'content-type': 'text/javascript' }, delayMs: 300 })
+    server.page(
+      '/snippet-inline.html',
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Snippet</title>
+<script src="/fixtures/moments-csp-watch.js"></script>
+<script${attr}>${SNIPPET}</script>
+<script async src="/dist/momentkit.iife.js" data-config="/fixtures/moments-csp.json"></script>
+<script${attr}>${calls}</script>
+<script src="/fixtures/moments-csp-page.js"></script>
+</head><body><main><h1>Acme Projects</h1></main></body></html>`,
+      { 'Content-Security-Policy': csp },
+    )
+    await page.goto('/snippet-inline.html')
+    await ready(page)
+    const queued = await page.evaluate(() => (window as { queued?: number }).queued)
+    const shown = await visible(dialog(page).getByText('Unlock Pro for your team'))
+    const styled = shown && (await accentCta(link(page, 'See plans')))
+    await settle(info, page, logs, `README snippet inline, allowed by ${allow}`, { 'calls queued before the bundle': queued === 2, 'replayed: tier crossed, prompt shown': shown, 'styled (accent CTA)': styled })
+  })
+}
 
 /**
  * Adds the violation recorder (moments-csp-watch.js, served same-origin as /csp-watch.js) at the
