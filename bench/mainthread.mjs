@@ -194,7 +194,7 @@ export async function mainThreadBench({ browser, smoke = false, log = console.lo
     rows.push(row('mainthread', `long tasks (> 50 ms) during a ${opts.events.toLocaleString('en')}-event session, moments and delivery on`, sdk.tasks.length, 'tasks', {
       maxMs: maxTask, baseline: base.tasks.length, sdkAttributed: sdkTasks.length,
       target: 'none caused by the SDK', met: sdkTasks.length === 0 && sdk.tasks.length <= base.tasks.length,
-      note: `long animation frames running the bundle: ${sdkTasks.length}; same session without the SDK: ${base.tasks.length} long tasks; ended at score ${sdk.score} (${sdk.tier}); moments: ${sdk.moments.join(', ') || 'none'}; ${sdk.posts} POSTs to the endpoint`,
+      note: `long animation frames running the bundle: ${sdkTasks.length}${sdkTasks.length ? ' (' + sdkTasks.map((f) => `${f.duration.toFixed(0)} ms in ${[...new Set(f.scripts.filter((x) => /momentkit/.test(x.url || '')).map((x) => x.invoker))].join(', ')}`).join('; ') + ')' : ''}; same session without the SDK: ${base.tasks.length} long tasks; ended at score ${sdk.score} (${sdk.tier}); moments: ${sdk.moments.join(', ') || 'none'}; ${sdk.posts} POSTs to the endpoint`,
       moments: sdk.moments, posts: sdk.posts, delivery: sdk.delivery, sdkFrames: sdk.sdkFrames,
     }))
 
