@@ -330,6 +330,17 @@ test('nudge: shown by an event, styled, dismissed', async ({ page, server, logs 
   })
 })
 
+test('dark scheme: the theme sheet\'s media rule applies under the policy', async ({ page, server, logs }, info) => {
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await openStrict(page, server, cfgWith(['limit-nudge'], { plan: 'pro', theme: { accent: ACCENT.hex, scheme: 'auto' } }))
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  const title = host(page).getByText('80% of your free projects used')
+  const shown = await visible(title)
+  // The dark text colour (#f1f2f5) comes only from the theme sheet's prefers-color-scheme rule.
+  const color = shown ? await title.evaluate((el) => getComputedStyle(el).color) : ''
+  await settle(info, page, logs, 'nudge, dark scheme (auto)', { rendered: shown, 'dark colours': color === 'rgb(241, 242, 245)', 'styled (accent CTA)': await accentCta(link(page, 'See Pro plans')) })
+})
+
 test('preview API: every moment of the config renders and closes, one after the other', async ({ page, server, logs }, info) => {
   const cfg = cfgWith(['upgrade-pql', 'gate-export', 'trial-ending', 'plan-widget', 'limit-nudge'], { plan: 'pro' })
   await openStrict(page, server, cfg)
