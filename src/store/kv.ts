@@ -17,8 +17,11 @@ export interface KV {
   keys(): Promise<string[]>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
-  /** True once IndexedDB failed during this page: what is written since is in memory only. */
-  fellBack(): boolean
+  /**
+   * Why IndexedDB was given up during this page, if it was: what is written since is in memory
+   * only. After 'stalled', the call that timed out may still complete in IndexedDB.
+   */
+  fellBack(): 'stalled' | 'failed' | null
 }
 
 export interface KVOptions {
@@ -66,11 +69,11 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
   }
   if (!store) log.warn('IndexedDB is not available; keeping data in memory for this page', 'idb')
 
-  let fell = false
-  const fallback = (why: string) => {
+  let fell: 'stalled' | 'failed' | null = null
+  const fallback = (why: string, cause: 'stalled' | 'failed') => {
     if (!store) return
     store = null
-    fell = true
+    fell = cause
     log.warn(`IndexedDB ${why}; keeping data in memory for this page`, 'idb')
   }
 
@@ -85,7 +88,8 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
       ])
     } catch (e) {
       const name = (e as Error)?.name
-      fallback((e as Error)?.message === 'stalled' ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`)
+      const stalled = (e as Error)?.message === 'stalled'
+      fallback(stalled ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`, stalled ? 'stalled' : 'failed')
       return memory()
     } finally {
       clearTimeout(timer)

@@ -89,8 +89,11 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
       const writing = pending
       pending = []
       try {
+        const before = kv.fellBack()
         const stored = await kv.update<Aggregates>(aggKey, (old) => apply(valid(old) ? old : emptyAggregates(t), plan, writing, t))
-        if (kv.fellBack()) unsaved = unsaved.concat(writing).slice(-MAX_UNSAVED)
+        // In memory only, unless this is the write that timed out: that one may still land in IndexedDB.
+        const cause = kv.fellBack()
+        if (cause && (before || cause === 'failed')) unsaved = unsaved.concat(writing).slice(-MAX_UNSAVED)
         view = apply(clone(stored), plan, pending, t)
       } catch (e) {
         pending = writing.concat(pending)

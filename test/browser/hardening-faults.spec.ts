@@ -116,6 +116,47 @@ test('IndexedDB stalling forever: memory after 5 s with a warning, events counte
   tally(info, pageErrors, 'IndexedDB stalling forever', { tried: 10, kept, ok: await expectHostWorks(page), note: 'memory after 5 s, warning' })
 })
 
+/** Holds back the completion of every read-write transaction by window.stallWrites ms while it is set. */
+const STALL_WRITES = `window.stallWrites = 0; (function () {
+  var tx = IDBDatabase.prototype.transaction, d = Object.getOwnPropertyDescriptor(IDBTransaction.prototype, 'oncomplete')
+  IDBDatabase.prototype.transaction = function (names, mode) {
+    var t = tx.apply(this, arguments), ms = mode === 'readwrite' ? window.stallWrites : 0
+    if (ms > 0) Object.defineProperty(t, 'oncomplete', { configurable: true, get: function () { return d.get.call(t) }, set: function (fn) {
+      d.set.call(t, fn && function (e) { setTimeout(function () { fn.call(t, e) }, ms) })
+    } })
+    return t
+  }
+})()`
+
+test('IndexedDB writes stalling mid-session, 1.5 s then 7 s: waits, then memory with a warning; stored exactly once', async ({ page, server, logs, pageErrors }, info) => {
+  test.setTimeout(60_000)
+  const sink = await stubCollector(page)
+  await page.goto(faultPage(server, '/hf-idb-stall-writes.html', faultConfig(), { fault: STALL_WRITES }))
+  await ready(page)
+  const stallWrites = (ms: number) => page.evaluate((ms) => ((window as unknown as { stallWrites: number }).stallWrites = ms), ms)
+  await stallWrites(1500)
+  await trackActs(page, 5, 'slow')
+  await countReaches(page, 5)
+  await page.evaluate(() => window.momentkit.flush())
+  expect(await explain(page), 'a 1.5 s stall is waited for').toMatchObject({ storage: 'idb' })
+  // Longer than the SDK waits (5 s): it gives up on IndexedDB for this page, though the write still lands.
+  await stallWrites(7000)
+  await trackActs(page, 5, 'hung')
+  await countReaches(page, 10)
+  await page.evaluate(() => window.momentkit.flush())
+  expect(await explain(page)).toMatchObject({ storage: 'memory' })
+  expect(warned(logs, /IndexedDB did not answer within 5000 ms; keeping data in memory/)).toHaveLength(1)
+  await trackActs(page, 5, 'memory')
+  const live = await countReaches(page, 15)
+  await page.evaluate(() => window.momentkit.flush())
+  const delivered = await deliveredReaches(sink, 15, undefined, 20_000)
+  const ok = await expectHostWorks(page)
+  await page.waitForTimeout(2500)
+  const stored = await revisit(page, server)
+  expect(stored, 'the write that timed out landed late and is not handed over again; the later ones are').toBe(15)
+  tally(info, pageErrors, 'IndexedDB writes stalling mid-session (1.5 s, then 7 s)', { tried: 15, kept: Math.min(live, delivered, stored), ok, note: 'memory after 5 s, warning; stored once' })
+})
+
 test('IndexedDB quota exceeded mid-session: counted and delivered, kept for the next visit, warning "is full"', async ({ page, server, logs, pageErrors }, info) => {
   const sink = await stubCollector(page)
   const fault = `window.quotaFull = false; (function () { var put = IDBObjectStore.prototype.put
