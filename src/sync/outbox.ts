@@ -122,12 +122,17 @@ export function createOutbox(o: OutboxOptions): Outbox {
     ids.forEach((id) => unconfirmed.delete(id))
   }
 
-  /** The first `excess` raw events of `lists`, in order, folded into one rollup per user. */
-  function fold(lists: Message[][], excess: number): { rollups: RollupMessage[]; ids: Set<string> } {
+  /**
+   * The first `excess` raw events of `lists`, in order, folded into one rollup per user. `end` is
+   * where folding stopped in the last list it reached: before it, only non-events are left.
+   */
+  function fold(lists: Message[][], excess: number): { rollups: RollupMessage[]; ids: Set<string>; end: number } {
     const folded = new Map<string, RollupMessage>()
     const ids = new Set<string>()
+    let end = 0
     for (const list of lists) {
-      for (const m of list) {
+      for (end = 0; end < list.length; end++) {
+        const m = list[end]
         if (ids.size >= excess) break
         if (m.type !== 'event') continue
         ids.add(m.id)
@@ -139,7 +144,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       }
     }
     for (const r of folded.values()) delete (r as unknown as Record<string, unknown>).name, delete (r as unknown as Record<string, unknown>).props
-    return { rollups: [...folded.values()], ids }
+    return { rollups: [...folded.values()], ids, end }
   }
 
   const rolled = (n: number) => {
@@ -166,16 +171,18 @@ export function createOutbox(o: OutboxOptions): Outbox {
    * if these had been stored with it (see `prefolded`), so exactly the same events end up folded as
    * when everything is stored first: the oldest of stored-then-pending, down to 90% of the cap.
    */
-  function foldPending(): void {
+  /** `known`: how many of the pending messages were there before this add (the beacon remembers those). */
+  function foldPending(known: number): boolean {
     let raw = 0
     for (const m of pending) if (m.type !== 'rollup') raw++
-    if (raw <= maxQueue) return
-    const { rollups, ids } = fold([pending], raw - Math.floor(maxQueue * 0.9))
-    pending = pending.filter((m) => !ids.has(m.id)).concat(rollups)
-    for (const id of ids) unconfirmed.delete(id)
-    for (const r of rollups) unconfirmed.set(r.id, r)
+    if (raw <= maxQueue) return false
+    const { rollups, ids, end } = fold([pending], raw - Math.floor(maxQueue * 0.9))
+    for (let i = 0; i < Math.min(end, known); i++) if (pending[i].type === 'event') unconfirmed.delete(pending[i].id)
+    const kept: Message[] = pending.slice(0, end).filter((m) => m.type !== 'event')
+    pending = kept.concat(pending.slice(end), rollups)
     prefolded += ids.size
     rolled(ids.size)
+    return true
   }
 
   function batchOf(all: Message[]): Batch {
@@ -285,8 +292,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
     add(messages, urgent) {
       if (stopped || !messages.length) return
       // One at a time: push(...messages) overflows the stack past about 150,000 messages.
-      for (const m of messages) pending.push(m), unconfirmed.set(m.id, m)
-      if (pending.length > maxQueue) foldPending()
+      const known = pending.length
+      for (const m of messages) pending.push(m)
+      // Past the cap, only what is left after folding is worth remembering for the page-hide beacon.
+      if (pending.length > maxQueue && foldPending(known)) for (const m of pending) unconfirmed.set(m.id, m)
+      else for (const m of messages) unconfirmed.set(m.id, m)
       if (urgent) void drain()
       else if (!timer) schedule(interval)
     },
