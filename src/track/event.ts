@@ -56,6 +56,8 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
           const o: Record<string, unknown> = {}
           for (const k of Object.keys(v)) {
             bytes += k.length + 3
+            // Over the limit or refused already: stop, rather than copy 50,000 keys only to drop them.
+            if (problem || bytes > MAX_PROPS_BYTES) break
             const x = copy((v as Record<string, unknown>)[k], depth + 1, path ? `${path}.${k}` : k)
             if (x === undefined) continue
             // An own data property, always: "__proto__", or a key another script defined on Object.prototype
