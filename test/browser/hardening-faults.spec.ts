@@ -240,6 +240,36 @@ test('IndexedDB version change from another tab: the other tab is not blocked, t
   tally(info, pageErrors, 'IndexedDB version change from another tab', { tried: 10, kept: Math.min(live, stored), ok, note: warned(logs, /IndexedDB/).join(' ') || 'reopened' })
 })
 
+test('IndexedDB deleted by another tab: the delete is not blocked, this page keeps counting and writes again', async ({ page, server, context, logs, pageErrors }, info) => {
+  await page.goto(faultPage(server, '/hf-delete.html', faultConfig([], { endpoint: undefined })))
+  await ready(page)
+  await trackActs(page, 5, 'before')
+  await countReaches(page, 5)
+  await page.evaluate(() => window.momentkit.flush())
+
+  const other = await context.newPage()
+  await other.goto('/fixtures/score.html?noop')
+  const deleted = await other.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const req = indexedDB.deleteDatabase('momentkit')
+        req.onblocked = () => setTimeout(() => resolve('blocked'), 3000)
+        req.onsuccess = () => resolve('deleted')
+        req.onerror = () => resolve('error ' + req.error?.name)
+      }),
+  )
+  expect(deleted, 'the other tab\'s delete went through').toBe('deleted')
+  await other.close()
+
+  await trackActs(page, 5, 'after')
+  const live = await countReaches(page, 10)
+  await page.evaluate(() => window.momentkit.flush())
+  // Deleted on purpose: what was stored is gone; what this page tracks next is written again.
+  const stored = await storedActs(page)
+  expect(stored).toBeGreaterThanOrEqual(5)
+  tally(info, pageErrors, 'IndexedDB deleted by another tab', { tried: 5, kept: Math.min(live - 5, stored ?? 0), ok: await expectHostWorks(page), note: `${stored} in the re-created database` })
+})
+
 // ---------------------------------------------------------------------------------------------
 // Delivery at page hide
 
