@@ -128,7 +128,9 @@ test('a trial user clicks through the demo: the score climbs, tiers cross, all f
     await expect
       .poll(async () => (await inboxUser(demo.collector, userId))?.tier ?? null, { timeout: INBOX_MS, intervals: [250, 500] })
       .toMatch(/^(pql|hot)$/)
-    const card = inbox.locator('article.card', { has: inbox.locator('h3', { hasText: userId }) })
+    // The user's card in "Hot and PQL users" (it may also appear under "Score disagreements"
+    // while the server has not ingested the last events the client scored).
+    const card = inbox.locator('section[aria-labelledby="h-users"] article.card', { has: inbox.locator('h3', { hasText: userId }) })
     await expect(card, 'the open inbox tab refreshes by itself').toBeVisible({ timeout: INBOX_MS })
     await expect(card.locator('.badge')).toHaveText(/^(PQL|Hot PQL)$/)
     await expect(card).toContainText('Account: globex')
