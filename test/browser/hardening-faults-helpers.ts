@@ -103,7 +103,7 @@ interface WireMessage {
 
 export interface Sink {
   /** Every POST body received, parsed (null when it was not JSON of a batch). */
-  posts: Array<{ keepalive: boolean; messages: WireMessage[] | null; raw: string }>
+  posts: Array<{ beacon: boolean; messages: WireMessage[] | null; raw: string }>
   /** Distinct `act` event message ids received. */
   acts(tag?: string): number
   /** Answer with this status from now on (default 200). */
@@ -133,7 +133,9 @@ export async function stubCollector(page: Page): Promise<Sink> {
     } catch {
       messages = null
     }
-    sink.posts.push({ keepalive: req.resourceType() === 'ping' || raw.length > 0 && req.headers()['content-type']?.startsWith('text/plain') === true, messages, raw })
+    // The SDK's beacons go as text/plain (its fetches as JSON).
+    const beacon = req.resourceType() === 'ping' || req.headers()['content-type']?.startsWith('text/plain') === true
+    sink.posts.push({ beacon, messages, raw })
     await route.fulfill({ status: sink.status, contentType: 'application/json', body: '{"ok":true}' }).catch(() => {})
   })
   return sink

@@ -296,7 +296,7 @@ for (const [name, beacon] of BEACONS) {
     const posts = sink.posts.length
     sink.status = 200
     await page.goto(faultPage(server, '/hf-clean.html', faultConfig()))
-    expect(sink.posts.slice(posts).filter((p) => p.keepalive), 'no beacon got through').toEqual([])
+    expect(sink.posts.slice(posts).filter((p) => p.beacon), 'no beacon got through').toEqual([])
     await ready(page)
     const kept = Math.min(await deliveredReaches(sink, 5, 'stored'), 5) + Math.min(await deliveredReaches(sink, 5, 'last'), 5)
     tally(info, pageErrors, `${name}, keepalive fetch refused, at page hide`, { tried: 10, kept, ok, note: 'delivered on the next load' })
