@@ -61,6 +61,15 @@ const api: Record<string, unknown> = {
   $score, $tier, $breakdown, $result,
 }
 for (const m of methods) api[m] = (...args: unknown[]) => call(m, args)
+// The hot path (a page may track thousands of events in a row): straight to a running instance.
+api.track = function (name: unknown, props: unknown, options: unknown) {
+  if (!instance) return void call('track', arguments)
+  try {
+    ;(instance.track as (...a: unknown[]) => void)(name, props, options)
+  } catch (e) {
+    log.error('momentkit.track() failed', e)
+  }
+}
 
 function configFromScript(): void {
   const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-config]')

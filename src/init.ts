@@ -20,12 +20,14 @@ function guard(instance: Instance, fallback: Instance): Instance {
     const f = instance[k]
     if (k === 'ready' || typeof f !== 'function') continue
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // Made once per method, not per call: track() may be called thousands of times in a row.
+    const failed = (e: unknown) => {
+      log.warn(`${k}() failed and was dropped: ${e instanceof Error ? e.message : String(e)}`)
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return (fallback[k] as any)()
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     ;(safe as any)[k] = (...args: unknown[]) => {
-      const failed = (e: unknown) => {
-        log.warn(`${k}() failed and was dropped: ${e instanceof Error ? e.message : String(e)}`)
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        return (fallback[k] as any)()
-      }
       try {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const r = (f as any).apply(instance, args)

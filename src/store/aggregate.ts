@@ -141,9 +141,8 @@ function bump(map: Record<string, number>, key: string, cap: number): void {
   else if (Object.keys(map).length < cap) put(map, key, 1)
 }
 
-function touch(agg: Aggregates, plan: Plan, ts: number): void {
+function touch(agg: Aggregates, plan: Plan, ts: number, day: number): void {
   const s = agg.session
-  const day = dayOf(ts, agg.tz)
   if (s && ts < s.start && ts >= s.start - plan.sessionTimeout) {
     // Slightly out of order (another tab's events merged late): same session, starting earlier.
     s.start = ts
@@ -188,38 +187,41 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
       if (op.end !== undefined) agg.trialEnd = op.end
       continue
     }
-    touch(agg, plan, op.t)
+    const day = dayOf(op.t, agg.tz)
+    touch(agg, plan, op.t, day)
     if (op.k !== 'e') continue
     agg.n++
-    const day = dayOf(op.t, agg.tz)
     const b = bucket(agg, day)
-    const keys = [op.n]
-    for (const tap of plan.taps[op.n] || []) {
-      if (tap.key !== op.n && matches(op.p, tap.where)) keys.push(tap.key)
-      if (tap.props.length && matches(op.p, tap.where)) {
-        for (const prop of tap.props) {
-          const v = op.p?.[prop]
-          if (v === undefined || v === null || typeof v === 'object') continue
-          const dk = distinctKey(tap.key, prop)
-          bump(((b.d ||= {})[dk] ||= {}), String(v), MAX_VALUES)
-          bump((agg.distinct[dk] ||= {}), String(v), MAX_VALUES)
-        }
-      }
-    }
-    for (const key of keys) {
-      bump(b.e, key, MAX_KEYS_PER_DAY)
-      const total = own(agg.total, key)
-      if (total !== undefined || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
-        put(agg.total, key, (total || 0) + 1)
-        const first = own(agg.first, key)
-        const last = own(agg.last, key)
-        if (first === undefined || op.t < first) put(agg.first, key, op.t)
-        if (last === undefined || op.t > last) put(agg.last, key, op.t)
+    count(agg, b, op.n, op.t)
+    const taps = plan.taps[op.n]
+    if (!taps) continue
+    for (const tap of taps) {
+      if (!matches(op.p, tap.where)) continue
+      if (tap.key !== op.n) count(agg, b, tap.key, op.t)
+      for (const prop of tap.props) {
+        const v = op.p?.[prop]
+        if (v === undefined || v === null || typeof v === 'object') continue
+        const dk = distinctKey(tap.key, prop)
+        bump(((b.d ||= {})[dk] ||= {}), String(v), MAX_VALUES)
+        bump((agg.distinct[dk] ||= {}), String(v), MAX_VALUES)
       }
     }
   }
   prune(agg, plan, now)
   return agg
+}
+
+/** One more event under `key`: in its day bucket, and in the all-time count, first and last time. */
+function count(agg: Aggregates, b: DayBucket, key: string, t: number): void {
+  bump(b.e, key, MAX_KEYS_PER_DAY)
+  const total = own(agg.total, key)
+  if (total !== undefined || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
+    put(agg.total, key, (total || 0) + 1)
+    const first = own(agg.first, key)
+    const last = own(agg.last, key)
+    if (first === undefined || t < first) put(agg.first, key, t)
+    if (last === undefined || t > last) put(agg.last, key, t)
+  }
 }
 
 /** Drops day buckets outside every window the model uses. */

@@ -126,25 +126,30 @@ export function createOutbox(o: OutboxOptions): Outbox {
    * The first `excess` raw events of `lists`, in order, folded into one rollup per user. `end` is
    * where folding stopped in the last list it reached: before it, only non-events are left.
    */
-  function fold(lists: Message[][], excess: number): { rollups: RollupMessage[]; ids: Set<string>; end: number } {
+  function fold(lists: Message[][], excess: number, withIds = true): { rollups: RollupMessage[]; ids: Set<string>; n: number; end: number } {
     const folded = new Map<string, RollupMessage>()
     const ids = new Set<string>()
+    let n = 0
     let end = 0
+    let last: RollupMessage | undefined
     for (const list of lists) {
       for (end = 0; end < list.length; end++) {
         const m = list[end]
-        if (ids.size >= excess) break
+        if (n >= excess) break
         if (m.type !== 'event') continue
-        ids.add(m.id)
-        const key = m.userId + '\u0000' + m.anonymousId
-        let r = folded.get(key)
-        if (!r) folded.set(key, (r = { ...m, type: 'rollup', id: crypto.randomUUID(), counts: {}, from: m.at, to: m.at } as unknown as RollupMessage))
+        n++
+        if (withIds) ids.add(m.id)
+        // A burst is one user's: the previous rollup is usually the one.
+        let r = last && last.userId === m.userId && last.anonymousId === m.anonymousId ? last : folded.get(m.userId + '\u0000' + m.anonymousId)
+        // Counts keyed by event name, with no prototype: an event named "constructor" or "__proto__" is counted as data.
+        if (!r) folded.set(m.userId + '\u0000' + m.anonymousId, (r = { ...m, type: 'rollup', id: crypto.randomUUID(), counts: Object.create(null), from: m.at, to: m.at } as unknown as RollupMessage))
         r.counts[m.name] = (r.counts[m.name] || 0) + 1
         r.to = m.at
+        last = r
       }
     }
     for (const r of folded.values()) delete (r as unknown as Record<string, unknown>).name, delete (r as unknown as Record<string, unknown>).props
-    return { rollups: [...folded.values()], ids, end }
+    return { rollups: [...folded.values()], ids, n, end }
   }
 
   const rolled = (n: number) => {
@@ -176,12 +181,12 @@ export function createOutbox(o: OutboxOptions): Outbox {
     let raw = 0
     for (const m of pending) if (m.type !== 'rollup') raw++
     if (raw <= maxQueue) return false
-    const { rollups, ids, end } = fold([pending], raw - Math.floor(maxQueue * 0.9))
+    const { rollups, n, end } = fold([pending], raw - Math.floor(maxQueue * 0.9), false)
     for (let i = 0; i < Math.min(end, known); i++) if (pending[i].type === 'event') unconfirmed.delete(pending[i].id)
     const kept: Message[] = pending.slice(0, end).filter((m) => m.type !== 'event')
     pending = kept.concat(pending.slice(end), rollups)
-    prefolded += ids.size
-    rolled(ids.size)
+    prefolded += n
+    rolled(n)
     return true
   }
 

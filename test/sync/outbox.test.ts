@@ -255,6 +255,20 @@ describe('outbox', () => {
     expect(holders).toBe(0)
   })
 
+  it('rolls up events named like Object.prototype keys as counts, like any other name', async () => {
+    let online = false
+    const s = server()
+    const o = outbox(newStore(), s.send, { maxQueue: 10, online: () => online })
+    o.add(['constructor', '__proto__', 'toString', 'constructor', ...Array.from({ length: 9 }, () => 'x')].map((n) => ev(n)))
+    await o.drain()
+    online = true
+    await o.drain()
+    const rollups = s.received.flatMap((b) => b.messages).filter((m): m is RollupMessage => m.type === 'rollup')
+    expect(rollups).toHaveLength(1)
+    // As it goes on the wire: own keys, numbers.
+    expect(Object.entries(JSON.parse(JSON.stringify(rollups[0].counts)))).toEqual([['constructor', 2], ['__proto__', 1], ['toString', 1]])
+  })
+
   // A burst of track() calls queues more than the cap at once: the surplus folds before it is stored.
   describe('a burst past the cap', () => {
     it('folds exactly the events storing everything first would fold: the oldest of stored-then-new', async () => {
