@@ -13,9 +13,13 @@
  *   1. load the page and wait until the library is ready, then 2 s more
  *      for its start-up work, and 1 s to measure its idle busy rate;
  *   2. force a GC (CDP HeapProfiler.collectGarbage), read JSHeapUsedSize and
- *      the renderer main thread's TaskDuration (CDP Performance.getMetrics);
+ *      the renderer main thread's TaskDuration (CDP Performance.getMetrics),
+ *      in thread time (Performance.enable({ timeDomain: 'threadTicks' })): the
+ *      CPU the main thread spent, which other processes on a loaded machine
+ *      do not inflate the way they inflate wall time (--wall: wall time);
  *   3. the burst: one synchronous loop of N calls in the page, timed with
- *      performance.now() (syncUs = that time / N);
+ *      performance.now() (syncUs = that time / N, wall clock) and by
+ *      TaskDuration (syncCpuUs);
  *   4. settle: TaskDuration sampled every second for 5 s (smoke: 2 s), and
  *      on while the thread stays busy (up to 30 s; smoke: 4 s);
  *   5. allInUs = (TaskDuration growth from 2. to the end of 4., minus the
@@ -31,10 +35,12 @@
  * allInUs is the one compared; the other libraries run once.
  *
  * API (bench/run.mjs imports it):
- *   trackBench({ browser, smoke = false, log = console.log, calls, repeat })
+ *   trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall })
+ *   (only: library names to run; bundle: another MomentKit script to measure instead of
+ *   dist/momentkit.iife.js; profileDir: write a CPU profile of the first MomentKit run there)
  *   -> {
  *     calls, smoke, configured: { [lib]: 'what was configured' },
- *     rows: [{ lib, variant, calls, syncUs, allInUs, backlog, heapGrowthBytes,
+ *     rows: [{ lib, variant, calls, syncUs, syncCpuUs, allInUs, backlog, heapGrowthBytes,
  *              crashed, note, busyMsPerSecond: [ms busy in each settle second],
  *              settleMs, idleRate, runs? (MomentKit: every run's allInUs) }],
  *     ratios: { [`${lib} ${variant}`]: { allIn, sync } }   (their figure / MomentKit's: 120 = 120x MomentKit's cost)
@@ -47,6 +53,7 @@
  *   node bench/track.mjs --calls 20000 --repeat 5
  *   node bench/track.mjs --smoke                     # ~2,000 calls, short settles
  *   node bench/track.mjs --only momentkit            # just MomentKit (comma list of libs)
+ *   node bench/track.mjs --only momentkit --bundle /tmp/old.js --profile   # another build; CPU profile in bench/results
  *
  * Prints a table; writes bench/results/track.json (not committed).
  */
@@ -211,8 +218,8 @@ async function routeAll(context, l, opts) {
 }
 
 /** One library, one fresh context and page, one burst. */
-async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, profile, bundle }) {
-  const row = { lib: l.lib, variant: l.variant, calls, syncUs: null, allInUs: null, backlog: null, heapGrowthBytes: null, crashed: false, note: '', busyMsPerSecond: [], settleMs: null, idleRate: null }
+async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, profile, bundle, wall }) {
+  const row = { lib: l.lib, variant: l.variant, calls, syncUs: null, syncCpuUs: null, allInUs: null, backlog: null, heapGrowthBytes: null, crashed: false, note: '', busyMsPerSecond: [], settleMs: null, idleRate: null }
   const context = await browser.newContext()
   let crashed = false
   let onCrash
@@ -222,7 +229,7 @@ async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, 
     const page = await context.newPage()
     page.on('crash', () => ((crashed = true), onCrash()))
     const cdp = await context.newCDPSession(page)
-    await cdp.send('Performance.enable')
+    await cdp.send('Performance.enable', { timeDomain: wall ? 'timeTicks' : 'threadTicks' })
     const metrics = async () => {
       const { metrics } = await cdp.send('Performance.getMetrics')
       const get = (name) => metrics.find((m) => m.name === name)?.value ?? NaN
@@ -246,6 +253,7 @@ async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, 
     }
     const b = await Promise.race([page.evaluate(burst, [calls, budgetMs]), crash.then(() => null)])
     if (crashed || b === null) throw Object.assign(new Error('crashed'), { crashed: true })
+    row.syncCpuUs = (((await metrics()).task - before.task) * 1e6) / b.done
     if (b.done < calls) row.note = `stopped at the ${budgetMs / 1000} s budget after ${b.done.toLocaleString('en')} calls`
     row.calls = b.done
     row.syncUs = (b.ms * 1000) / b.done
@@ -298,7 +306,7 @@ async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, 
 const label = (r) => `${r.lib} (${r.variant})`
 const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d))
 const fmtRow = (r) =>
-  r.crashed ? 'crashed' : `sync ${fmt(r.syncUs)} µs, all-in ${fmt(r.allInUs)} µs/call, backlog ${r.backlog ? 'yes' : 'no'}, heap +${fmt((r.heapGrowthBytes ?? NaN) / 1048576, 1)} MB${r.note ? ' (' + r.note + ')' : ''}`
+  r.crashed ? 'crashed' : `sync ${fmt(r.syncUs)} µs (cpu ${fmt(r.syncCpuUs)}), all-in ${fmt(r.allInUs)} µs/call, backlog ${r.backlog ? 'yes' : 'no'}, heap +${fmt((r.heapGrowthBytes ?? NaN) / 1048576, 1)} MB${r.note ? ' (' + r.note + ')' : ''}`
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -310,10 +318,10 @@ const median = (xs) => {
  * @example
  * const { rows, ratios, targets } = await trackBench({ browser, smoke: true })
  */
-export async function trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir } = {}) {
+export async function trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall = false } = {}) {
   const n = calls ?? (smoke ? 2000 : 100_000)
   const reps = repeat ?? (smoke ? 1 : 3)
-  const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle }
+  const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle, wall }
   const libs = only ? LIBS.filter((l) => only.includes(l.lib)) : LIBS
   if (!existsSync(bundle ?? join(root, 'dist/momentkit.iife.js'))) throw new Error('dist/momentkit.iife.js is missing; run `npm run build` first')
   log(`track() burst: ${n.toLocaleString('en')} calls per library${smoke ? ' (smoke)' : ''}`)
@@ -327,7 +335,7 @@ export async function trackBench({ browser, smoke = false, log = console.log, ca
     for (let i = 0; i < reps; i++) runs.push(await runOne(browser, l, n, { ...opts, profile: profileDir && i === 0 ? join(profileDir, 'track-momentkit.cpuprofile') : undefined }))
     const ok = runs.filter((r) => r.allInUs !== null)
     const mid = ok.length ? ok.find((r) => r.allInUs === median(ok.map((x) => x.allInUs))) ?? [...ok].sort((a, b) => a.allInUs - b.allInUs)[Math.floor(ok.length / 2)] : runs[0]
-    rows.push({ ...mid, syncUs: ok.length ? median(ok.map((r) => r.syncUs)) : null, runs: runs.map((r) => r.allInUs), note: [mid.note, `median of ${runs.length} runs`].filter(Boolean).join('; ') })
+    rows.push({ ...mid, syncUs: ok.length ? median(ok.map((r) => r.syncUs)) : null, syncCpuUs: ok.length ? median(ok.map((r) => r.syncCpuUs)) : null, runs: runs.map((r) => r.allInUs), note: [mid.note, `median of ${runs.length} runs`].filter(Boolean).join('; ') })
   }
   const mk = rows.find((r) => r.lib === 'momentkit')
   const ratios = {}
@@ -386,6 +394,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       repeat: arg('repeat') ? Number(arg('repeat')) : undefined,
       only: arg('only')?.split(','),
       bundle: arg('bundle'),
+      wall: process.argv.includes('--wall'),
       profileDir: process.argv.includes('--profile') ? join(root, 'bench/results') : undefined,
     })
     console.log('\n' + trackTable(result) + '\n')
