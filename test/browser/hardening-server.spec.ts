@@ -52,6 +52,8 @@ interface Stub {
   accepted: Map<string, number>
   /** Times each test event (`props.i`) was accepted. */
   acceptedEvents: Map<number, number>
+  /** Message type by id. */
+  types: Map<string, string>
   close(): Promise<void>
 }
 
@@ -68,6 +70,7 @@ async function startStub(config: Record<string, unknown>): Promise<Stub> {
     fault: null,
     accepted: new Map(),
     acceptedEvents: new Map(),
+    types: new Map(),
     close: async () => {},
   }
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -91,6 +94,7 @@ async function startStub(config: Record<string, unknown>): Promise<Stub> {
         events: messages.filter((m) => m.type === 'event' && m.name === EVENT).map((m) => Number(m.props?.i)),
         reply: '200',
       }
+      for (const m of messages) stub.types.set(String(m.id), String(m.type))
       const reply: Reply = stub.fault?.(post) ?? { status: 200, body: '{"ok":true}' }
       post.reply = typeof reply === 'string' ? reply : String(reply.status)
       stub.posts.push(post)
@@ -281,6 +285,7 @@ for (const c of CASES) {
       const end = tally(stub, from, total)
       const after = (await delivery(page))!
       const doubledIds = [...stub.accepted.values()].filter((n) => n > 1).length
+      if (doubledIds) testInfo.annotations.push({ type: 'doubled', description: JSON.stringify(stub.posts.map((p) => ({ n: p.n, t: p.at, path: p.path, reply: p.reply, ids: p.ids.map((id) => id.slice(0, 6) + ':' + (stub.types.get(id) ?? '')) }))) })
       const warned = sdkLogs(logs, 'warning').map((l) => l.text)
       const droppedEvents = c.expect === 'drop' ? tally(stub, 0, N) : null
 
