@@ -7,7 +7,11 @@ import type { ResolvedModel, Where } from '../config/types'
  * history.
  */
 export interface DayBucket {
-  /** Count per event key (`name`, or `name?prop=value` for filtered signals). */
+  /**
+   * Count per event key the model reads (`name`, or `name?prop=value` for
+   * filtered signals). Other events count all time only (total, first, last):
+   * per-day counts of every name a busy app tracks would be most of the state.
+   */
   e: Record<string, number>
   /** Distinct-value counts per `name|prop` key. */
   d?: Record<string, Record<string, number>>
@@ -53,7 +57,7 @@ export type Op =
 const DAY = 86_400_000
 const MAX_KEYS_PER_DAY = 256
 const MAX_VALUES = 64
-const MAX_EVENT_NAMES = 512
+const MAX_EVENT_NAMES = 256
 const MAX_DAYS = 400
 
 export const dayOf = (ts: number, tz: number): number => Math.floor((ts - tz * 60_000) / DAY)
@@ -90,6 +94,8 @@ function put(map: Record<string, number>, key: string, v: number): void {
 /** What the model needs counted per event name, precomputed once per model. */
 export interface Plan {
   taps: Record<string, Tap[]>
+  /** Event keys counted per day: the ones the model's windowed signals can read. */
+  daily: Record<string, true>
   retention: number
   trialWindows: Array<[number, number]>
   sessionTimeout: number
@@ -97,8 +103,10 @@ export interface Plan {
 
 export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
   const taps: Record<string, Tap[]> = Object.create(null)
+  const daily: Record<string, true> = Object.create(null)
   const tapFor = (name: string, where?: Where): Tap => {
     const key = eventKey(name, where)
+    daily[key] = true
     const list = (taps[name] ||= [])
     let tap = list.find((t) => t.key === key)
     if (!tap) list.push((tap = { key, where, props: [] }))
@@ -121,7 +129,7 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
     if (w && 'last' in w) retention = Math.max(retention, w.last)
     if (w && 'trial' in w) trialWindows.push(w.trial)
   }
-  return { taps, retention: Math.min(retention + 1, MAX_DAYS), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
+  return { taps, daily, retention: Math.min(retention + 1, MAX_DAYS), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
 }
 
 function bucket(agg: Aggregates, day: number): DayBucket {
@@ -191,13 +199,13 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
     touch(agg, plan, op.t, day)
     if (op.k !== 'e') continue
     agg.n++
-    const b = bucket(agg, day)
-    count(agg, b, op.n, op.t)
     const taps = plan.taps[op.n]
+    const b = bucket(agg, day)
+    count(agg, plan.daily[op.n] ? b : null, op.n, op.t, !!taps)
     if (!taps) continue
     for (const tap of taps) {
       if (!matches(op.p, tap.where)) continue
-      if (tap.key !== op.n) count(agg, b, tap.key, op.t)
+      if (tap.key !== op.n) count(agg, b, tap.key, op.t, true)
       for (const prop of tap.props) {
         const v = op.p?.[prop]
         if (v === undefined || v === null || typeof v === 'object') continue
@@ -211,11 +219,16 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
   return agg
 }
 
-/** One more event under `key`: in its day bucket, and in the all-time count, first and last time. */
-function count(agg: Aggregates, b: DayBucket, key: string, t: number): void {
-  bump(b.e, key, MAX_KEYS_PER_DAY)
+/**
+ * One more event under `key`: in its day bucket (when the model reads it per
+ * day), and in the all-time count, first and last time. Keys the model reads
+ * are always kept; other names up to a cap (they are there for a model that
+ * starts reading them later).
+ */
+function count(agg: Aggregates, b: DayBucket | null, key: string, t: number, read: boolean): void {
+  if (b) bump(b.e, key, MAX_KEYS_PER_DAY)
   const total = own(agg.total, key)
-  if (total !== undefined || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
+  if (total !== undefined || read || Object.keys(agg.total).length < MAX_EVENT_NAMES) {
     put(agg.total, key, (total || 0) + 1)
     const first = own(agg.first, key)
     const last = own(agg.last, key)

@@ -42,6 +42,35 @@ describe('aggregates stay bounded', () => {
     expect(Object.keys(Object.values(agg.days)[0].e).length).toBeLessThanOrEqual(256)
     expect(Object.keys(agg.distinct['feature_used|feature']).length).toBeLessThanOrEqual(64)
   })
+  it('counts per day only the event keys the model reads; every name all time', () => {
+    const agg = emptyAggregates(NOW, 0)
+    apply(agg, plan, [
+      { k: 'e', n: 'project_created', t: NOW },
+      { k: 'e', n: 'not_in_model', t: NOW },
+      { k: 'e', n: 'not_in_model', t: NOW + 1 },
+    ], NOW + 1)
+    const day = Object.values(agg.days)[0]
+    expect(plan.daily['project_created']).toBe(true)
+    expect(day.e).toEqual({ project_created: 1 })
+    expect(day.a).toBe(1)
+    expect(agg.total).toEqual({ project_created: 1, not_in_model: 2 })
+    expect(agg.first.not_in_model).toBe(NOW)
+    expect(agg.last.not_in_model).toBe(NOW + 1)
+  })
+  it('a busy app (800 event names, 64 feature values) stays far below 64 KB', () => {
+    const agg = emptyAggregates(NOW - 60 * DAY, 0)
+    for (let d = 60; d >= 0; d--) {
+      const ops: Op[] = []
+      for (let i = 0; i < 2000; i++) ops.push(i % 3 ? { k: 'e', n: 'custom_' + ((i * 7 + d) % 800), t: NOW - d * DAY + i } : { k: 'e', n: 'feature_used', p: { feature: 'f' + (i % 90) }, t: NOW - d * DAY + i })
+      apply(agg, plan, ops, NOW - d * DAY + 2000)
+    }
+    // 256 other names kept all time, plus the model's: one it reads first tracked after the cap is still counted.
+    expect(Object.keys(agg.total).length).toBe(256)
+    apply(agg, plan, [{ k: 'e', n: 'pricing_viewed', t: NOW + 5000 }], NOW + 5000)
+    expect(agg.total.pricing_viewed).toBe(1)
+    expect(agg.first.pricing_viewed).toBe(NOW + 5000)
+    expect(JSON.stringify(agg).length).toBeLessThan(40 * 1024)
+  })
   it('applying ops in two batches equals one batch (tabs can merge)', () => {
     const ops: Op[] = Array.from({ length: 100 }, (_, i) => ({ k: 'e', n: i % 2 ? 'project_created' : 'feature_used', p: { feature: 'f' + (i % 5) }, t: NOW - i * 3_600_000 }))
     ops.sort((a, b) => (a as { t: number }).t - (b as { t: number }).t)
