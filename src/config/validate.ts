@@ -25,10 +25,10 @@ const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || 
 const where = map(scalar, 1)
 const window: Rule = (v, p, err) => {
   if (isObj(v) && Object.keys(v).length === 1) {
-    if ('last' in v) return num(1, 365, 1)(v.last, at(p, 'last'), err)
-    const t = v.trial
+    if (own(v, 'last')) return num(1, 365, 1)(v.last, at(p, 'last'), err)
+    const t = own(v, 'trial') ? v.trial : undefined
     if (Array.isArray(t) && t.length === 2 && t.every((d) => Number.isInteger(d)) && t[0] >= 0 && t[1] > t[0] && t[1] <= 365) return
-    if ('trial' in v) return err(at(p, 'trial'), 'must be [fromDay, toDay] with 0 <= fromDay < toDay <= 365')
+    if (own(v, 'trial')) return err(at(p, 'trial'), 'must be [fromDay, toDay] with 0 <= fromDay < toDay <= 365')
   }
   err(p, 'must be { "last": days } or { "trial": [fromDay, toDay] }')
 }

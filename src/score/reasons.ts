@@ -1,13 +1,15 @@
 import type { Signal, Window } from '../config/types'
 import type { Value } from './signals'
+import { field } from '../field'
 
 /** "project_created" -> "project created" */
 export const humanise = (name: string): string => name.replace(/[_\-.]+/g, ' ').trim()
 
 function windowPhrase(w: Window | undefined): string {
   if (!w) return ''
-  if ('last' in w) return w.last === 1 ? ' today' : ` in the last ${w.last} days`
-  const [from, to] = w.trial
+  const last = field<number>(w, 'last')
+  if (last !== undefined) return last === 1 ? ' today' : ` in the last ${last} days`
+  const [from, to] = field<[number, number]>(w, 'trial') ?? [0, 0]
   return from === 0 ? ` in the first ${to} days` : ` in trial days ${from + 1}-${to}`
 }
 
@@ -23,9 +25,10 @@ export function fill(template: string, vars: Record<string, string | number>): s
 }
 
 function windowDays(s: Signal): number | string {
-  const w = 'window' in s ? s.window : undefined
+  const w = field<Window>(s, 'window')
   if (!w) return ''
-  return 'last' in w ? w.last : w.trial[1] - w.trial[0]
+  const trial = field<[number, number]>(w, 'trial') ?? [0, 0]
+  return field<number>(w, 'last') ?? trial[1] - trial[0]
 }
 
 /**
@@ -34,9 +37,10 @@ function windowDays(s: Signal): number | string {
  */
 export function reasonFor(s: Signal, value: Value): string {
   const v = value ?? 0
-  const label = s.label ?? ('event' in s ? humanise(s.event) : '')
+  const event = field<string>(s, 'event')
+  const label = s.label ?? (event !== undefined ? humanise(event) : '')
   if (s.reason) return fill(s.reason, { value: v, threshold: s.threshold ?? 1, days: windowDays(s), label, s: v === 1 ? '' : 's' })
-  const w = windowPhrase('window' in s ? s.window : undefined)
+  const w = windowPhrase(field<Window>(s, 'window'))
   switch (s.type) {
     case 'count':
       return `${label} ×${v}${w}`

@@ -1,5 +1,6 @@
 import type { Signal, Window } from '../config/types'
 import { type Aggregates, type DayBucket, dayOf, distinctKey, eventKey, own } from '../store/aggregate'
+import { field } from '../field'
 
 /** Raw value of one signal; null when it cannot be known yet (never happened). */
 export type Value = number | null
@@ -8,9 +9,11 @@ export type Value = number | null
 export function dayRange(w: Window | undefined, agg: Aggregates, now: number): [number, number] | null {
   if (!w) return null
   const today = dayOf(now, agg.tz)
-  if ('last' in w) return [today - w.last + 1, today]
+  const last = field<number>(w, 'last')
+  if (last !== undefined) return [today - last + 1, today]
   const start = dayOf(agg.trialStart ?? agg.seen, agg.tz)
-  return [start + w.trial[0], Math.min(start + w.trial[1] - 1, today)]
+  const trial = field<[number, number]>(w, 'trial') ?? [0, 0]
+  return [start + trial[0], Math.min(start + trial[1] - 1, today)]
 }
 
 function eachDay(agg: Aggregates, range: [number, number], fn: (b: DayBucket) => void): void {
@@ -46,7 +49,7 @@ export const lowerIsBetter = (s: Signal): boolean => s.type === 'first' || s.typ
 
 /** Computes a signal's raw value from the aggregates, as of `now`. */
 export function signalValue(s: Signal, agg: Aggregates, now: number): Value {
-  const range = dayRange('window' in s ? s.window : undefined, agg, now)
+  const range = dayRange(field<Window>(s, 'window'), agg, now)
   const today = dayOf(now, agg.tz)
   switch (s.type) {
     case 'count':

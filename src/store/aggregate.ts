@@ -1,4 +1,5 @@
-import type { ResolvedModel, Where } from '../config/types'
+import type { ResolvedModel, Where, Window } from '../config/types'
+import { field } from '../field'
 
 /**
  * Bounded aggregates: what the scorer reads instead of an event list.
@@ -115,8 +116,9 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
   let retention = 1
   const trialWindows: Array<[number, number]> = []
   for (const s of Object.values(model.signals)) {
-    if ('event' in s) {
-      const tap = tapFor(s.event, 'where' in s ? s.where : undefined)
+    const event = field<string>(s, 'event')
+    if (event !== undefined) {
+      const tap = tapFor(event, field<Where>(s, 'where'))
       if (s.type === 'distinct' && !tap.props.includes(s.prop)) tap.props.push(s.prop)
     }
     // Streaks are counted back through day buckets, so keep a month of them.
@@ -125,9 +127,11 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
       if (typeof s.of === 'object') tapFor(s.of.event, s.of.where)
       retention = Math.max(retention, 2 * (s.days ?? 7))
     }
-    const w = 'window' in s ? s.window : undefined
-    if (w && 'last' in w) retention = Math.max(retention, w.last)
-    if (w && 'trial' in w) trialWindows.push(w.trial)
+    const w = field<Window>(s, 'window')
+    const last = w && field<number>(w, 'last')
+    const trial = w && field<[number, number]>(w, 'trial')
+    if (last !== undefined) retention = Math.max(retention, last)
+    if (trial) trialWindows.push(trial)
   }
   return { taps, daily, retention: Math.min(retention + 1, MAX_DAYS), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
 }
