@@ -181,7 +181,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const u = user
     const messages = outbox?.takePending() ?? []
     const ops = u?.takePending() ?? []
-    if ((ops.length || messages.length) && !stash.write({ key: u?.key ?? '', ops, messages })) {
+    // A write still in flight is dropped if the page unloads before it lands: hand it over too.
+    const w = u?.inflight() ?? undefined
+    if ((ops.length || messages.length || w) && !stash.write({ key: u?.key ?? '', ops, messages, w })) {
       u?.restorePending(ops)
       outbox?.add(messages)
       flush()
@@ -204,6 +206,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   const ready = run(async () => {
     identity = await readIdentity(kv)
     for (const e of stash.drain()) {
+      if (e.w) await mergeOps(kv, e.key, plan, e.w.ops, now(), e.w.id)
       await mergeOps(kv, e.key, plan, e.ops, now())
       outbox?.add(e.messages)
     }

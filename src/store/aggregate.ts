@@ -47,6 +47,8 @@ export interface Aggregates {
   trialEnd?: number
   /** Events recorded, all time. */
   n: number
+  /** Ids of the last writes that landed (see userstate.ts): a page that went away mid-write hands its ops over with the id. */
+  w?: string[]
 }
 
 /** One change to the aggregates. Ops are replayable, so tabs can merge. */

@@ -2,6 +2,7 @@ import { toJson } from '../json'
 import type { Logger } from '../log'
 import type { Message } from '../sync/types'
 import type { Op } from './aggregate'
+import type { Write } from './userstate'
 
 /**
  * Hand-over of unsaved work at `pagehide`. Chromium drops IndexedDB writes
@@ -15,6 +16,8 @@ export interface StashEntry {
   key: string
   ops: Op[]
   messages: Message[]
+  /** A write that was in flight: merged only if it did not land (mergeOps). */
+  w?: Write
 }
 
 const MAX_BYTES = 2_000_000
@@ -33,6 +36,7 @@ export function createStash(namespace: string, log: Logger) {
     try {
       const v = JSON.parse(s.getItem(key) ?? 'null')
       s.removeItem(key)
+      if (v?.w && (typeof v.w.id !== 'string' || !Array.isArray(v.w.ops))) delete v.w
       return v && typeof v.key === 'string' && Array.isArray(v.ops) && Array.isArray(v.messages) ? v : null
     } catch {
       return null

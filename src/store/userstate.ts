@@ -25,11 +25,36 @@ export interface UserState {
   takePending(): Op[]
   /** Takes handed-over ops back (page restored from the back/forward cache). */
   restorePending(ops: Op[]): void
+  /** The write in flight, if any: a page that goes away before it lands hands it over too (see `mergeOps`). */
+  inflight(): Write | null
 }
 
-/** Applies ops to a user's stored aggregates in one transaction (work handed over by a page that went away). */
-export async function mergeOps(kv: KV, key: string, plan: Plan, ops: readonly Op[], now: number): Promise<void> {
-  if (ops.length) await kv.update<Aggregates>('agg:' + key, (old) => apply(valid(old) ? old : emptyAggregates(now), plan, ops, now))
+/** Ops on their way to IndexedDB, under an id the write leaves in the aggregates when it lands. */
+export interface Write {
+  id: string
+  ops: Op[]
+}
+
+const MAX_WRITE_IDS = 20
+
+/** Applies `ops` unless the write `id` already landed; records `id` as landed. */
+function applyWrite(agg: Aggregates, plan: Plan, ops: readonly Op[], now: number, id?: string): Aggregates {
+  const ids = Array.isArray(agg.w) ? agg.w : []
+  if (id && ids.includes(id)) return agg
+  apply(agg, plan, ops, now)
+  if (id) agg.w = ids.concat(id).slice(-MAX_WRITE_IDS)
+  return agg
+}
+
+/**
+ * Applies ops to a user's stored aggregates in one transaction (work handed
+ * over by a page that went away). With the id of a write that was in flight
+ * when it went away: only if that write did not land (it commits before this
+ * transaction starts, or not at all), and the id is recorded so that write,
+ * if its page comes back from the back/forward cache, does not apply twice.
+ */
+export async function mergeOps(kv: KV, key: string, plan: Plan, ops: readonly Op[], now: number, id?: string): Promise<void> {
+  if (ops.length) await kv.update<Aggregates>('agg:' + key, (old) => applyWrite(valid(old) ? old : emptyAggregates(now), plan, ops, now, id))
 }
 
 /** Ops kept for the page-hide hand-over after a fallback (about 1 MB of localStorage at most). */
@@ -61,12 +86,14 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
   // handed over were these, so taking them back puts each where it was.
   let unsaved: Op[] = []
   let handed = 0
+  let inflight: Write | null = null
 
   return {
     key,
     agg: () => view,
     tier: () => tier,
     pendingCount: () => pending.length,
+    inflight: () => inflight,
     takePending() {
       const out = unsaved.concat(pending)
       handed = unsaved.length
@@ -87,10 +114,12 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     async flush(t) {
       if (!pending.length) return
       const writing = pending
+      const id = t.toString(36) + Math.random().toString(36).slice(2, 10)
       pending = []
+      inflight = { id, ops: writing }
       try {
         const before = kv.fellBack()
-        const stored = await kv.update<Aggregates>(aggKey, (old) => apply(valid(old) ? old : emptyAggregates(t), plan, writing, t))
+        const stored = await kv.update<Aggregates>(aggKey, (old) => applyWrite(valid(old) ? old : emptyAggregates(t), plan, writing, t, id))
         // In memory only, unless this is the write that timed out: that one may still land in IndexedDB.
         const cause = kv.fellBack()
         if (cause && (before || cause === 'failed')) unsaved = unsaved.concat(writing).slice(-MAX_UNSAVED)
@@ -98,6 +127,8 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
       } catch (e) {
         pending = writing.concat(pending)
         throw e
+      } finally {
+        if (inflight?.id === id) inflight = null
       }
     },
     async reload(t) {

@@ -157,6 +157,62 @@ test('IndexedDB writes stalling mid-session, 1.5 s then 7 s: waits, then memory 
   tally(info, pageErrors, 'IndexedDB writes stalling mid-session (1.5 s, then 7 s)', { tried: 15, kept: Math.min(live, delivered, stored), ok, note: 'memory after 5 s, warning; stored once' })
 })
 
+/** While window.holdWrites is set, a user's aggregates are never put: the transaction stays busy (a chain of reads) until the page unloads and Chromium drops it. */
+const HOLD_AGG_WRITES = `window.holdWrites = false; window.heldWrites = 0; (function () {
+  var put = IDBObjectStore.prototype.put
+  IDBObjectStore.prototype.put = function (value, key) {
+    if (!window.holdWrites || String(key).indexOf('agg:') !== 0) return put.apply(this, arguments)
+    var store = this
+    ;(function spin() { store.get(key).onsuccess = spin })()
+    window.heldWrites++
+  }
+})()`
+
+const flushInBackground = (page: Page) => page.evaluate(() => void window.momentkit.flush())
+
+test('a write still in flight when the page reloads is handed over and stored once', async ({ page, server, pageErrors }, info) => {
+  await page.goto(faultPage(server, '/hf-idb-inflight.html', faultConfig(), { fault: HOLD_AGG_WRITES }))
+  await ready(page)
+  await trackActs(page, 5, 'landed')
+  await countReaches(page, 5)
+  await page.evaluate(() => window.momentkit.flush())
+  await page.evaluate(() => ((window as unknown as { holdWrites: boolean }).holdWrites = true))
+  await trackActs(page, 5, 'in flight')
+  await countReaches(page, 10)
+  await flushInBackground(page)
+  await expect.poll(() => page.evaluate(() => (window as unknown as { heldWrites: number }).heldWrites)).toBe(1)
+  await trackActs(page, 3, 'pending')
+  const live = await countReaches(page, 13)
+  await page.reload()
+  await ready(page)
+  const after = await counted(page)
+  await page.evaluate(() => window.momentkit.flush())
+  const stored = await storedActs(page)
+  expect({ after, stored }, 'the dropped write is merged from the hand-over, once').toEqual({ after: 13, stored: 13 })
+  tally(info, pageErrors, 'IndexedDB write in flight at reload (dropped by the browser)', { tried: 13, kept: Math.min(live, after, stored ?? 0), ok: await expectHostWorks(page) })
+})
+
+test('a write that landed but whose completion the page never saw before reloading is not applied twice', async ({ page, server, pageErrors }, info) => {
+  await page.goto(faultPage(server, '/hf-idb-landed.html', faultConfig(), { fault: STALL_WRITES }))
+  await ready(page)
+  await trackActs(page, 5, 'first')
+  await countReaches(page, 5)
+  await page.evaluate(() => window.momentkit.flush())
+  await page.evaluate(() => ((window as unknown as { stallWrites: number }).stallWrites = 30_000))
+  await trackActs(page, 5, 'landed unseen')
+  const live = await countReaches(page, 10)
+  await flushInBackground(page)
+  // Committed in IndexedDB; the page hears of it only 30 s later, long after it is gone.
+  await expect.poll(() => storedActs(page)).toBe(10)
+  await page.reload()
+  await ready(page)
+  const after = await counted(page)
+  await page.evaluate(() => window.momentkit.flush())
+  const stored = await storedActs(page)
+  expect({ after, stored }, 'the hand-over of a write that landed is skipped').toEqual({ after: 10, stored: 10 })
+  tally(info, pageErrors, 'IndexedDB write landed, completion unseen at reload', { tried: 10, kept: Math.min(live, after, stored ?? 0), ok: await expectHostWorks(page) })
+})
+
 test('IndexedDB quota exceeded mid-session: counted and delivered, kept for the next visit, warning "is full"', async ({ page, server, logs, pageErrors }, info) => {
   const sink = await stubCollector(page)
   const fault = `window.quotaFull = false; (function () { var put = IDBObjectStore.prototype.put
