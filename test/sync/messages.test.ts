@@ -15,12 +15,16 @@ describe('message ids and timestamps', () => {
 
   it('uuid() is a random version 4 UUID, unique', () => {
     const seen = new Set<string>()
+    const digits = Array.from({ length: 36 }, () => new Set<string>())
     for (let i = 0; i < 20_000; i++) {
       const id = uuid()
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
       seen.add(id)
+      for (let c = 0; c < 36; c++) digits[c].add(id[c])
     }
     expect(seen.size).toBe(20_000)
+    // Every random hex position takes all 16 digits (the variant position 4: 8, 9, a, b).
+    expect(digits.map((d) => d.size)).toEqual([...'xxxxxxxx-xxxx-4xxx-vxxx-xxxxxxxxxxxx'].map((c) => (c === 'x' ? 16 : c === 'v' ? 4 : 1)))
   })
 
   it('an event message has the same shape as before: base fields, then name, then props when given', () => {
