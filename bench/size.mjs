@@ -75,16 +75,28 @@ function chunks(dist, entries) {
   return [...seen.values()].filter((c) => !entries.includes(c.file))
 }
 
+// The product's targets (issues 3 and 4): 6 KB gzip for the core, 12 KB for the whole SDK with moments.
+// Both outputs below carry the moments, so the 12 KB target is theirs. The size-limit budgets (what
+// `npm test` enforces, .size-limit.json) are reported next to it.
+const WHOLE_SDK = 12 * 1000
 const TARGET = {
-  // Issue 2's budgets, as .size-limit.json carries them (gzip).
-  'script tag (dist/momentkit.iife.js)': 'gzip ≤ 31.5 KB (size-limit budget)',
-  "npm entry: import { init } from 'momentkit'": 'gzip ≤ 30.5 KB (size-limit budget)',
-  "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'": 'gzip ≤ 8.2 KB (size-limit budget)',
+  'script tag (dist/momentkit.iife.js)': WHOLE_SDK,
+  "npm entry: import { init } from 'momentkit'": WHOLE_SDK,
 }
-const BUDGET = {
-  'script tag (dist/momentkit.iife.js)': 31.5 * 1024,
-  "npm entry: import { init } from 'momentkit'": 30.5 * 1024,
-  "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'": 8.2 * 1024,
+const LIMIT_NAME = {
+  'script tag (dist/momentkit.iife.js)': 'script tag',
+  "npm entry: import { init } from 'momentkit'": 'npm: import { init }',
+  "scoring: import { score, resolveConfig, apply } from 'momentkit/scoring'": 'npm: momentkit/scoring',
+}
+/** The size-limit budget (bytes, KB = 1000 B as size-limit counts) of an output, from .size-limit.json. */
+function budgetOf(name) {
+  try {
+    const entry = JSON.parse(readFileSync(join(ROOT, '.size-limit.json'), 'utf8')).find((e) => e.name.startsWith(LIMIT_NAME[name]))
+    const m = /([\d.]+)\s*KB/i.exec(entry?.limit ?? '')
+    return m ? Number(m[1]) * 1000 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export async function sizeBench({ log = console.log } = {}) {
@@ -108,12 +120,14 @@ export async function sizeBench({ log = console.log } = {}) {
   rows.push(row('size', 'floor: same, as an import (ESM)', floorEsm.gzip, 'B gzip', { min: floorEsm.min, gzip: floorEsm.gzip, brotli: floorEsm.brotli }))
   for (const o of outputs) {
     const ours = o.floor ? { min: o.s.min - o.floor.min, gzip: o.s.gzip - o.floor.gzip, brotli: o.s.brotli - o.floor.brotli } : null
-    const budget = BUDGET[o.name]
+    const target = TARGET[o.name]
+    const budget = budgetOf(o.name)
     rows.push(
       row('size', o.name, o.s.gzip, 'B gzip', {
         min: o.s.min, gzip: o.s.gzip, brotli: o.s.brotli,
         ...(ours && { ours }),
-        ...(budget && { target: TARGET[o.name], met: o.s.gzip <= budget }),
+        ...(budget && { budget, note: `size-limit budget ${budget / 1000} KB (npm test), measured there with esbuild` }),
+        ...(target && { target: `gzip ≤ ${target / 1000} KB (whole SDK with moments)`, met: o.s.gzip <= target }),
       }),
     )
     log(`  size  ${o.name}: ${o.s.min} B min, ${o.s.gzip} B gzip, ${o.s.brotli} B brotli${ours ? ` (ours ${ours.gzip} B gzip)` : ''}`)
