@@ -25,6 +25,8 @@ export function checkName(name: unknown): string | null {
 export function cleanProps(input: unknown): { props?: Props; problem?: string } {
   if (input === undefined || input === null) return {}
   if (typeof input !== 'object' || Array.isArray(input)) return { problem: 'props must be a plain object' }
+  const flat = flatCopy(input as Props)
+  if (flat) return { props: flat }
   const stack: unknown[] = []
   let bytes = 0
   let problem: string | undefined
@@ -76,6 +78,44 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   }
   const props = copy(input, 0, '') as Props
   return problem ? { problem } : { props }
+}
+
+/**
+ * The common case, without the general walk: a few keys of well-formed
+ * strings, finite numbers and booleans. Anything else (nesting, a Date, a key
+ * named like an Object.prototype property, a problem to report, the size
+ * limit) answers undefined and takes the general path.
+ */
+function flatCopy(v: Props): Props | undefined {
+  if (v instanceof Date) return
+  const keys = Object.keys(v)
+  if (keys.length > 32) return
+  const o: Props = {}
+  let bytes = 0
+  for (const k of keys) {
+    const x = v[k]
+    bytes += k.length + 3
+    switch (typeof x) {
+      case 'string':
+        if ((x as { isWellFormed?: () => boolean }).isWellFormed?.() === false) return
+        bytes += x.length + 2
+        break
+      case 'number':
+        if (!Number.isFinite(x)) return
+        bytes += 8
+        break
+      case 'boolean':
+        bytes += 5
+        break
+      case 'undefined':
+        continue
+      default:
+        if (x !== null) return
+    }
+    if (k in o) return
+    o[k] = x
+  }
+  return bytes > MAX_PROPS_BYTES ? undefined : o
 }
 
 const MAX_BACKFILL = 400 * 86_400_000

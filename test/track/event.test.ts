@@ -56,4 +56,27 @@ describe('cleanProps', () => {
     expect(cleanProps(undefined)).toEqual({})
     expect(cleanProps(null)).toEqual({})
   })
+  // Flat props of primitives take a shorter path than nested ones: both give the same answers.
+  it.each([
+    ['strings, numbers, booleans, null, undefined', { a: 'x', b: 1.5, c: false, d: null, e: undefined }],
+    ['a key named toString', { toString: 'x', n: 1 }],
+    ['33 keys', Object.fromEntries(Array.from({ length: 33 }, (_, i) => ['k' + i, i]))],
+    ['a string over the limit', { s: 'x'.repeat(20_000) }],
+    ['a lone surrogate', { s: 'a\uD800' }],
+    ['NaN', { n: NaN }],
+    ['an empty object', {}],
+  ])('flat props (%s) are copied as nested ones would be', (_, input: Record<string, unknown>) => {
+    const flat = cleanProps(input)
+    const nested = cleanProps({ ...input, z: {} })
+    if (flat.problem) expect(nested.problem).toBe(flat.problem)
+    else {
+      expect(flat.props).not.toBe(input)
+      expect({ ...flat.props, z: {} }).toEqual(nested.props)
+      expect(Object.keys(flat.props!)).toEqual(Object.keys(input).filter((k) => input[k] !== undefined))
+    }
+  })
+  it('flat props over the size limit are refused', () => {
+    expect(cleanProps({ s: 'x'.repeat(16_384 - 5) }).problem).toContain('larger than 16 KB')
+    expect(cleanProps({ s: 'x'.repeat(16_384 - 6) }).props).toBeDefined()
+  })
 })
