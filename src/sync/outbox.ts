@@ -1,7 +1,7 @@
 import type { Logger } from '../log'
 import type { KV } from '../store/kv'
 import { backoff } from './backoff'
-import type { Auth, Batch, Message, RollupMessage } from './types'
+import type { Auth, Batch, EventMessage, Message, RollupMessage } from './types'
 
 /** What one delivery attempt came back with. */
 export type SendResult = { status: number; retryAfter?: number } | { error: string }
@@ -47,8 +47,29 @@ const KEEPALIVE_BUDGET = 60_000
 const size = (m: unknown) => JSON.stringify(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
+/** Events a caller folded itself into one rollup (see `Outbox.foldable`), and how many. */
+export interface Folded {
+  rollup: RollupMessage
+  n: number
+}
+
+/** An empty rollup for events of `first`'s identity, starting at `first`. */
+export function rollupOf(first: EventMessage): RollupMessage {
+  const r = { ...first, type: 'rollup', id: crypto.randomUUID(), counts: Object.create(null), from: first.at, to: first.at } as unknown as RollupMessage
+  delete (r as unknown as Record<string, unknown>).name
+  delete (r as unknown as Record<string, unknown>).props
+  return r
+}
+
 export interface Outbox {
-  add(messages: Message[], urgent?: boolean): void
+  /** Queues messages; `folded`: events the caller already rolled up, as `add` would have. */
+  add(messages: Message[], urgent?: boolean, folded?: Folded): void
+  /**
+   * How many of `k` raw events about to be added in one call (one identity) that call would fold at
+   * once, when no raw event is queued in memory (otherwise 0): the caller may count them into a rollup
+   * (`rollupOf`, `add(rest, urgent, folded)`) instead of building messages only to fold them.
+   */
+  foldable(k: number): number
   /** Persists pending messages and tries to deliver now. */
   drain(): Promise<void>
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
@@ -296,16 +317,35 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   return {
-    add(messages, urgent) {
-      if (stopped || !messages.length) return
+    add(messages, urgent, folded) {
+      if (stopped || (!messages.length && !folded?.n)) return
       // One at a time: push(...messages) overflows the stack past about 150,000 messages.
       const known = pending.length
       for (const m of messages) pending.push(m)
+      if (folded?.n) {
+        // Where foldPending would have put it, counted as it would have counted it.
+        pending.push(folded.rollup)
+        prefolded += folded.n
+        rolled(folded.n)
+      }
       // Past the cap, only what is left after folding is worth remembering for the page-hide beacon.
       if (pending.length > maxQueue && foldPending(known)) for (const m of pending) unconfirmed.set(m.id, m)
-      else for (const m of messages) unconfirmed.set(m.id, m)
+      else {
+        for (const m of messages) unconfirmed.set(m.id, m)
+        if (folded?.n) unconfirmed.set(folded.rollup.id, folded.rollup)
+      }
       if (urgent) void drain()
       else if (!timer) schedule(interval)
+    },
+    foldable(k) {
+      if (stopped || pending.length + k <= maxQueue) return 0
+      let raw = 0
+      for (const m of pending) {
+        if (m.type === 'event') return 0
+        if (m.type !== 'rollup') raw++
+      }
+      // As foldPending: over the cap, the oldest raw events fold down to 90% of it.
+      return raw + k > maxQueue ? Math.max(0, Math.min(k, raw + k - Math.floor(maxQueue * 0.9))) : 0
     },
     drain,
     hide() {

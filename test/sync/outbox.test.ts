@@ -3,7 +3,7 @@ import { createStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { createKV } from '../../src/store/kv'
-import { createOutbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
+import { createOutbox, type Folded, type Outbox, type OutboxOptions, rollupOf, type SendResult } from '../../src/sync/outbox'
 import type { Batch, EventMessage, Message, RollupMessage } from '../../src/sync/types'
 
 const log = { ...createLogger(() => false), warn: () => {} }
@@ -59,7 +59,8 @@ describe('outbox', () => {
     const s = server([{ status: 500 }, { error: 'offline' }, { status: 503 }])
     const o = outbox(newStore(), s.send)
     o.add([ev(), ev()])
-    await until(() => s.accepted.size === 2)
+    // The server has accepted them before the outbox has read the answer and counted them as sent.
+    await until(() => s.accepted.size === 2 && o.stats().sent === 2)
     expect(s.received).toHaveLength(4)
     expect(o.stats()).toMatchObject({ sent: 2, retries: 3, dropped: 0 })
   })
@@ -293,6 +294,62 @@ describe('outbox', () => {
       for (const r of all.filter((m): m is RollupMessage => m.type === 'rollup')) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v
       expect(counts).toEqual({ old: 5, a: 55, b: 55 })
       expect(await createKV('x', log, { store }, 'outbox').keys()).toEqual([])
+    })
+
+    // What core.ts does with a burst: the events add() would fold at once are counted into a rollup
+    // without being made into messages. Same result as adding them all.
+    function addBurst(o: Outbox, burst: EventMessage[]): void {
+      const skip = o.foldable(burst.length)
+      let folded: Folded | undefined
+      for (const m of burst.slice(0, skip)) {
+        folded ??= { rollup: rollupOf(m), n: 0 }
+        folded.rollup.counts[m.name] = (folded.rollup.counts[m.name] || 0) + 1
+        folded.rollup.to = m.at
+        folded.n++
+      }
+      o.add(burst.slice(skip), false, folded)
+    }
+
+    it.each([
+      ['into an empty queue', 0, 0],
+      ['after non-event messages', 30, 0],
+      ['after raw events (not folded by the caller: add folds them)', 0, 30],
+    ])('a burst folded by the caller %s ends as add() alone would end it', async (_, others, events) => {
+      const runs = await Promise.all(
+        [false, true].map(async (byCaller) => {
+          let online = false
+          const s = server()
+          const o = outbox(newStore(), s.send, { maxQueue: 100, online: () => online })
+          const before = [...Array.from({ length: others }, () => ({ ...ev(), type: 'score' }) as unknown as Message), ...Array.from({ length: events }, (_, i) => ({ ...ev('old'), at: new Date(Date.UTC(2026, 11, 1) + i).toISOString() }))]
+          if (before.length) o.add(before)
+          const burst = Array.from({ length: 250 }, (_, i) => ({ ...ev(i % 3 ? 'a' : 'b'), at: new Date(Date.UTC(2026, 11, 2) + i).toISOString() }))
+          // Each run makes its own messages: compare them by position.
+          const at = new Map([...before, ...burst].map((m, i) => [m.id, i]))
+          if (byCaller) addBurst(o, burst)
+          else o.add(burst)
+          const rolledUp = o.stats().rolledUp
+          online = true
+          await o.drain()
+          const all = s.received.flatMap((b) => b.messages)
+          const rollups = all.filter((m): m is RollupMessage => m.type === 'rollup')
+          return {
+            rolledUp,
+            raw: all.filter((m) => m.type !== 'rollup').map((m) => at.get(m.id)),
+            rollups: rollups.map((r) => ({ counts: { ...r.counts }, from: r.from, to: r.to, userId: r.userId, name: 'name' in r, props: 'props' in r })),
+            once: [...s.accepted.values()].every((c) => c === 1),
+          }
+        }),
+      )
+      expect(runs[1]).toEqual(runs[0])
+      expect(runs[0].rollups).toHaveLength(1)
+      expect(runs[0].once).toBe(true)
+    })
+    it('foldable() is 0 under the cap and when raw events are queued in memory', () => {
+      const o = outbox(newStore(), server().send, { maxQueue: 100 })
+      expect(o.foldable(100)).toBe(0)
+      expect(o.foldable(101)).toBe(11)
+      o.add([ev()])
+      expect(o.foldable(500)).toBe(0)
     })
 
     it('takes 200,000 messages in one call (no spread of them as arguments) and stores small chunks', async () => {
