@@ -81,7 +81,8 @@ export function eventKey(name: string, where?: Where): string {
 
 export const distinctKey = (key: string, prop: string): string => key + '|' + prop
 
-interface Tap { key: string; where?: Where; props: string[] }
+/** `dks`: the distinct-value key of each of `props`, made once. */
+interface Tap { key: string; where?: Where; props: string[]; dks: string[] }
 
 /**
  * Own entries only: an event or value named "constructor", "toString" or
@@ -112,7 +113,7 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
     daily[key] = true
     const list = (taps[name] ||= [])
     let tap = list.find((t) => t.key === key)
-    if (!tap) list.push((tap = { key, where, props: [] }))
+    if (!tap) list.push((tap = { key, where, props: [], dks: [] }))
     return tap
   }
   let retention = 1
@@ -121,7 +122,7 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
     const event = field<string>(s, 'event')
     if (event !== undefined) {
       const tap = tapFor(event, field<Where>(s, 'where'))
-      if (s.type === 'distinct' && !tap.props.includes(s.prop)) tap.props.push(s.prop)
+      if (s.type === 'distinct' && !tap.props.includes(s.prop)) (tap.props.push(s.prop), tap.dks.push(distinctKey(tap.key, s.prop)))
     }
     // Streaks are counted back through day buckets, so keep a month of them.
     if (s.type === 'streak') retention = Math.max(retention, 31)
@@ -212,10 +213,10 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
     for (const tap of taps) {
       if (!matches(op.p, tap.where)) continue
       if (tap.key !== op.n) count(agg, b, tap.key, op.t, true)
-      for (const prop of tap.props) {
-        const v = op.p?.[prop]
+      for (let i = 0; i < tap.props.length; i++) {
+        const v = op.p?.[tap.props[i]]
         if (v === undefined || v === null || typeof v === 'object') continue
-        const dk = distinctKey(tap.key, prop)
+        const dk = tap.dks[i]
         bump(((b.d ||= {})[dk] ||= {}), String(v), MAX_VALUES)
         bump((agg.distinct[dk] ||= {}), String(v), MAX_VALUES)
       }
