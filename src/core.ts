@@ -13,9 +13,8 @@ import { trackOp } from './track/event'
 import { watchPage } from './track/page'
 import { type Identity, nextIdentity, readIdentity, newIdentity, userKey, type Verification } from './track/identity'
 import { explainState, type Explanation } from './explain'
-import { eventMessage, identifyMessage, iso, momentMessage, scoreMessage, tierMessage } from './sync/messages'
-import { type Folded, type OutboxOptions, rollupOf } from './sync/outbox'
-import type { EventMessage } from './sync/types'
+import { eventMessage, identifyMessage, momentMessage, scoreMessage, tierMessage } from './sync/messages'
+import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
@@ -107,29 +106,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   function applyOps(ops: Op[]): void {
     if (!user) return
     const trial = ops.some((op) => op.k === 'trial')
-    if (outbox) {
-      let k = 0
-      for (const op of ops) if (op.k === 'e') k++
-      // A burst past the outbox cap: its oldest events would be folded into counts as soon as added,
-      // so they are counted straight into the rollup instead of being made into messages first.
-      let skip = outbox.foldable(k)
-      let folded: Folded | undefined
-      let last = 0
-      const events: EventMessage[] = []
-      for (const op of ops) {
-        if (op.k !== 'e') continue
-        if (skip > 0) {
-          skip--
-          if (!folded) folded = { rollup: rollupOf(eventMessage(identity, config.model.version, op.n, undefined, op.t)), n: 0 }
-          const c = folded.rollup.counts
-          c[op.n] = (c[op.n] || 0) + 1
-          folded.n++
-          last = op.t
-        } else events.push(eventMessage(identity, config.model.version, op.n, op.p, op.t))
-      }
-      if (folded) folded.rollup.to = iso(last)
-      outbox.add(events, false, folded)
-    }
+    // Messages only for the events the outbox keeps: of a burst past its cap, the oldest are just counted.
+    outbox?.addEvents(ops.filter((op) => op.k === 'e'), (op) => eventMessage(identity, config.model.version, op.n, op.p, op.t))
     // In slices: the user state spreads its ops into a list, which a big burst would overflow.
     const t = now()
     for (let i = 0; i < ops.length; i += 10_000) user.add(i || ops.length > 10_000 ? ops.slice(i, i + 10_000) : ops, t)

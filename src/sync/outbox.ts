@@ -1,95 +1,24 @@
-import type { Logger } from '../log'
-import type { KV } from '../store/kv'
 import { backoff } from './backoff'
-import type { Auth, Batch, EventMessage, Message, RollupMessage } from './types'
+import { type Chunk, createChunks } from './chunks'
+import { fold, foldEvents } from './rollup'
+import type { Outbox, OutboxOptions, OutboxStats } from './outbox-types'
+import type { Batch, EventMessage, Message, RollupMessage } from './types'
 
-/** What one delivery attempt came back with. */
-export type SendResult = { status: number; retryAfter?: number } | { error: string }
+export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
-export interface OutboxOptions {
-  /** Chunks of messages, persisted (its own IndexedDB database). */
-  kv: KV
-  /** Sends one batch; `keepalive` on page hide. Injected so tests need no network mocks. */
-  send(batch: Batch, keepalive: boolean): Promise<SendResult>
-  now(): number
-  log: Logger
-  auth(msg: Message): Auth
-  sdkVersion: string
-  /** Runs `fn` while holding the cross-tab sender lease, waiting for it if another tab holds it. */
-  lease?(fn: () => Promise<void>): Promise<void>
-  online?(): boolean
-  random?(): number
-  /** Max messages and bytes per request; max messages kept before raw events are rolled up. */
-  batchSize?: number
-  maxBytes?: number
-  maxQueue?: number
-  /** Wait this long to gather a batch (ms). Tier crossings skip the wait. */
-  interval?: number
-  /** First retry delay (ms); doubles per failure up to 5 minutes. Default 1000. */
-  retryBase?: number
-  /** Bytes of a batch as it goes on the wire (UTF-8, in the configured format), for the keepalive budget. */
-  bytes?(batch: Batch): number
-  /** Shown, dropped and rolled-up counts, for explain() and tests. */
-  onStats?(stats: OutboxStats): void
-}
-
-export interface OutboxStats {
-  queued: number
-  sent: number
-  dropped: number
-  rolledUp: number
-  retries: number
-  lastError: string | null
-}
-
-const CHUNK = 200
 const KEEPALIVE_BUDGET = 60_000
 const size = (m: unknown) => JSON.stringify(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
-/** Events a caller folded itself into one rollup (see `Outbox.foldable`), and how many. */
-export interface Folded {
-  rollup: RollupMessage
-  n: number
-}
-
-/** An empty rollup for events of `first`'s identity, starting at `first`. */
-export function rollupOf(first: EventMessage): RollupMessage {
-  const r = { ...first, type: 'rollup', id: crypto.randomUUID(), counts: Object.create(null), from: first.at, to: first.at } as unknown as RollupMessage
-  delete (r as unknown as Record<string, unknown>).name
-  delete (r as unknown as Record<string, unknown>).props
-  return r
-}
-
-export interface Outbox {
-  /** Queues messages; `folded`: events the caller already rolled up, as `add` would have. */
-  add(messages: Message[], urgent?: boolean, folded?: Folded): void
-  /**
-   * How many of `k` raw events about to be added in one call (one identity) that call would fold at
-   * once, when no raw event is queued in memory (otherwise 0): the caller may count them into a rollup
-   * (`rollupOf`, `add(rest, urgent, folded)`) instead of building messages only to fold them.
-   */
-  foldable(k: number): number
-  /** Persists pending messages and tries to deliver now. */
-  drain(): Promise<void>
-  /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
-  hide(): void
-  /** Hands over messages not yet stored (page hide); `add` takes them back. */
-  takePending(): Message[]
-  stats(): OutboxStats
-  stop(): void
-}
-
 export function createOutbox(o: OutboxOptions): Outbox {
   const batchSize = o.batchSize ?? 500
   // Under the collector's 512 KB and Segment's 500 KB per request, with room for Segment's larger shape:
-  // a backlog goes out in few requests (each costs the page about 2 ms of main thread in Chromium).
+  // a backlog goes out in few requests (each fetch() costs the page about 2 ms of main thread in
+  // Chromium, plus about 0.02 ms per KB, so per-request cost dominates).
   const maxBytes = o.maxBytes ?? 250_000
   const maxQueue = o.maxQueue ?? 5000
   const interval = o.interval ?? 2000
-  const chunkPrefix = 'c:' + o.now().toString(36).padStart(9, '0') + ':' + Math.random().toString(36).slice(2, 8) + ':'
-  let chunkSeq = 0
-  let chunkFill = 0
+  const store = createChunks(o.kv, o.now)
   /** Events folded in memory since the last cap check on the store (see foldPending). */
   let prefolded = 0
   let pending: Message[] = []
@@ -115,64 +44,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
     if (!pending.length) return false
     const batch = pending
     pending = []
-    // Append to this tab's current chunk, CHUNK messages at most per chunk (a burst fills several): chunks
-    // stay few, and confirming a batch rewrites one small chunk, not the whole queue.
-    for (let i = 0; i < batch.length; ) {
-      if (chunkFill >= CHUNK) (chunkSeq++, (chunkFill = 0))
-      const part = batch.slice(i, i + CHUNK - chunkFill)
-      i += part.length
-      chunkFill += part.length
-      await o.kv.update<Message[]>(chunkPrefix + String(chunkSeq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(part) : part))
-    }
+    await store.append(batch)
     return true
   }
 
-  async function load(): Promise<Array<[string, Message[]]>> {
-    const out: Array<[string, Message[]]> = []
-    for (const key of (await o.kv.keys()).filter((k) => k.startsWith('c:')).sort()) {
-      const v = await o.kv.get<Message[]>(key)
-      if (Array.isArray(v) && v.length) out.push([key, v])
-      else await o.kv.del(key)
-    }
-    return out
-  }
-
-  async function remove(chunks: Array<[string, Message[]]>, ids: Set<string>): Promise<void> {
-    for (const [key, list] of chunks) {
-      if (!list.some((m) => ids.has(m.id))) continue
-      await o.kv.update<Message[]>(key, (old) => (Array.isArray(old) ? old.filter((m) => !ids.has(m.id)) : []))
-    }
+  async function remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
+    await store.remove(chunks, ids)
     ids.forEach((id) => unconfirmed.delete(id))
-  }
-
-  /**
-   * The first `excess` raw events of `lists`, in order, folded into one rollup per user. `end` is
-   * where folding stopped in the last list it reached: before it, only non-events are left.
-   */
-  function fold(lists: Message[][], excess: number, withIds = true): { rollups: RollupMessage[]; ids: Set<string>; n: number; end: number } {
-    const folded = new Map<string, RollupMessage>()
-    const ids = new Set<string>()
-    let n = 0
-    let end = 0
-    let last: RollupMessage | undefined
-    for (const list of lists) {
-      for (end = 0; end < list.length; end++) {
-        const m = list[end]
-        if (n >= excess) break
-        if (m.type !== 'event') continue
-        n++
-        if (withIds) ids.add(m.id)
-        // A burst is one user's: the previous rollup is usually the one.
-        let r = last && last.userId === m.userId && last.anonymousId === m.anonymousId ? last : folded.get(m.userId + '\u0000' + m.anonymousId)
-        // Counts keyed by event name, with no prototype: an event named "constructor" or "__proto__" is counted as data.
-        if (!r) folded.set(m.userId + '\u0000' + m.anonymousId, (r = { ...m, type: 'rollup', id: crypto.randomUUID(), counts: Object.create(null), from: m.at, to: m.at } as unknown as RollupMessage))
-        r.counts[m.name] = (r.counts[m.name] || 0) + 1
-        r.to = m.at
-        last = r
-      }
-    }
-    for (const r of folded.values()) delete (r as unknown as Record<string, unknown>).name, delete (r as unknown as Record<string, unknown>).props
-    return { rollups: [...folded.values()], ids, n, end }
   }
 
   const rolled = (n: number) => {
@@ -185,11 +63,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
    * Down to 90% of the cap, so a long offline spell adds one rollup per tenth of the cap, not
    * one per event. Rollups already queued are kept as they are (one may be on the server already).
    */
-  async function rollUp(chunks: Array<[string, Message[]]>, total: number): Promise<void> {
+  async function rollUp(chunks: Chunk[], total: number): Promise<void> {
     const { rollups, ids } = fold(chunks.map(([, l]) => l), total - Math.floor(maxQueue * 0.9))
     if (!ids.size) return
     await remove(chunks, ids)
-    await o.kv.set(chunkPrefix + 'r' + o.now().toString(36), rollups)
+    await store.appendRollups(rollups)
     rolled(ids.size)
   }
 
@@ -228,7 +106,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   /** The stored chunks as of the last load, less what this loop removed since (null: load again). */
-  let known: Array<[string, Message[]]> | null = null
+  let known: Chunk[] | null = null
   const forget = (ids: Set<string>) => {
     known = known!.map(([k, l]): [string, Message[]] => [k, l.some((m) => ids.has(m.id)) ? l.filter((m) => !ids.has(m.id)) : l]).filter(([, l]) => l.length)
   }
@@ -242,15 +120,15 @@ export function createOutbox(o: OutboxOptions): Outbox {
       // Under the lease, other tabs only append to the store: what was loaded is still there (less what
       // this loop removed), so it is sent without reading the whole queue again per batch. Anything
       // appended meanwhile is read once that runs out: the loop ends only on an empty fresh load.
-      let chunks: Array<[string, Message[]]> | null = known?.length ? known : null
+      let chunks: Chunk[] | null = known?.length ? known : null
       if (!chunks) {
-        chunks = await load()
+        chunks = await store.load()
         const raw = chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
         // The cap holds offline too: that is when the queue grows. Events folded before they were
         // stored count as if stored (see foldPending).
         if (raw + prefolded > maxQueue) {
           await rollUp(chunks, raw)
-          chunks = await load()
+          chunks = await store.load()
         }
         prefolded = 0
         known = chunks
@@ -316,36 +194,49 @@ export function createOutbox(o: OutboxOptions): Outbox {
     return running
   }
 
+  /** `add`, with events the caller already rolled up (`n` of them), queued where foldPending would put them. */
+  function queue(messages: Message[], urgent: boolean | undefined, folded?: { rollup: RollupMessage; n: number }): void {
+    if (stopped || (!messages.length && !folded)) return
+    // One at a time: push(...messages) overflows the stack past about 150,000 messages.
+    const known = pending.length
+    for (const m of messages) pending.push(m)
+    if (folded) {
+      pending.push(folded.rollup)
+      prefolded += folded.n
+      rolled(folded.n)
+    }
+    // Past the cap, only what is left after folding is worth remembering for the page-hide beacon.
+    if (pending.length > maxQueue && foldPending(known)) for (const m of pending) unconfirmed.set(m.id, m)
+    else {
+      for (const m of messages) unconfirmed.set(m.id, m)
+      if (folded) unconfirmed.set(folded.rollup.id, folded.rollup)
+    }
+    if (urgent) void drain()
+    else if (!timer) schedule(interval)
+  }
+
+  /**
+   * How many of `k` raw events added at once `add` would fold at once: as foldPending, the oldest raw
+   * events down to 90% of the cap. Only when no raw event is queued in memory (otherwise 0), so those
+   * are the oldest of the `k` and fold into one rollup.
+   */
+  function foldable(k: number): number {
+    if (pending.length + k <= maxQueue) return 0
+    let raw = 0
+    for (const m of pending) {
+      if (m.type === 'event') return 0
+      if (m.type !== 'rollup') raw++
+    }
+    return raw + k > maxQueue ? Math.max(0, Math.min(k, raw + k - Math.floor(maxQueue * 0.9))) : 0
+  }
+
   return {
-    add(messages, urgent, folded) {
-      if (stopped || (!messages.length && !folded?.n)) return
-      // One at a time: push(...messages) overflows the stack past about 150,000 messages.
-      const known = pending.length
-      for (const m of messages) pending.push(m)
-      if (folded?.n) {
-        // Where foldPending would have put it, counted as it would have counted it.
-        pending.push(folded.rollup)
-        prefolded += folded.n
-        rolled(folded.n)
-      }
-      // Past the cap, only what is left after folding is worth remembering for the page-hide beacon.
-      if (pending.length > maxQueue && foldPending(known)) for (const m of pending) unconfirmed.set(m.id, m)
-      else {
-        for (const m of messages) unconfirmed.set(m.id, m)
-        if (folded?.n) unconfirmed.set(folded.rollup.id, folded.rollup)
-      }
-      if (urgent) void drain()
-      else if (!timer) schedule(interval)
-    },
-    foldable(k) {
-      if (stopped || pending.length + k <= maxQueue) return 0
-      let raw = 0
-      for (const m of pending) {
-        if (m.type === 'event') return 0
-        if (m.type !== 'rollup') raw++
-      }
-      // As foldPending: over the cap, the oldest raw events fold down to 90% of it.
-      return raw + k > maxQueue ? Math.max(0, Math.min(k, raw + k - Math.floor(maxQueue * 0.9))) : 0
+    add: (messages, urgent) => queue(messages, urgent),
+    addEvents(events, make) {
+      const skip = stopped ? 0 : foldable(events.length)
+      const kept: EventMessage[] = []
+      for (let i = skip; i < events.length; i++) kept.push(make(events[i]))
+      queue(kept, false, skip ? { rollup: foldEvents(events, skip, make), n: skip } : undefined)
     },
     drain,
     hide() {

@@ -3,7 +3,7 @@ import { createStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { createKV } from '../../src/store/kv'
-import { createOutbox, type Folded, type Outbox, type OutboxOptions, rollupOf, type SendResult } from '../../src/sync/outbox'
+import { createOutbox, type Outbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
 import type { Batch, EventMessage, Message, RollupMessage } from '../../src/sync/types'
 
 const log = { ...createLogger(() => false), warn: () => {} }
@@ -296,18 +296,12 @@ describe('outbox', () => {
       expect(await createKV('x', log, { store }, 'outbox').keys()).toEqual([])
     })
 
-    // What core.ts does with a burst: the events add() would fold at once are counted into a rollup
-    // without being made into messages. Same result as adding them all.
-    function addBurst(o: Outbox, burst: EventMessage[]): void {
-      const skip = o.foldable(burst.length)
-      let folded: Folded | undefined
-      for (const m of burst.slice(0, skip)) {
-        folded ??= { rollup: rollupOf(m), n: 0 }
-        folded.rollup.counts[m.name] = (folded.rollup.counts[m.name] || 0) + 1
-        folded.rollup.to = m.at
-        folded.n++
-      }
-      o.add(burst.slice(skip), false, folded)
+    // What core.ts does with a burst: addEvents() counts the events add() would fold at once into a
+    // rollup without making their messages. Same result as adding them all. Returns how many it made.
+    function addBurst(o: Outbox, burst: EventMessage[]): number {
+      let made = 0
+      o.addEvents(burst.map((m) => ({ n: m.name, t: Date.parse(m.at), m })), (e) => (made++, e.m))
+      return made
     }
 
     it.each([
@@ -344,12 +338,18 @@ describe('outbox', () => {
       expect(runs[0].rollups).toHaveLength(1)
       expect(runs[0].once).toBe(true)
     })
-    it('foldable() is 0 under the cap and when raw events are queued in memory', () => {
-      const o = outbox(newStore(), server().send, { maxQueue: 100 })
-      expect(o.foldable(100)).toBe(0)
-      expect(o.foldable(101)).toBe(11)
-      o.add([ev()])
-      expect(o.foldable(500)).toBe(0)
+    it('addEvents() makes the messages it keeps (and one for the rollup), all of them under the cap or with raw events queued', () => {
+      const burst = (k: number) => Array.from({ length: k }, () => ev('x'))
+      const under = outbox(newStore(), server().send, { maxQueue: 100 })
+      expect(addBurst(under, burst(100))).toBe(100)
+      expect(under.stats().rolledUp).toBe(0)
+      const over = outbox(newStore(), server().send, { maxQueue: 100 })
+      expect(addBurst(over, burst(101))).toBe(91)
+      expect(over.stats().rolledUp).toBe(11)
+      const queued = outbox(newStore(), server().send, { maxQueue: 100 })
+      queued.add([ev()])
+      expect(addBurst(queued, burst(500))).toBe(500)
+      expect(queued.stats().rolledUp).toBe(411)
     })
 
     it('takes 200,000 messages in one call (no spread of them as arguments) and stores small chunks', async () => {
