@@ -32,22 +32,13 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   let problem: string | undefined
   const copy = (v: unknown, depth: number, path: string): unknown => {
     if (problem) return
+    const s = scalar(v)
+    if (typeof s === 'number') return (bytes += s), v
+    if (s) return void (problem = `props.${path} ${s}`)
     switch (typeof v) {
-      case 'string':
-        bytes += v.length + 2
-        if ((v as { isWellFormed?: () => boolean }).isWellFormed?.() === false) problem = `props.${path} has a lone surrogate`
-        return v
-      case 'boolean':
-        bytes += 5
-        return v
-      case 'number':
-        bytes += 8
-        if (!Number.isFinite(v)) problem = `props.${path} is ${v} (not a finite number)`
-        return v
       case 'undefined':
         return undefined
       case 'object':
-        if (v === null) return null
         if (v instanceof Date) return isNaN(+v) ? ((problem = `props.${path} is an invalid Date`), undefined) : v.toISOString()
         if (depth > MAX_DEPTH) return ((problem = `props.${path} nests deeper than ${MAX_DEPTH} levels`), undefined)
         if (stack.includes(v)) return ((problem = `props.${path} is cyclic`), undefined)
@@ -56,7 +47,7 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
         if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
         else {
           const o: Record<string, unknown> = {}
-          for (const k of Object.keys(v)) {
+          for (const k of Object.keys(v as object)) {
             bytes += k.length + 3
             // Over the limit or refused already: stop, rather than copy 50,000 keys only to drop them.
             if (problem || bytes > MAX_PROPS_BYTES) break
@@ -80,11 +71,25 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   return problem ? { problem } : { props }
 }
 
+/** Bytes a scalar prop value counts for (null: 0), what is wrong with it, or null when it is not a scalar. */
+function scalar(v: unknown): number | string | null {
+  switch (typeof v) {
+    case 'string':
+      return (v as { isWellFormed?: () => boolean }).isWellFormed?.() === false ? 'has a lone surrogate' : v.length + 2
+    case 'boolean':
+      return 5
+    case 'number':
+      return Number.isFinite(v) ? 8 : `is ${v} (not a finite number)`
+    default:
+      return v === null ? 0 : null
+  }
+}
+
 /**
- * The common case, without the general walk: a few keys of well-formed
- * strings, finite numbers and booleans. Anything else (nesting, a Date, a key
- * named like an Object.prototype property, a problem to report, the size
- * limit) answers undefined and takes the general path.
+ * The common case, without the general walk: a few keys of scalars. Anything
+ * else (nesting, a Date, a key named like an Object.prototype property, a
+ * problem to report, the size limit) answers undefined and takes the general
+ * path, which reads the values again.
  */
 function flatCopy(v: Props): Props | undefined {
   if (v instanceof Date) return
@@ -95,24 +100,10 @@ function flatCopy(v: Props): Props | undefined {
   for (const k of keys) {
     const x = v[k]
     bytes += k.length + 3
-    switch (typeof x) {
-      case 'string':
-        if ((x as { isWellFormed?: () => boolean }).isWellFormed?.() === false) return
-        bytes += x.length + 2
-        break
-      case 'number':
-        if (!Number.isFinite(x)) return
-        bytes += 8
-        break
-      case 'boolean':
-        bytes += 5
-        break
-      case 'undefined':
-        continue
-      default:
-        if (x !== null) return
-    }
-    if (k in o) return
+    if (x === undefined) continue
+    const s = scalar(x)
+    if (typeof s !== 'number' || k in o) return
+    bytes += s
     o[k] = x
   }
   return bytes > MAX_PROPS_BYTES ? undefined : o
