@@ -88,8 +88,7 @@ interface Tap { key: string; where?: Where; props: string[]; dks: string[] }
  * Own entries only: an event or value named "constructor", "toString" or
  * "__proto__" is data and must neither read nor write Object.prototype.
  */
-export const own = (map: Record<string, number>, key: string): number | undefined =>
-  Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined
+export const own: (map: Record<string, number>, key: string) => number | undefined = field
 function put(map: Record<string, number>, key: string, v: number): void {
   if (key === '__proto__') Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true })
   else map[key] = v
