@@ -170,12 +170,26 @@ const HOLD_AGG_WRITES = `window.holdWrites = false; window.heldWrites = 0; (func
 
 const flushInBackground = (page: Page) => page.evaluate(() => void window.momentkit.flush())
 
-test('a write still in flight when the page reloads is handed over and stored once', async ({ page, server, pageErrors }, info) => {
-  await page.goto(faultPage(server, '/hf-idb-inflight.html', faultConfig(), { fault: HOLD_AGG_WRITES }))
+/** Opens the page with `fault`, tracks 5 acts and waits until they are stored. */
+async function fiveStored(page: Page, server: Parameters<typeof faultPage>[0], path: string, fault: string): Promise<void> {
+  await page.goto(faultPage(server, path, faultConfig(), { fault }))
   await ready(page)
-  await trackActs(page, 5, 'landed')
+  await trackActs(page, 5, 'stored')
   await countReaches(page, 5)
   await page.evaluate(() => window.momentkit.flush())
+}
+
+/** Reloads; what the next page counts, and what it stores once it has flushed. */
+async function afterReload(page: Page): Promise<{ after: number; stored: number | null }> {
+  await page.reload()
+  await ready(page)
+  const after = await counted(page)
+  await page.evaluate(() => window.momentkit.flush())
+  return { after, stored: await storedActs(page) }
+}
+
+test('a write still in flight when the page reloads is handed over and stored once', async ({ page, server, pageErrors }, info) => {
+  await fiveStored(page, server, '/hf-idb-inflight.html', HOLD_AGG_WRITES)
   await page.evaluate(() => ((window as unknown as { holdWrites: boolean }).holdWrites = true))
   await trackActs(page, 5, 'in flight')
   await countReaches(page, 10)
@@ -183,32 +197,20 @@ test('a write still in flight when the page reloads is handed over and stored on
   await expect.poll(() => page.evaluate(() => (window as unknown as { heldWrites: number }).heldWrites)).toBe(1)
   await trackActs(page, 3, 'pending')
   const live = await countReaches(page, 13)
-  await page.reload()
-  await ready(page)
-  const after = await counted(page)
-  await page.evaluate(() => window.momentkit.flush())
-  const stored = await storedActs(page)
+  const { after, stored } = await afterReload(page)
   expect({ after, stored }, 'the dropped write is merged from the hand-over, once').toEqual({ after: 13, stored: 13 })
   tally(info, pageErrors, 'IndexedDB write in flight at reload (dropped by the browser)', { tried: 13, kept: Math.min(live, after, stored ?? 0), ok: await expectHostWorks(page) })
 })
 
 test('a write that landed but whose completion the page never saw before reloading is not applied twice', async ({ page, server, pageErrors }, info) => {
-  await page.goto(faultPage(server, '/hf-idb-landed.html', faultConfig(), { fault: STALL_WRITES }))
-  await ready(page)
-  await trackActs(page, 5, 'first')
-  await countReaches(page, 5)
-  await page.evaluate(() => window.momentkit.flush())
+  await fiveStored(page, server, '/hf-idb-landed.html', STALL_WRITES)
   await page.evaluate(() => ((window as unknown as { stallWrites: number }).stallWrites = 30_000))
   await trackActs(page, 5, 'landed unseen')
   const live = await countReaches(page, 10)
   await flushInBackground(page)
   // Committed in IndexedDB; the page hears of it only 30 s later, long after it is gone.
   await expect.poll(() => storedActs(page)).toBe(10)
-  await page.reload()
-  await ready(page)
-  const after = await counted(page)
-  await page.evaluate(() => window.momentkit.flush())
-  const stored = await storedActs(page)
+  const { after, stored } = await afterReload(page)
   expect({ after, stored }, 'the hand-over of a write that landed is skipped').toEqual({ after: 10, stored: 10 })
   tally(info, pageErrors, 'IndexedDB write landed, completion unseen at reload', { tried: 10, kept: Math.min(live, after, stored ?? 0), ok: await expectHostWorks(page) })
 })
