@@ -5,7 +5,7 @@ import { themeCss } from './render/theme'
 import type { MomentProps } from './render/types'
 import type { ScoreResult } from './score/score'
 import type { KV } from './store/kv'
-import { pickCopy, renderCopy } from './trigger/copy'
+import { copyVars, isEngaged, pickCopy, renderCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
 import { daysLeft, decide, offTarget } from './trigger/decide'
 import type { Decision, DecisionState, Moment, MomentHistory, Trigger } from './trigger/types'
@@ -81,26 +81,6 @@ export function createMoments(d: MomentsDeps) {
     }
   }
 
-  function vars(): Record<string, string | number> {
-    const r = d.result()
-    const v: Record<string, string | number> = { score: r?.score ?? 0, tier: d.tier() ?? '', plan: plan() ?? '' }
-    const end = d.trialEnd()
-    if (end !== null) v.daysLeft = Math.max(0, daysLeft(end, d.now()))
-    v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
-    v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
-    for (const id in r?.signals) v['signal.' + id] = r!.signals[id].value ?? 0
-    v.invites = v['signal.teammates_invited'] ?? 0
-    v.projects = v['signal.projects_created'] ?? 0
-    return v
-  }
-
-  const engaged = () => {
-    const tiers = config.model.tiers
-    const i = tiers.findIndex((t) => t.name === d.tier())
-    const pql = tiers.findIndex((t) => t.name === 'pql')
-    return i >= (pql >= 0 ? pql : Math.ceil(tiers.length / 2))
-  }
-
   const save = (fn: (s: Stored) => Stored) =>
     key ? d.kv.update<Stored>('moments:' + key, (old) => (stored = fn(old && old.h ? old : { h: {}, log: [] }))) : Promise.resolve(stored)
 
@@ -123,11 +103,11 @@ export function createMoments(d: MomentsDeps) {
     const end = d.trialEnd()
     const url = m.cta?.url && typeof location !== 'undefined' ? safeHref(m.cta.url, location.href) : null
     const close = () => layer.update({ [slotOf(m)]: null })
-    const eng = engaged()
+    const eng = isEngaged(config.model.tiers, d.tier())
     const { engaged: strong, ...c } = pickCopy(m.copy, locale)
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
-      copy: renderCopy(eng ? { ...c, ...strong } : c, vars()),
+      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,

@@ -1,4 +1,7 @@
+import type { ResolvedModel } from '../config/types'
 import { fill } from '../score/reasons'
+import type { ScoreResult } from '../score/score'
+import { daysLeft } from './decide'
 import type { MomentCopy } from './types'
 
 /** Copy for a locale: exact ("pt-BR"), then language ("pt"), then "en", then the first given. */
@@ -13,4 +16,23 @@ export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<strin
   // Own keys only: Object.prototype may carry other scripts' properties.
   for (const k of Object.keys(out)) out[k] = fill(out[k], vars)
   return out as unknown as MomentCopy
+}
+
+/** What copy can name: {{score}}, {{tier}}, {{plan}}, {{daysLeft}}, {{topFeature}}, {{signal.<id>}}, {{invites}}, {{projects}}. */
+export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number): Record<string, string | number> {
+  const v: Record<string, string | number> = { score: r?.score ?? 0, tier: tier ?? '', plan: plan ?? '' }
+  if (trialEnd !== null) v.daysLeft = Math.max(0, daysLeft(trialEnd, now))
+  v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
+  v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
+  for (const id of Object.keys(r?.signals ?? {})) v['signal.' + id] = r!.signals[id].value ?? 0
+  v.invites = v['signal.teammates_invited'] ?? 0
+  v.projects = v['signal.projects_created'] ?? 0
+  return v
+}
+
+/** An engaged tier: pql or above (the upper half of the tiers when none is named pql); engaged copy applies. */
+export function isEngaged(tiers: ResolvedModel['tiers'], tier: string | null): boolean {
+  const i = tiers.findIndex((t) => t.name === tier)
+  const pql = tiers.findIndex((t) => t.name === 'pql')
+  return i >= (pql >= 0 ? pql : Math.ceil(tiers.length / 2))
 }

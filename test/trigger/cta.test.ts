@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { safeHref, unsafeUrl } from '../../src/trigger/cta'
-import { pickCopy, renderCopy } from '../../src/trigger/copy'
+import { copyVars, isEngaged, pickCopy, renderCopy } from '../../src/trigger/copy'
 
 describe('unsafeUrl', () => {
   it.each([
@@ -50,5 +50,20 @@ describe('copy', () => {
   ])('%s picks %s', (locale, title) => expect(pickCopy(copy, locale).title).toBe(title))
   it('fills placeholders as text, leaving unknown ones', () => {
     expect(renderCopy({ title: '<b>{{name}}</b> {{x}}', body: '{{daysLeft}} days' }, { name: '<img onerror=1>', daysLeft: 3 })).toEqual({ title: '<b><img onerror=1></b> {{x}}', body: '3 days' })
+  })
+  it('names the score, tier, plan, days left, top feature and signals', () => {
+    const r = { score: 72, topFeatures: [{ name: 'export', count: 4 }], signals: { teammates_invited: { value: 2 }, projects_created: { value: null } } } as never
+    const day = 86_400_000
+    expect(copyVars(r, 'pql', 'trial', 3 * day - 1, 0)).toEqual({
+      score: 72, tier: 'pql', plan: 'trial', daysLeft: 3, topFeature: 'export', topFeatureCount: 4,
+      'signal.teammates_invited': 2, 'signal.projects_created': 0, invites: 2, projects: 0,
+    })
+    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', topFeature: 'your favourite features', topFeatureCount: 0, invites: 0, projects: 0 })
+  })
+  it('engaged: pql and above, or the upper half of tiers without a pql', () => {
+    const tiers = (...names: string[]) => names.map((name) => ({ name })) as never
+    expect([null, 'low', 'moderate', 'pql', 'hot'].map((t) => isEngaged(tiers('low', 'moderate', 'pql', 'hot'), t))).toEqual([false, false, false, true, true])
+    expect(['cold', 'warm', 'hot'].map((t) => isEngaged(tiers('cold', 'warm', 'hot'), t))).toEqual([false, false, true])
+    expect(['a', 'b', 'c', 'd'].map((t) => isEngaged(tiers('a', 'b', 'c', 'd'), t))).toEqual([false, false, true, true])
   })
 })
