@@ -49,6 +49,8 @@ export interface Aggregates {
   n: number
   /** Ids of the last writes that landed (see userstate.ts): a page that went away mid-write hands its ops over with the id. */
   w?: string[]
+  /** Revision: one more at each write (see userstate.ts); a page whose view is of the stored revision writes it as is. */
+  r?: number
 }
 
 /** One change to the aggregates. Ops are replayable, so tabs can merge. */

@@ -1,5 +1,5 @@
 import type { TierState } from '../score/tier'
-import { type Aggregates, apply, emptyAggregates, type Op, type Plan } from './aggregate'
+import { type Aggregates, apply, emptyAggregates, type Op, type Plan, prune } from './aggregate'
 import type { KV } from './kv'
 
 /**
@@ -37,14 +37,26 @@ export interface Write {
 
 const MAX_WRITE_IDS = 20
 
-/** Applies `ops` unless the write `id` already landed; records `id` as landed. */
+/** Applies `ops` unless the write `id` already landed; records `id` as landed, and a new revision. */
 function applyWrite(agg: Aggregates, plan: Plan, ops: readonly Op[], now: number, id?: string): Aggregates {
   const ids = Array.isArray(agg.w) ? agg.w : []
   if (id && ids.includes(id)) return agg
   apply(agg, plan, ops, now)
-  if (id) agg.w = ids.concat(id).slice(-MAX_WRITE_IDS)
+  return landed(agg, id)
+}
+
+/** Records a write: its id (when it has one) and the next revision of the stored aggregates. */
+function landed(agg: Aggregates, id?: string): Aggregates {
+  if (id) agg.w = (Array.isArray(agg.w) ? agg.w : []).concat(id).slice(-MAX_WRITE_IDS)
+  agg.r = (typeof agg.r === 'number' ? agg.r : 0) + 1
   return agg
 }
+
+/**
+ * The revision a page's view was built on: the stored `r`, 0 when nothing was stored, null when
+ * what is stored has no revision (written by an earlier version) or was unreadable.
+ */
+const revOf = (stored: unknown): number | null => (stored === undefined ? 0 : valid(stored) && typeof stored.r === 'number' ? stored.r : null)
 
 /**
  * Applies ops to a user's stored aggregates in one transaction (work handed
@@ -70,8 +82,11 @@ function valid(a: unknown): a is Aggregates {
 export async function openUserState(kv: KV, key: string, plan: Plan, now: number, onCorrupt: (what: string) => void): Promise<UserState> {
   const aggKey = 'agg:' + key
   const tierKey = 'tier:' + key
+  // The view is the stored aggregates of revision `rev` plus the pending ops.
+  let rev: number | null = null
   const read = async (): Promise<Aggregates> => {
     const stored = await kv.get<Aggregates>(aggKey)
+    rev = revOf(stored)
     if (stored === undefined) return emptyAggregates(now)
     if (valid(stored)) return clone(stored)
     onCorrupt(aggKey)
@@ -87,6 +102,8 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
   let unsaved: Op[] = []
   let handed = 0
   let inflight: Write | null = null
+  /** Writes started and not finished: the view holds the ops of all of them. */
+  let writes = 0
 
   return {
     key,
@@ -117,17 +134,38 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
       const id = t.toString(36) + Math.random().toString(36).slice(2, 10)
       pending = []
       inflight = { id, ops: writing }
+      const base = rev
+      // The view is exactly what would be written when the store is still at the view's revision and
+      // nothing was added since (no op pending, no other write in flight): a copy of it is written,
+      // instead of replaying every op again (a burst of 100,000 events replayed them all). Otherwise
+      // (another tab wrote, or ops came in meanwhile) the ops are replayed onto what is stored, so
+      // tabs add up.
+      let copied = false
+      const write = (old: Aggregates | undefined): Aggregates => {
+        if (base !== null && revOf(old) === base && writes === 1 && !pending.length) {
+          copied = true
+          const out = clone(view)
+          prune(out, plan, t)
+          return landed(out, id)
+        }
+        return applyWrite(valid(old) ? old : emptyAggregates(t), plan, writing, t, id)
+      }
+      writes++
       try {
         const before = kv.fellBack()
-        const stored = await kv.update<Aggregates>(aggKey, (old) => applyWrite(valid(old) ? old : emptyAggregates(t), plan, writing, t, id))
+        const stored = await kv.update<Aggregates>(aggKey, write)
         // In memory only, unless this is the write that timed out: that one may still land in IndexedDB.
         const cause = kv.fellBack()
         if (cause && (before || cause === 'failed')) unsaved = unsaved.concat(writing).slice(-MAX_UNSAVED)
-        view = apply(clone(stored), plan, pending, t)
+        rev = revOf(stored)
+        // A copy: the view already holds everything since (applied as it came). Replayed: rebuild it.
+        if (copied) (view.w = stored.w), (view.r = stored.r)
+        else view = apply(clone(stored), plan, pending, t)
       } catch (e) {
         pending = writing.concat(pending)
         throw e
       } finally {
+        writes--
         if (inflight?.id === id) inflight = null
       }
     },
