@@ -1,4 +1,4 @@
-import { del, get, keys, set, update, type UseStore } from 'idb-keyval'
+import { del, get, keys, promisifyRequest, set, update, type UseStore } from 'idb-keyval'
 import type { Logger } from '../log'
 
 /**
@@ -15,6 +15,13 @@ export interface KV {
   del(key: string): Promise<void>
   /** Every key, in IndexedDB's order (sorted); in memory, the keys known to this page. */
   keys(): Promise<string[]>
+  /** Every key starting with `prefix` and its value, sorted by key, read in one transaction. */
+  entries<T>(prefix: string): Promise<Array<[string, T]>>
+  /**
+   * Read-modify-write of several keys in one transaction (atomic together); a function that
+   * returns undefined deletes its key.
+   */
+  updateMany<T>(updates: Array<[key: string, fn: (old: T | undefined) => T | undefined]>): Promise<void>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
   /**
@@ -129,6 +136,58 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         },
         () => void cache.set(key, value),
       ),
+    entries: <T>(prefix: string) =>
+      guarded(
+        (s) =>
+          s('readonly', async (st) => {
+            // Every key from `prefix` up to `prefix` followed by the highest code unit.
+            const range = IDBKeyRange.bound(prefix, prefix + '\uffff')
+            const [ks, vs] = await Promise.all([promisifyRequest(st.getAllKeys(range)), promisifyRequest(st.getAll(range))])
+            const out = ks.map((k, i): [string, T] => [String(k), vs[i] as T])
+            for (const [k, v] of out) cache.set(k, v)
+            return out
+          }),
+        () =>
+          [...cache]
+            .filter(([k, v]) => k.startsWith(prefix) && v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) as Array<[string, T]>,
+      ),
+    updateMany: <T>(updates: Array<[string, (old: T | undefined) => T | undefined]>) => {
+      const memory = () => {
+        for (const [k, fn] of updates) {
+          const v = fn(cache.get(k) as T | undefined)
+          if (v === undefined) cache.delete(k)
+          else cache.set(k, v)
+        }
+      }
+      if (!updates.length) return Promise.resolve()
+      return guarded(
+        (s) =>
+          s('readwrite', (st) => {
+            const out = new Map<string, T | undefined>()
+            let failure: unknown
+            for (const [k, fn] of updates) {
+              st.get(k).onsuccess = function (this: IDBRequest) {
+                // Thrown here, it would reach the page as an uncaught error: abort, and reject with it.
+                try {
+                  const v = fn(this.result)
+                  out.set(k, v)
+                  if (v === undefined) st.delete(k)
+                  else st.put(v, k)
+                } catch (e) {
+                  if (failure === undefined) (failure = e), st.transaction.abort()
+                }
+              }
+            }
+            // Resolves when the transaction commits, all or nothing.
+            return promisifyRequest(st.transaction).then(
+              () => out.forEach((v, k) => (v === undefined ? cache.delete(k) : cache.set(k, v))),
+              (e) => Promise.reject(failure ?? e),
+            )
+          }),
+        memory,
+      )
+    },
     keys: () =>
       guarded(
         (s) => keys<string>(s),

@@ -16,31 +16,39 @@ export function createChunks(kv: KV, now: () => number) {
   let seq = 0
   let fill = 0
   return {
-    async append(messages: Message[]): Promise<void> {
+    /** In one transaction, however many chunks the messages fill. */
+    append(messages: Message[]): Promise<void> {
+      const updates: Array<[string, (old: Message[] | undefined) => Message[]]> = []
       for (let i = 0; i < messages.length; ) {
         if (fill >= CHUNK) (seq++, (fill = 0))
         const part = messages.slice(i, i + CHUNK - fill)
         i += part.length
         fill += part.length
-        await kv.update<Message[]>(prefix + String(seq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(part) : part))
+        updates.push([prefix + String(seq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(part) : part)])
       }
+      return kv.updateMany(updates)
     },
     /** Rollups that replace stored messages, as a chunk of their own. */
     appendRollups: (rollups: Message[]): Promise<void> => kv.set(prefix + 'r' + now().toString(36), rollups),
+    /** Every tab's chunks, oldest first, in one read; empty or unreadable ones are deleted. */
     async load(): Promise<Chunk[]> {
-      const out: Chunk[] = []
-      for (const key of (await kv.keys()).filter((k) => k.startsWith('c:')).sort()) {
-        const v = await kv.get<Message[]>(key)
-        if (Array.isArray(v) && v.length) out.push([key, v])
-        else await kv.del(key)
-      }
+      const all = await kv.entries<unknown>('c:')
+      const out = all.filter((e): e is Chunk => Array.isArray(e[1]) && e[1].length > 0)
+      if (out.length < all.length) await kv.updateMany(all.filter((e) => !out.includes(e as Chunk)).map(([k]) => [k, () => undefined]))
       return out
     },
-    async remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
-      for (const [key, list] of chunks) {
-        if (!list.some((m) => ids.has(m.id))) continue
-        await kv.update<Message[]>(key, (old) => (Array.isArray(old) ? old.filter((m) => !ids.has(m.id)) : []))
-      }
+    /** Drops the messages with these ids, in one transaction; a chunk left empty is deleted. */
+    remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
+      const touched = chunks.filter(([, list]) => list.some((m) => ids.has(m.id)))
+      return kv.updateMany<Message[]>(
+        touched.map(([key]) => [
+          key,
+          (old) => {
+            const left = Array.isArray(old) ? old.filter((m) => !ids.has(m.id)) : []
+            return left.length ? left : undefined
+          },
+        ]),
+      )
     },
   }
 }

@@ -72,4 +72,48 @@ describe('createKV', () => {
       vi.useRealTimers()
     }
   })
+
+  it('reads the keys of a prefix with their values, sorted, and updates several keys together', async () => {
+    const store = fresh()
+    const { log, warnings } = logger()
+    const kv = createKV('x', log, { store })
+    await kv.updateMany<number>([['c:2', () => 2], ['c:1', () => 1], ['d:1', () => 9], ['c:\u00e9', () => 3]])
+    expect(await kv.entries('c:')).toEqual([['c:1', 1], ['c:2', 2], ['c:\u00e9', 3]])
+    await kv.updateMany<number>([['c:1', (old) => (old ?? 0) + 10], ['c:2', () => undefined]])
+    // Another instance sees what was stored: the same database, not this page's cache.
+    expect(await createKV('x', log, { store }).entries('c:')).toEqual([['c:1', 11], ['c:\u00e9', 3]])
+    expect(warnings).toEqual([])
+  })
+
+  it('an updater that throws writes none of the keys and does not reach the page', async () => {
+    const store = fresh()
+    const { log } = logger()
+    const kv = createKV('x', log, { store })
+    await kv.updateMany<number>([['a', () => 1], ['b', () => 1]])
+    const errors: unknown[] = []
+    const onError = (e: unknown) => errors.push(e)
+    process.on('uncaughtException', onError)
+    try {
+      // Rejected with the updater's error (the memory copy runs it again, and it throws again).
+      await expect(kv.updateMany<number>([['a', () => 2], ['b', () => { throw new Error('bad updater') }]])).rejects.toThrow('bad updater')
+    } finally {
+      process.off('uncaughtException', onError)
+    }
+    expect(errors).toEqual([])
+    // All or nothing: "a" was not written either.
+    expect(await createKV('x', log, { store }).entries('')).toEqual([['a', 1], ['b', 1]])
+  })
+
+  it('after a fallback, entries and updateMany work on what the page knew', async () => {
+    const store = fresh()
+    const { log } = logger()
+    let broken = false
+    const flaky: UseStore = (mode, cb) => (broken ? Promise.reject(Object.assign(new Error('boom'), { name: 'UnknownError' })) : store(mode, cb))
+    const kv = createKV('x', log, { store: flaky })
+    await kv.updateMany<number>([['c:1', () => 1], ['c:2', () => 2]])
+    broken = true
+    await kv.updateMany<number>([['c:2', () => undefined], ['c:3', () => 3]])
+    expect(await kv.entries('c:')).toEqual([['c:1', 1], ['c:3', 3]])
+    expect(kv.mode()).toBe('memory')
+  })
 })
