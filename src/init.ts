@@ -26,6 +26,17 @@ function guard(instance: Instance, fallback: Instance): Instance {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       return (fallback[k] as any)()
     }
+    if (k === 'track') {
+      // The hot one: no argument array, no promise check.
+      safe.track = (name, props, options) => {
+        try {
+          instance.track(name, props, options)
+        } catch (e) {
+          failed(e)
+        }
+      }
+      continue
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     ;(safe as any)[k] = (...args: unknown[]) => {
       try {

@@ -116,15 +116,20 @@ const MAX_BACKFILL = 400 * 86_400_000
  * null. `options.at` backfills a past event (up to 400 days back).
  */
 export function trackOp(name: unknown, props: unknown, options: { at?: unknown } | undefined, now: number, log: Logger): Op | null {
-  const bad = checkName(name)
-  if (bad) return log.warn(`track() dropped: ${bad}`), null
-  const clean = cleanProps(props)
-  if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem), null
+  // The common case first, without intermediate objects: a short name, flat props of scalars.
+  const n = typeof name === 'string' && name.length <= MAX_NAME ? name.trim() : ''
+  if (!n) return log.warn(`track() dropped: ${checkName(name)}`), null
+  let p = props === undefined || props === null || typeof props !== 'object' || Array.isArray(props) ? undefined : flatCopy(props as Props)
+  if (!p && props !== undefined && props !== null) {
+    const clean = cleanProps(props)
+    if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem), null
+    p = clean.props
+  }
   let t = now
   const at = options?.at
   if (at !== undefined) {
     t = at instanceof Date ? +at : typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : NaN
     if (!Number.isFinite(t) || t > now + 60_000 || t < now - MAX_BACKFILL) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`), null
   }
-  return { k: 'e', n: (name as string).trim(), p: clean.props, t }
+  return { k: 'e', n, p, t }
 }
