@@ -175,6 +175,9 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     },
     async saveTier(state) {
       tier = state
+      // Requested after whatever else this task requests (a tier crossing's moment claim, which the
+      // user is waiting for, is not queued behind this write).
+      await Promise.resolve()
       await kv.update<TierState>(tierKey, () => state)
     },
   }

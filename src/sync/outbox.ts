@@ -211,7 +211,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
       for (const m of messages) unconfirmed.set(m.id, m)
       if (folded) unconfirmed.set(folded.rollup.id, folded.rollup)
     }
-    if (urgent) void drain()
+    // Urgent (a tier crossing): now, but after the storage requests of the task that added it (the
+    // crossing's moment claim, which the user is waiting for, goes first).
+    if (urgent) void Promise.resolve().then(drain)
     else if (!timer) schedule(interval)
   }
 
