@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto'
 import { createStore } from 'idb-keyval'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { type Aggregates, type Op, type Plan, planFor } from '../../src/store/aggregate'
 import { createKV } from '../../src/store/kv'
-import { mergeOps, openUserState } from '../../src/store/userstate'
+import { mergeOps, openUserState, type UserState } from '../../src/store/userstate'
 import { model, NOW } from '../score/harness'
 
 // A write replays the pending ops onto what is stored, so that tabs add up; when nothing else wrote
@@ -18,28 +18,25 @@ const ev = (n: number, name = 'project_created', at = NOW): Op[] => Array.from({
 let n = 0
 const kvFor = () => createKV('x', log, { store: createStore('revision-test-' + n++, 'state') })
 const stored = (kv: ReturnType<typeof kvFor>) => kv.get<Aggregates>('agg:u:a') as Promise<Aggregates>
-/** Event ops applied since the last reset. */
-const replayed = () => reads
-const applied = { mockClear: () => (reads = 0) }
-
-beforeEach(() => applied.mockClear())
+/** Flushes `u` at `t`; answers how many event ops the write replayed. */
+async function flushReplayed(u: UserState, t: number): Promise<number> {
+  reads = 0
+  await u.flush(t)
+  return reads
+}
 
 describe('writing the aggregates', () => {
   it('with the store still at its revision, writes the view without replaying the ops', async () => {
     const kv = kvFor()
     const u = await openUserState(kv, 'u:a', plan, NOW, () => {})
     u.add(ev(500), NOW)
-    applied.mockClear()
-    await u.flush(NOW)
-    expect(replayed()).toBe(0)
+    expect(await flushReplayed(u, NOW)).toBe(0)
     const s = await stored(kv)
     expect(s.total.project_created).toBe(500)
     expect(s.r).toBe(1)
     expect(s).toEqual(u.agg())
     u.add(ev(2, 'teammate_invited'), NOW + 1000)
-    applied.mockClear()
-    await u.flush(NOW + 1000)
-    expect(replayed()).toBe(0)
+    expect(await flushReplayed(u, NOW + 1000)).toBe(0)
     expect((await stored(kv)).r).toBe(2)
     expect((await stored(kv)).total.teammate_invited).toBe(2)
   })
@@ -51,22 +48,16 @@ describe('writing the aggregates', () => {
     a.add(ev(3), NOW)
     b.add(ev(4), NOW)
     await a.flush(NOW)
-    applied.mockClear()
-    await b.flush(NOW)
-    expect(replayed()).toBe(4)
+    expect(await flushReplayed(b, NOW)).toBe(4)
     expect((await stored(kv)).total.project_created).toBe(7)
     // b's view is now of the stored revision: its next write is a copy again, and still adds up.
     expect(b.agg().total.project_created).toBe(7)
     b.add(ev(1), NOW + 10)
-    applied.mockClear()
-    await b.flush(NOW + 10)
-    expect(replayed()).toBe(0)
+    expect(await flushReplayed(b, NOW + 10)).toBe(0)
     expect((await stored(kv)).total.project_created).toBe(8)
     // a is behind (revision 1 of 3): it replays.
     a.add(ev(2), NOW + 20)
-    applied.mockClear()
-    await a.flush(NOW + 20)
-    expect(replayed()).toBe(2)
+    expect(await flushReplayed(a, NOW + 20)).toBe(2)
     expect((await stored(kv)).total.project_created).toBe(10)
   })
 
@@ -103,9 +94,7 @@ describe('writing the aggregates', () => {
     await kv.update<Aggregates>('agg:u:a', (old) => (delete old!.r, old!))
     const u = await openUserState(kv, 'u:a', plan, NOW, () => {})
     u.add(ev(1), NOW + 5)
-    applied.mockClear()
-    await u.flush(NOW + 5)
-    expect(replayed()).toBe(1)
+    expect(await flushReplayed(u, NOW + 5)).toBe(1)
     expect((await stored(kv)).r).toBe(1)
     expect((await stored(kv)).total.project_created).toBe(3)
   })
