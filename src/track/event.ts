@@ -26,7 +26,11 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   if (input === undefined || input === null) return {}
   if (typeof input !== 'object' || Array.isArray(input)) return { problem: 'props must be a plain object' }
   const flat = flatCopy(input as Props)
-  if (flat) return { props: flat }
+  return flat ? { props: flat } : walkProps(input as Props)
+}
+
+/** cleanProps' general path, for props the flat copy did not take. */
+function walkProps(input: Props): { props?: Props; problem?: string } {
   const stack: unknown[] = []
   let bytes = 0
   let problem: string | undefined
@@ -119,9 +123,11 @@ export function trackOp(name: unknown, props: unknown, options: { at?: unknown }
   // The common case first, without intermediate objects: a short name, flat props of scalars.
   const n = typeof name === 'string' && name.length <= MAX_NAME ? name.trim() : ''
   if (!n) return log.warn(`track() dropped: ${checkName(name)}`), null
-  let p = props === undefined || props === null || typeof props !== 'object' || Array.isArray(props) ? undefined : flatCopy(props as Props)
+  const plain = props !== undefined && props !== null && typeof props === 'object' && !Array.isArray(props)
+  let p = plain ? flatCopy(props as Props) : undefined
   if (!p && props !== undefined && props !== null) {
-    const clean = cleanProps(props)
+    // Not flat: the general walk, without trying the flat copy again (50,000 keys are slow to list).
+    const clean = plain ? walkProps(props as Props) : cleanProps(props)
     if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem), null
     p = clean.props
   }
