@@ -29,7 +29,10 @@ export function createChunks(kv: KV, now: () => number) {
       return kv.updateMany(updates)
     },
     /** Rollups that replace stored messages, as a chunk of their own. */
-    appendRollups: (rollups: Message[]): Promise<void> => kv.set(prefix + 'r' + now().toString(36), rollups),
+    // Added to, not set: two roll-ups within the same millisecond share a key (the second one
+    // replaced the first, and the events it counted were lost).
+    appendRollups: (rollups: Message[]): Promise<void> =>
+      kv.updateMany<Message[]>([[prefix + 'r' + now().toString(36), (old) => (Array.isArray(old) ? old.concat(rollups) : rollups)]]),
     /** Every tab's chunks, oldest first, in one read; empty or unreadable ones are deleted. */
     async load(): Promise<Chunk[]> {
       const all = await kv.entries<unknown>('c:')

@@ -138,6 +138,22 @@ describe('outbox', () => {
     expect(o.stats().rolledUp).toBe(61)
   })
 
+  it('roll-ups made within the same millisecond are all kept', async () => {
+    let online = false
+    const s = server()
+    const o = outbox(newStore(), s.send, { maxQueue: 100, online: () => online, now: () => 1_700_000_000_000 })
+    for (let i = 0; i < 10; i++) {
+      o.add(Array.from({ length: 20 }, () => ev('tick')))
+      await o.drain()
+    }
+    online = true
+    await o.drain()
+    const all = s.received.flatMap((b) => b.messages)
+    const rolled = all.filter((m): m is RollupMessage => m.type === 'rollup')
+    expect(rolled.length).toBeGreaterThan(1)
+    expect(all.filter((m) => m.type === 'event').length + rolled.reduce((n, r) => n + r.counts.tick, 0)).toBe(200)
+  })
+
   it('stays bounded through a long offline spell: one rollup per tenth of the cap, nothing counted twice', async () => {
     let online = false
     const s = server()
