@@ -35,9 +35,11 @@ export function createChunks(kv: KV, now: () => number) {
       kv.updateMany<Message[]>([[prefix + 'r' + now().toString(36), (old) => (Array.isArray(old) ? old.concat(rollups) : rollups)]]),
     /** Every tab's chunks, oldest first, in one read; empty or unreadable ones are deleted. */
     async load(): Promise<Chunk[]> {
-      const all = await kv.entries<unknown>('c:')
-      const out = all.filter((e): e is Chunk => Array.isArray(e[1]) && e[1].length > 0)
-      if (out.length < all.length) await kv.updateMany(all.filter((e) => !out.includes(e as Chunk)).map(([k]) => [k, () => undefined]))
+      const out: Chunk[] = []
+      const empty: string[] = []
+      for (const [k, v] of await kv.entries<unknown>('c:')) Array.isArray(v) && v.length ? out.push([k, v]) : empty.push(k)
+      // Deleted only if still empty when the delete runs (a tab may have appended since the read).
+      if (empty.length) await kv.updateMany<unknown>(empty.map((k) => [k, (old) => (Array.isArray(old) && old.length ? old : undefined)]))
       return out
     },
     /** Drops the messages with these ids, in one transaction; a chunk left empty is deleted. */
