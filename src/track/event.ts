@@ -25,14 +25,16 @@ export function checkName(name: unknown): string | null {
 export function cleanProps(input: unknown): { props?: Props; problem?: string } {
   if (input === undefined || input === null) return {}
   if (!isRecord(input)) return { problem: 'props must be a plain object' }
-  const flat = flatCopy(input)
-  return flat ? { props: flat } : walkProps(input)
+  const keys = Object.keys(input)
+  const flat = flatCopy(input, keys)
+  return flat ? { props: flat } : walkProps(input, keys)
 }
 
 const isRecord = (v: unknown): v is Props => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** cleanProps' general path, for props the flat copy did not take. */
-function walkProps(input: Props): { props?: Props; problem?: string } {
+/** `keys`: the input's own keys, listed once by the caller (50,000 keys are slow to list). */
+function walkProps(input: Props, keys: string[]): { props?: Props; problem?: string } {
   const stack: unknown[] = []
   let bytes = 0
   let problem: string | undefined
@@ -53,7 +55,7 @@ function walkProps(input: Props): { props?: Props; problem?: string } {
         if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
         else {
           const o: Record<string, unknown> = {}
-          for (const k of Object.keys(v as object)) {
+          for (const k of v === input ? keys : Object.keys(v as object)) {
             bytes += k.length + 3
             // Over the limit or refused already: stop, rather than copy 50,000 keys only to drop them.
             if (problem || bytes > MAX_PROPS_BYTES) break
@@ -97,9 +99,8 @@ function scalar(v: unknown): number | string | null {
  * problem to report, the size limit) answers undefined and takes the general
  * path, which reads the values again.
  */
-function flatCopy(v: Props): Props | undefined {
+function flatCopy(v: Props, keys: string[]): Props | undefined {
   if (v instanceof Date) return
-  const keys = Object.keys(v)
   if (keys.length > 32) return
   const o: Props = {}
   let bytes = 0
@@ -127,10 +128,10 @@ export function trackOp(name: unknown, props: unknown, options: { at?: unknown }
   if (!n) return log.warn(`track() dropped: ${checkName(name)}`), null
   // cleanProps, without its result object when the flat copy takes the props, and without trying
   // the flat copy twice when it does not (50,000 keys are slow to list).
-  const plain = isRecord(props)
-  let p = plain ? flatCopy(props) : undefined
+  const keys = isRecord(props) ? Object.keys(props) : null
+  let p = keys ? flatCopy(props as Props, keys) : undefined
   if (!p && props !== undefined && props !== null) {
-    const clean = plain ? walkProps(props) : cleanProps(props)
+    const clean = keys ? walkProps(props as Props, keys) : cleanProps(props)
     if (clean.problem) return log.warn(`track("${name}") dropped: ${clean.problem}`, 'props:' + clean.problem), null
     p = clean.props
   }
