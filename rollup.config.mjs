@@ -19,6 +19,17 @@ const copySchema = {
   },
 }
 
+/** Script-tag build: the UI is loaded from momentkit-ui.js by URL (src/render/load-script.ts), not bundled in. */
+const scriptLoader = {
+  name: 'script-ui-loader',
+  async resolveId(source, importer, options) {
+    if (source !== './render/load') return null
+    const r = await this.resolve(source, importer, { ...options, skipSelf: true })
+    return r && r.id.replace(/load\.ts$/, 'load-script.ts')
+  },
+}
+const minify = terser({ compress: { passes: 2 }, mangle: { properties: false } })
+
 export default [
   {
     // Command-line tool (`momentkit validate | explain | calibrate`), for Node.
@@ -37,6 +48,12 @@ export default [
   {
     input: 'src/global.ts',
     output: { file: 'dist/momentkit.iife.js', format: 'iife', sourcemap: true },
-    plugins: [...plugins(true), terser({ compress: { passes: 2 }, mangle: { properties: false } })],
+    plugins: [scriptLoader, ...plugins(true), minify],
+  },
+  {
+    // The moments UI for the script tag (preact and the components), an ES module loaded on first use.
+    input: 'src/render/ui.ts',
+    output: { file: 'dist/momentkit-ui.js', format: 'es', sourcemap: true },
+    plugins: [...plugins(true), minify],
   },
 ]

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from './config/types'
 import type { Logger } from './log'
-import { createLayer, type Layer } from './render/layer'
+import { lazyLayer, type UI } from './render/lazy'
+import { loadUI } from './render/load'
 import { themeCss } from './render/theme'
 import type { MomentProps } from './render/types'
 import type { ScoreResult } from './score/score'
@@ -31,6 +32,8 @@ export interface MomentsDeps {
   record(e: MomentEvent): void
   /** Tell other tabs a moment was shown. */
   broadcast(id: string): void
+  /** Loads the moments UI (default: the build's own loader). */
+  loadUI?(): Promise<UI>
 }
 
 interface Stored {
@@ -52,7 +55,7 @@ const standing = (m: Moment) => m.kind === 'trial' || m.kind === 'widget'
 export function createMoments(d: MomentsDeps) {
   const { config, log } = d
   const moments = config.moments
-  const layer: Layer = createLayer(themeCss(config.theme))
+  const layer = lazyLayer(themeCss(config.theme), d.loadUI ?? loadUI, log)
   const actions = new Map<string, () => void>()
   /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
   const otherTabs = new Map<string, number>()
@@ -146,6 +149,11 @@ export function createMoments(d: MomentsDeps) {
   }
 
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
+    // Claimed (and recorded as shown) only once it can be shown: the UI loads on first use.
+    if (!(await layer.ready())) {
+      last.set(m.id, { id: m.id, show: false, reason: 'the moments UI could not load' })
+      return
+    }
     let won = false
     await save((s) => {
       const h = s.h[m.id]

@@ -1,0 +1,30 @@
+import type { UI } from './lazy'
+
+/**
+ * Script-tag build: the UI is momentkit-ui.js, an ES module served next to
+ * momentkit.iife.js (or wherever `data-ui` on the script tag says). Loaded
+ * with import(): allowed by `script-src 'self'` when it is same-origin, and
+ * not a Trusted Types sink. From another origin it needs CORS headers, as
+ * any module script does.
+ */
+const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null)
+const where = script?.getAttribute('data-ui')?.trim() || (script?.src ? 'momentkit-ui.js' : '')
+let url = ''
+try {
+  url = where ? new URL(where, script?.src || document.baseURI).href : ''
+} catch {
+  // Reported when a moment first needs the UI.
+}
+let tries = 0
+
+export function loadUI(): Promise<UI> {
+  if (!url) {
+    const why = where ? `data-ui="${where}" is not a URL` : 'the bundle was not loaded by <script src>, so name the UI file with data-ui on its script tag'
+    return Promise.reject(new Error(why))
+  }
+  // A failed module fetch may be remembered by the browser: a retry asks for a distinct URL.
+  const next = tries++ ? `${url}${url.includes('?') ? '&' : '?'}retry=${tries}` : url
+  return (import(next) as Promise<UI>).catch((e: unknown) => {
+    throw new Error(`${next}: ${e instanceof Error ? e.message : String(e)}`)
+  })
+}
