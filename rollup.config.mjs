@@ -42,7 +42,7 @@ export default [
     input: { momentkit: 'src/index.ts', scoring: 'src/scoring.ts' },
     // Dependencies stay external for npm users' bundlers to dedupe.
     external: ['nanostores', 'idb-keyval', 'preact', 'preact/jsx-runtime'],
-    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', hoistTransitiveImports: false },
     plugins: [...plugins(false), copySchema],
   },
   {

@@ -61,7 +61,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { findChromium, HOW_TO_INSTALL } from '../scripts/chromium.mjs'
 
@@ -211,7 +211,9 @@ async function routeAll(context, l, opts) {
     if (url.pathname.endsWith('/settings') && url.hostname.includes('segment')) {
       return route.fulfill({ status: 200, contentType: 'application/json', headers: cors, body: JSON.stringify(SEGMENT_SETTINGS) })
     }
-    const file = lazyFiles.get(basename(url.pathname))
+    // MomentKit's moments UI, loaded by the script on its first moment: the one built with the script measured.
+    const own = basename(url.pathname) === 'momentkit-ui.js' && [join(dirname(l.script(opts)), 'momentkit-ui.js'), join(root, 'dist/momentkit-ui.js')].find((f) => existsSync(f))
+    const file = own || lazyFiles.get(basename(url.pathname))
     if (file && req.method() === 'GET') return route.fulfill({ status: 200, contentType: 'text/javascript', headers: cors, body: readFileSync(file) })
     if (url.pathname.endsWith('.js')) return route.fulfill({ status: 200, contentType: 'text/javascript', headers: cors, body: '' })
     // Every endpoint (collect, capture, flags, track, batch...): 200 with an empty JSON object.

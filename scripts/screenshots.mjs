@@ -133,10 +133,13 @@ async function main() {
   const executablePath = findChromium()
   if (!executablePath) throw new Error(HOW_TO_INSTALL)
   const bundle = readFileSync(BUNDLE)
+  // The moments UI, which the bundle loads from next to itself the first time a moment shows.
+  const ui = readFileSync(BUNDLE.replace(/momentkit\.iife\.js$/, 'momentkit-ui.js'))
   let current = ''
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (path === '/dist/momentkit.iife.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle)
+    if (path === '/dist/momentkit-ui.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(ui)
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(current)
     res.writeHead(404).end()
   })

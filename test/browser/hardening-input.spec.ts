@@ -475,6 +475,8 @@ for (const c of RENDER_CASES) {
         } catch (e) {
           thrown = String(e)
         }
+        // The moments UI loads on first use: wait for it to render, then a little more for anything late.
+        for (let i = 0; i < 100 && shown && !document.querySelector('momentkit-root')?.shadowRoot?.textContent; i++) await new Promise((r) => setTimeout(r, 50))
         await new Promise((r) => setTimeout(r, 300))
         const root = document.querySelector('momentkit-root')?.shadowRoot
         const all = root ? [...root.querySelectorAll('*')] : []
