@@ -6,6 +6,7 @@
  * has loaded.
  */
 import type { Logger } from '../log'
+import { backoff } from '../sync/backoff'
 import { VERSION } from '../version'
 import type { Layer, LayerState } from './layer'
 
@@ -18,13 +19,23 @@ export interface UI {
 export interface LazyLayer {
   update(next: LayerState): void
   state(): LayerState
-  /** Loads the UI if it is not loaded yet; false if it could not load (the reason is logged, once). */
+  /**
+   * Loads the UI if it is not loaded yet; false if it could not load (the
+   * reason is logged, once). After a failure it tries again no sooner than
+   * the backoff allows (1 s, doubling, up to 5 min), so a page that tracks
+   * without pause cannot make a request per event for a missing file.
+   */
   ready(): Promise<boolean>
   destroy(): void
 }
 
-export function lazyLayer(themeCss: string, load: () => Promise<UI>, log: Logger): LazyLayer {
+/** A clock for retry delays that host scripts or the user moving the wall clock cannot push far ahead. */
+const monotonic = () => (typeof performance !== 'undefined' ? performance.now() : Date.now())
+
+export function lazyLayer(themeCss: string, load: () => Promise<UI>, log: Logger, now: () => number = monotonic): LazyLayer {
   let real: Layer | null = null
+  let failures = 0
+  let retryAt = 0
   let state: LayerState = {}
   let dead = false
   let loading: Promise<boolean> | null = null
@@ -34,18 +45,23 @@ export function lazyLayer(themeCss: string, load: () => Promise<UI>, log: Logger
     if (!ui || typeof ui.createLayer !== 'function') throw new Error('the file loaded is not the MomentKit UI')
     if (ui.version !== VERSION) throw new Error(`the UI file is version ${ui.version}, this bundle is ${VERSION}: serve the files of one build together`)
     real = ui.createLayer(themeCss)
-    real.update(state)
+    try {
+      real.update(state)
+    } catch (e) {
+      log.error('could not render a moment', e)
+    }
     return true
   }
 
   function ready(): Promise<boolean> {
     if (real) return Promise.resolve(true)
-    if (dead) return Promise.resolve(false)
+    if (dead || (!loading && now() < retryAt)) return Promise.resolve(false)
     return (loading ??= load()
       .then(loaded)
       .catch((e: unknown) => {
         // A later moment tries again (the network may be back); the console hears of it once.
         loading = null
+        retryAt = now() + backoff(failures++)
         log.warn(`could not load the moments UI, so no moment shows for now: ${e instanceof Error ? e.message : String(e)}`, 'ui-load')
         return false
       }))

@@ -35,7 +35,7 @@ test('no moment on screen, no UI file; the first moment loads it once and later 
   expect(uiRequests(server.requests, from), 'fetched once, for the first moment').toEqual([UI])
 })
 
-test('the UI file failing to load: told once, nothing recorded as shown, the page unharmed; the next moment retries and shows', async ({ page, server, logs }) => {
+test('the UI file failing to load: told once, nothing recorded as shown, the page unharmed; a later moment retries and shows', async ({ page, server, logs }) => {
   server.route(UI, { status: 404, body: 'not here' })
   await page.goto(momentPage(server, '/moments-lazy-fail.html', config([UPGRADE, NUDGE])))
   await ready(page)
@@ -50,7 +50,8 @@ test('the UI file failing to load: told once, nothing recorded as shown, the pag
   await page.evaluate(() => window.momentkit.track('act'))
   await expect.poll(() => page.evaluate(() => window.momentkit.$score.get())).toBe(75)
 
-  // Back again: the next moment loads it and shows.
+  // Back again: the next moment after the retry delay (0.5-1 s after a first failure) loads it and shows.
+  await page.waitForTimeout(1100)
   server.route(UI, { body: readFileSync(resolve(ROOT, 'dist/momentkit-ui.js')), headers: { 'content-type': 'text/javascript' } })
   await page.evaluate(() => window.momentkit.track('limit_reached'))
   await expect(titleOf(page, 'nudge')).toBeVisible()

@@ -66,12 +66,15 @@ describe('lazyLayer', () => {
     const f = fakeUI()
     let fail = true
     let loads = 0
-    const layer = lazyLayer('', () => (loads++, fail ? Promise.reject(new Error('/x/momentkit-ui.js: 404')) : Promise.resolve(f.ui)), log)
+    let t = 0
+    const layer = lazyLayer('', () => (loads++, fail ? Promise.reject(new Error('/x/momentkit-ui.js: 404')) : Promise.resolve(f.ui)), log, () => t)
     expect(await layer.ready()).toBe(false)
+    t += 60_000
     expect(await layer.ready()).toBe(false)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('/x/momentkit-ui.js: 404')
     fail = false
+    t += 60_000
     layer.update({ transient: moment('a') })
     expect(await layer.ready()).toBe(true)
     expect(loads).toBe(3)
@@ -105,5 +108,25 @@ describe('lazyLayer', () => {
     expect(await other.ready()).toBe(true)
     other.destroy()
     expect(g.destroyed()).toBe(1)
+  })
+})
+
+describe('lazyLayer retries', () => {
+  it('after a failure waits out the backoff before loading again, however often it is asked', async () => {
+    const { log } = logger()
+    const f = fakeUI()
+    let t = 0
+    let loads = 0
+    let fail = true
+    const layer = lazyLayer('', () => (loads++, fail ? Promise.reject(new Error('offline')) : Promise.resolve(f.ui)), log, () => t)
+    expect(await layer.ready()).toBe(false)
+    for (let i = 0; i < 50; i++) layer.update({ widget: moment('w' + i) })
+    expect(await layer.ready()).toBe(false)
+    expect(loads, 'no request per update while backing off').toBe(1)
+    t += 1000 // the first retry comes within 0.5-1 s
+    fail = false
+    expect(await layer.ready()).toBe(true)
+    expect(loads).toBe(2)
+    expect(f.renders.at(-1)?.widget?.id).toBe('w49')
   })
 })
