@@ -8,10 +8,12 @@ import type { UI } from './lazy'
  * any module script does.
  */
 const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null)
-const where = script?.getAttribute('data-ui')?.trim() || (script?.src ? 'momentkit-ui.js' : '')
+const named = script?.getAttribute('data-ui')?.trim()
+const where = named || (script?.src ? 'momentkit-ui.js' : '')
 let url = ''
 try {
-  url = where ? new URL(where, script?.src || document.baseURI).href : ''
+  // data-ui is relative to the page, as src is; the default sits next to the bundle.
+  url = named ? new URL(named, document.baseURI).href : where ? new URL(where, script!.src).href : ''
 } catch {
   // Reported when a moment first needs the UI.
 }

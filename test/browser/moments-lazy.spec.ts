@@ -59,12 +59,12 @@ test('the UI file failing to load: told once, nothing recorded as shown, the pag
   expect(logs.filter((l) => l.text.includes('could not load the moments UI')), 'the warning is printed once').toHaveLength(1)
 })
 
-test('data-ui on the script tag names where the UI file is', async ({ page, server }) => {
+test('data-ui on the script tag names where the UI file is, relative to the page as src is', async ({ page, server }) => {
   const from = server.requests.length
   server.route('/ui/mk-ui.js', { body: readFileSync(resolve(ROOT, 'dist/momentkit-ui.js')), headers: { 'content-type': 'text/javascript' } })
   const cfg = JSON.stringify(config([UPGRADE]))
   server.page('/moments-lazy-data-ui.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>
-<script src="/dist/momentkit.iife.js" data-ui="/ui/mk-ui.js" data-config='${cfg}'></script></head><body><main><h1>x</h1></main></body></html>`)
+<script src="/dist/momentkit.iife.js" data-ui="ui/mk-ui.js" data-config='${cfg}'></script></head><body><main><h1>x</h1></main></body></html>`)
   await page.goto('/moments-lazy-data-ui.html')
   await ready(page)
   expect(await page.evaluate(() => (window.momentkit as unknown as { preview(id: string): boolean }).preview('upgrade-pql'))).toBe(true)
