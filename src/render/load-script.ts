@@ -1,3 +1,4 @@
+import { VERSION } from '../version'
 import type { UI } from './lazy'
 
 /**
@@ -9,7 +10,8 @@ import type { UI } from './lazy'
  */
 const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null)
 const named = script?.getAttribute('data-ui')?.trim()
-const where = named || (script?.src ? 'momentkit-ui.js' : '')
+// The default carries the version, so caches keep the UI of each release apart.
+const where = named || (script?.src ? 'momentkit-ui.js?v=' + VERSION : '')
 let url = ''
 try {
   // data-ui is relative to the page, as src is; the default sits next to the bundle.

@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { test, expect, ready } from './fixtures'
 import { NUDGE, UPGRADE, config, crossTier, decision, host, momentPage, outcomes, titleOf } from './moments-helpers'
 import { ROOT } from './server'
+import { VERSION } from '../../src/version'
 
 const UI = '/dist/momentkit-ui.js'
 const uiRequests = (requests: string[], from: number) => requests.slice(from).filter((r) => r.includes('momentkit-ui') || r.startsWith('/ui/'))
@@ -32,7 +33,7 @@ test('no moment on screen, no UI file; the first moment loads it once and later 
   await expect(titleOf(page, 'upgrade')).toHaveCount(0)
   await page.evaluate(() => window.momentkit.track('limit_reached'))
   await expect(titleOf(page, 'nudge')).toBeVisible()
-  expect(uiRequests(server.requests, from), 'fetched once, for the first moment').toEqual([UI])
+  expect(uiRequests(server.requests, from), 'fetched once, for the first moment, with the version in the URL for caches').toEqual([`${UI}?v=${VERSION}`])
 })
 
 test('the UI file failing to load: told once, nothing recorded as shown, the page unharmed; a later moment retries and shows', async ({ page, server, logs }) => {
