@@ -151,7 +151,8 @@ export function createMoments(d: MomentsDeps) {
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
     // Claimed (and recorded as shown) only once it can be shown: the UI loads on first use.
     if (!(await layer.ready())) {
-      last.set(m.id, { id: m.id, show: false, reason: 'the moments UI could not load' })
+      // After destroy() there is nothing to explain.
+      if (!dead) last.set(m.id, { id: m.id, show: false, reason: 'the moments UI could not load' })
       return
     }
     let won = false

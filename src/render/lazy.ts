@@ -22,7 +22,7 @@ export interface LazyLayer {
   /**
    * Loads the UI if it is not loaded yet; false if it could not load (the
    * reason is logged, once). After a failure it tries again no sooner than
-   * the backoff allows (1 s, doubling, up to 5 min), so a page that tracks
+   * the backoff allows (0.5-1 s, doubling, up to 5 min), so a page that tracks
    * without pause cannot make a request per event for a missing file.
    */
   ready(): Promise<boolean>

@@ -10,12 +10,11 @@ import type { UI } from './lazy'
  */
 const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null)
 const named = script?.getAttribute('data-ui')?.trim()
-// The default carries the version, so caches keep the UI of each release apart.
-const where = named || (script?.src ? 'momentkit-ui.js?v=' + VERSION : '')
 let url = ''
 try {
-  // data-ui is relative to the page, as src is; the default sits next to the bundle.
-  url = named ? new URL(named, document.baseURI).href : where ? new URL(where, script!.src).href : ''
+  // data-ui is relative to the page, as src is. The default sits next to the bundle and carries
+  // the version, so caches keep the UI of each release apart.
+  url = named ? new URL(named, document.baseURI).href : script?.src ? new URL('momentkit-ui.js?v=' + VERSION, script.src).href : ''
 } catch {
   // Reported when a moment first needs the UI.
 }
@@ -23,7 +22,7 @@ let tries = 0
 
 export function loadUI(): Promise<UI> {
   if (!url) {
-    const why = where ? `data-ui="${where}" is not a URL` : 'the bundle was not loaded by <script src>, so name the UI file with data-ui on its script tag'
+    const why = named ? `data-ui="${named}" is not a URL` : 'the bundle was not loaded by <script src>, so name the UI file with data-ui on its script tag'
     return Promise.reject(new Error(why))
   }
   // A failed module fetch may be remembered by the browser: a retry asks for a distinct URL.

@@ -82,11 +82,16 @@ describe('lazyLayer', () => {
   })
 
   it('refuses a UI file of another version or that is not the UI', async () => {
-    for (const ui of [fakeUI('0.0.0-other').ui, {} as UI]) {
+    const cases: Array<[UI, RegExp]> = [
+      [fakeUI('0.0.0-other').ui, /the UI file is version 0\.0\.0-other, this bundle is /],
+      [{} as UI, /not the MomentKit UI/],
+    ]
+    for (const [ui, message] of cases) {
       const { log, warnings } = logger()
       const layer = lazyLayer('', () => Promise.resolve(ui), log)
       expect(await layer.ready()).toBe(false)
-      expect(warnings[0]).toMatch(/version 0\.0\.0-other|not the MomentKit UI/)
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(message)
     }
   })
 
