@@ -19,9 +19,9 @@ export interface KV {
   entries<T>(prefix: string): Promise<Array<[string, T]>>
   /**
    * Read-modify-write of several keys in one transaction (atomic together); a function that
-   * returns undefined deletes its key.
+   * returns undefined deletes its key, and null in place of a function deletes it unread.
    */
-  updateMany<T>(updates: Array<[key: string, fn: (old: T | undefined) => T | undefined]>): Promise<void>
+  updateMany<T>(updates: Array<[key: string, fn: ((old: T | undefined) => T | undefined) | null]>): Promise<void>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
   /**
@@ -152,10 +152,10 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
             .filter(([k, v]) => k.startsWith(prefix) && v !== undefined)
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) as Array<[string, T]>,
       ),
-    updateMany: <T>(updates: Array<[string, (old: T | undefined) => T | undefined]>) => {
+    updateMany: <T>(updates: Array<[string, ((old: T | undefined) => T | undefined) | null]>) => {
       const memory = () => {
         for (const [k, fn] of updates) {
-          const v = fn(cache.get(k) as T | undefined)
+          const v = fn?.(cache.get(k) as T | undefined)
           if (v === undefined) cache.delete(k)
           else cache.set(k, v)
         }
@@ -167,6 +167,12 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
             const out = new Map<string, T | undefined>()
             let failure: unknown
             for (const [k, fn] of updates) {
+              // Reading a value costs its deserialization: none for a key deleted regardless.
+              if (!fn) {
+                out.set(k, undefined)
+                st.delete(k)
+                continue
+              }
               st.get(k).onsuccess = function (this: IDBRequest) {
                 // Thrown here, it would reach the page as an uncaught error: abort, and reject with it.
                 try {

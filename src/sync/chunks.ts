@@ -15,6 +15,14 @@ export function createChunks(kv: KV, now: () => number) {
   const prefix = 'c:' + now().toString(36).padStart(9, '0') + ':' + Math.random().toString(36).slice(2, 8) + ':'
   let seq = 0
   let fill = 0
+  const keyOf = (n: number) => prefix + String(n).padStart(6, '0')
+  /**
+   * Whether no tab will append to a chunk again: a tab appends only to its latest chunk, and only
+   * until it has put CHUNK messages in it. So: any tab's message chunk seen holding CHUNK messages,
+   * and this tab's chunks but a latest one it can still add to. (Rollup chunks are never closed.)
+   */
+  const closed = (key: string, list: Message[]) =>
+    /:\d{6}$/.test(key) && (list.length >= CHUNK || (key.startsWith(prefix) && (key < keyOf(seq) || fill >= CHUNK)))
   return {
     /** In one transaction, however many chunks the messages fill. */
     append(messages: Message[]): Promise<void> {
@@ -24,7 +32,7 @@ export function createChunks(kv: KV, now: () => number) {
         const part = messages.slice(i, i + CHUNK - fill)
         i += part.length
         fill += part.length
-        updates.push([prefix + String(seq).padStart(6, '0'), (old) => (Array.isArray(old) ? old.concat(part) : part)])
+        updates.push([keyOf(seq), (old) => (Array.isArray(old) ? old.concat(part) : part)])
       }
       return kv.updateMany(updates)
     },
@@ -42,16 +50,24 @@ export function createChunks(kv: KV, now: () => number) {
       if (empty.length) await kv.updateMany<unknown>(empty.map((k) => [k, (old) => (Array.isArray(old) && old.length ? old : undefined)]))
       return out
     },
-    /** Drops the messages with these ids, in one transaction; a chunk left empty is deleted. */
+    /**
+     * Drops the messages with these ids, in one transaction; a chunk left empty is deleted. `chunks`
+     * are as the caller read them (what is stored may have more, appended since, or less).
+     */
     remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
       const touched = chunks.filter(([, list]) => list.some((m) => ids.has(m.id)))
       return kv.updateMany<Message[]>(
-        touched.map(([key]) => [
+        touched.map(([key, list]) => [
           key,
-          (old) => {
-            const left = Array.isArray(old) ? old.filter((m) => !ids.has(m.id)) : []
-            return left.length ? left : undefined
-          },
+          // A chunk no tab appends to any more, every message of which goes: deleted without reading
+          // it back (a burst's backlog is removed a chunk at a time, and reading costs as much as
+          // writing). Otherwise read, and only these messages dropped.
+          closed(key, list) && list.every((m) => ids.has(m.id))
+            ? null
+            : (old) => {
+                const left = Array.isArray(old) ? old.filter((m) => !ids.has(m.id)) : []
+                return left.length ? left : undefined
+              },
         ]),
       )
     },

@@ -1,3 +1,4 @@
+import { messageJson, toJson } from '../json'
 import { backoff } from './backoff'
 import { type Chunk, createChunks } from './chunks'
 import { fold, foldEvents } from './rollup'
@@ -7,7 +8,7 @@ import type { Batch, EventMessage, Message, RollupMessage } from './types'
 export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
 const KEEPALIVE_BUDGET = 60_000
-const size = (m: unknown) => JSON.stringify(m).length
+const size = (m: Message) => messageJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
 export function createOutbox(o: OutboxOptions): Outbox {
@@ -251,7 +252,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const batch = batchOf(all)
       limit = saved
       // Trim a tenth at a time: encoding the batch once per message dropped would stall the page's exit.
-      const bytes = o.bytes ?? size
+      const bytes = o.bytes ?? ((b: Batch) => toJson(b).length)
       while (batch.messages.length > 1 && bytes(batch) > KEEPALIVE_BUDGET) batch.messages.length -= Math.ceil(batch.messages.length / 10)
       void o.send(batch, true).catch(() => {})
     },

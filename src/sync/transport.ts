@@ -1,4 +1,4 @@
-import { toJson } from '../json'
+import { messageJson, toJson } from '../json'
 import { retryAfter } from './backoff'
 import type { SendResult } from './outbox'
 import { toSegment } from './segment'
@@ -13,9 +13,16 @@ export interface TransportOptions {
   now(): number
 }
 
-/** The request body for a batch, in the configured format. */
-export const encode = (t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string =>
-  toJson(t.format === 'segment' ? toSegment(batch, t.writeKey) : batch)
+/**
+ * The request body for a batch, in the configured format. MomentKit's format is the batch as JSON,
+ * its messages written from the text the outbox made of each when it filled the batch.
+ */
+export function encode(t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string {
+  if (t.format === 'segment') return toJson(toSegment(batch, t.writeKey))
+  const { messages, ...head } = batch
+  const h = toJson(head)
+  return h.slice(0, -1) + (h === '{}' ? '' : ',') + '"messages":[' + messages.map(messageJson).join(',') + ']}'
+}
 
 /**
  * The real network: fetch, with `keepalive` on page hide and sendBeacon as

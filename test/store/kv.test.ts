@@ -82,6 +82,9 @@ describe('createKV', () => {
     await kv.updateMany<number>([['c:1', (old) => (old ?? 0) + 10], ['c:2', () => undefined]])
     // Another instance sees what was stored: the same database, not this page's cache.
     expect(await createKV('x', log, { store }).entries('c:')).toEqual([['c:1', 11], ['c:\u00e9', 3]])
+    // null in place of an updater: deleted without being read, in the same transaction.
+    await kv.updateMany<number>([['c:\u00e9', null], ['c:1', (old) => (old ?? 0) + 1]])
+    expect(await createKV('x', log, { store }).entries('c:')).toEqual([['c:1', 12]])
     expect(warnings).toEqual([])
   })
 
@@ -112,7 +115,8 @@ describe('createKV', () => {
     const kv = createKV('x', log, { store: flaky })
     await kv.updateMany<number>([['c:1', () => 1], ['c:2', () => 2]])
     broken = true
-    await kv.updateMany<number>([['c:2', () => undefined], ['c:3', () => 3]])
+    await kv.updateMany<number>([['c:2', () => undefined], ['c:3', () => 3], ['c:4', () => 4]])
+    await kv.updateMany<number>([['c:4', null]])
     expect(await kv.entries('c:')).toEqual([['c:1', 1], ['c:3', 3]])
     expect(kv.mode()).toBe('memory')
   })
