@@ -42,7 +42,9 @@
  *     calls, smoke, configured: { [lib]: 'what was configured' },
  *     rows: [{ lib, variant, calls, syncUs, syncCpuUs, allInUs, backlog, heapGrowthBytes,
  *              crashed, note, busyMsPerSecond: [ms busy in each settle second],
- *              settleMs, idleRate, runs? (MomentKit: every run's allInUs) }],
+ *              settleMs, idleRate, runs? (MomentKit: every run's allInUs), diagnostic? }],
+ *     (rows include MomentKit 'no endpoint', diagnostic: true, in full runs: what the SDK costs
+ *     without delivery; not compared, no target)
  *     ratios: { [`${lib} ${variant}`]: { allIn, sync } }   (their figure / MomentKit's: 120 = 120x MomentKit's cost)
  *     targets: { underTwoUs, hundredXBelowPosthog, noBacklog, heapBounded, noCrash }
  *   }
@@ -111,6 +113,15 @@ const LIBS = [
     setup: `window.__track = function (n, p) { momentkit.track(n, p) }
 window.__ready = function () { var x = momentkit.explain && momentkit.explain(); return !!(x && x.ready) }
 window.__pending = function () { var d = momentkit.explain().delivery; return d ? d.queued : 0 }`,
+  },
+  {
+    // Not compared with anything: how the all-in cost splits between the SDK's own work and delivery.
+    lib: 'momentkit', variant: 'no endpoint', diagnostic: true,
+    configured: "as 'default' without endpoint: no delivery (messages, outbox, requests); shows what delivery costs of the figure above",
+    script: (o) => o.bundle ?? join(root, 'dist/momentkit.iife.js'),
+    attrs: () => ` data-config='${JSON.stringify({ ...MK_CONFIG, endpoint: undefined })}'`,
+    setup: `window.__track = function (n, p) { momentkit.track(n, p) }
+window.__ready = function () { var x = momentkit.explain && momentkit.explain(); return !!(x && x.ready) }`,
   },
   {
     lib: 'posthog-js', variant: 'memory',
@@ -328,7 +339,8 @@ export async function trackBench({ browser, smoke = false, log = console.log, ca
   const n = calls ?? (smoke ? 2000 : 100_000)
   const reps = repeat ?? (smoke ? 1 : 3)
   const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle, wall }
-  const libs = only ? LIBS.filter((l) => only.includes(l.lib)) : LIBS
+  // The diagnostic variant in full runs only (a smoke run checks that the bench works).
+  const libs = (only ? LIBS.filter((l) => only.includes(l.lib)) : LIBS).filter((l) => !(smoke && l.diagnostic))
   if (!existsSync(bundle ?? join(root, 'dist/momentkit.iife.js'))) throw new Error('dist/momentkit.iife.js is missing; run `npm run build` first')
   log(`track() burst: ${n.toLocaleString('en')} calls per library${smoke ? ' (smoke)' : ''}`)
   const rows = []
@@ -341,9 +353,9 @@ export async function trackBench({ browser, smoke = false, log = console.log, ca
     for (let i = 0; i < reps; i++) runs.push(await runOne(browser, l, n, { ...opts, profile: profileDir && i === 0 ? join(profileDir, 'track-momentkit.cpuprofile') : undefined }))
     const ok = runs.filter((r) => r.allInUs !== null)
     const mid = ok.length ? ok.find((r) => r.allInUs === median(ok.map((x) => x.allInUs))) ?? [...ok].sort((a, b) => a.allInUs - b.allInUs)[Math.floor(ok.length / 2)] : runs[0]
-    rows.push({ ...mid, syncUs: ok.length ? median(ok.map((r) => r.syncUs)) : null, syncCpuUs: ok.length ? median(ok.map((r) => r.syncCpuUs)) : null, runs: runs.map((r) => r.allInUs), note: [mid.note, `median of ${runs.length} runs`].filter(Boolean).join('; ') })
+    rows.push({ ...mid, ...(l.diagnostic && { diagnostic: true }), syncUs: ok.length ? median(ok.map((r) => r.syncUs)) : null, syncCpuUs: ok.length ? median(ok.map((r) => r.syncCpuUs)) : null, runs: runs.map((r) => r.allInUs), note: [mid.note, `median of ${runs.length} runs`].filter(Boolean).join('; ') })
   }
-  const mk = rows.find((r) => r.lib === 'momentkit')
+  const mk = rows.find((r) => r.lib === 'momentkit' && !r.diagnostic)
   const ratios = {}
   for (const r of rows) {
     if (r === mk || !mk) continue
@@ -369,7 +381,7 @@ export function trackTable(result) {
   const head = ['library', 'sync µs/call', 'all-in µs/call', 'x MomentKit', 'backlog at 5 s', 'heap growth', 'crashed', 'note']
   const lines = result.rows.map((r) => [
     label(r), fmt(r.syncUs), fmt(r.allInUs),
-    r.lib === 'momentkit' ? '1' : fmt(result.ratios[label(r)]?.allIn, 0),
+    r.lib === 'momentkit' && !r.diagnostic ? '1' : fmt(result.ratios[label(r)]?.allIn, r.diagnostic ? 2 : 0),
     r.backlog === null ? '-' : r.backlog ? 'yes' : 'no',
     r.heapGrowthBytes === null ? '-' : fmt(r.heapGrowthBytes / 1048576, 1) + ' MB',
     r.crashed ? 'yes' : 'no', r.note,
