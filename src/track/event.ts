@@ -32,9 +32,12 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
 
 const isRecord = (v: unknown): v is Props => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** cleanProps' general path, for props the flat copy did not take. */
-/** `keys`: the input's own keys, listed once by the caller (50,000 keys are slow to list). */
-function walkProps(input: Props, keys: string[]): { props?: Props; problem?: string } {
+/**
+ * cleanProps' general path, for props the flat copy did not take (exported for the tests that hold
+ * the short path to the same answers). `keys`: the input's own keys, listed once by the caller
+ * (50,000 keys are slow to list).
+ */
+export function walkProps(input: Props, keys: string[]): { props?: Props; problem?: string } {
   const stack: unknown[] = []
   let bytes = 0
   let problem: string | undefined
@@ -93,27 +96,55 @@ function scalar(v: unknown): number | string | null {
   }
 }
 
+/** The bytes the last flatCopy (or nestedCopy) that succeeded counted, as the general walk counts them. */
+let copiedBytes = 0
+
 /**
- * The common case, without the general walk: a few keys of scalars. Anything
- * else (nesting, a Date, a key named like an Object.prototype property, a
- * problem to report, the size limit) answers undefined and takes the general
- * path, which reads the values again.
+ * The common case, without the general walk: up to 32 keys of scalars, and
+ * (at the top) plain objects and arrays of up to 32 scalars, as in
+ * `{ filters: { range: '7d' }, tags: ['a', 'b'] }`. Anything else (deeper
+ * nesting, a Date, a key named like an Object.prototype property, a problem
+ * to report, the size limit) answers undefined and takes the general path,
+ * which reads the values again.
  */
-function flatCopy(v: Props, keys: string[]): Props | undefined {
+function flatCopy(v: Props, keys: string[], nested = false): Props | undefined {
   if (v instanceof Date) return
   if (keys.length > 32) return
   const o: Props = {}
   let bytes = 0
   for (const k of keys) {
-    const x = v[k]
+    let x = v[k]
     bytes += k.length + 3
     if (x === undefined) continue
+    if (k in o) return
     const s = scalar(x)
-    if (typeof s !== 'number' || k in o) return
-    bytes += s
+    if (typeof s === 'number') bytes += s
+    else if (s !== null || nested || (x = nestedCopy(x)) === undefined) return
+    else bytes += copiedBytes
     o[k] = x
   }
+  copiedBytes = bytes
   return bytes > MAX_PROPS_BYTES ? undefined : o
+}
+
+/** A plain object or array one level down, copied when it holds only scalars; otherwise undefined. */
+function nestedCopy(x: unknown): unknown {
+  if (typeof x !== 'object' || x === null) return
+  const proto = Object.getPrototypeOf(x)
+  if (proto === Object.prototype) return flatCopy(x as Props, Object.keys(x), true)
+  if (proto !== Array.prototype) return
+  const a = x as unknown[]
+  if (a.length > 32) return
+  const out: unknown[] = []
+  let bytes = 0
+  for (let i = 0; i < a.length; i++) {
+    const s = scalar(a[i])
+    if (typeof s !== 'number') return
+    bytes += s
+    out.push(a[i])
+  }
+  copiedBytes = bytes
+  return out
 }
 
 const MAX_BACKFILL = 400 * 86_400_000

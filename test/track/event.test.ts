@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkName, cleanProps } from '../../src/track/event'
+import { checkName, cleanProps, walkProps } from '../../src/track/event'
 
 const cyclic: Record<string, unknown> = { a: 1 }
 cyclic.self = cyclic
@@ -67,12 +67,49 @@ describe('cleanProps', () => {
     ['an empty object', {}],
   ])('flat props (%s) are copied as nested ones would be', (_, input: Record<string, unknown>) => {
     const flat = cleanProps(input)
-    const nested = cleanProps({ ...input, z: {} })
+    // Two levels down: the general walk.
+    const nested = cleanProps({ ...input, z: { y: {} } })
     if (flat.problem) expect(nested.problem).toBe(flat.problem)
     else {
       expect(flat.props).not.toBe(input)
-      expect({ ...flat.props, z: {} }).toEqual(nested.props)
+      expect({ ...flat.props, z: { y: {} } }).toEqual(nested.props)
       expect(Object.keys(flat.props!)).toEqual(Object.keys(input).filter((k) => input[k] !== undefined))
+    }
+  })
+  // One level of plain objects and arrays of scalars takes the short path too: the same answers.
+  const sparse: unknown[] = [1]
+  sparse[2] = 3
+  const self: Record<string, unknown> = { a: 1 }
+  self.inner = { back: self }
+  it.each([
+    ['an object of scalars', { filters: { range: '7d', group: 'week', n: 2, on: true, none: null, gone: undefined }, id: 'r1' }],
+    ['an array of scalars', { tags: ['a', 'b', 3, false, null] }],
+    ['an empty object and an empty array', { o: {}, a: [] }],
+    ['NaN in an array', { a: [1, NaN] }],
+    ['undefined in an array', { a: [1, undefined] }],
+    ['a sparse array', { a: sparse }],
+    ['a lone surrogate one level down', { o: { s: 'a\uD800' } }],
+    ['a Date one level down', { o: { d: new Date(0) } }],
+    ['a Date in an array', { a: [new Date(0)] }],
+    ['a key named toString one level down', { o: { toString: 'x' } }],
+    ['__proto__ one level down', { o: JSON.parse('{"__proto__": {"p": 1}, "a": 1}') }],
+    ['33 keys one level down', { o: Object.fromEntries(Array.from({ length: 33 }, (_, i) => ['k' + i, i])) }],
+    ['33 items in an array', { a: Array.from({ length: 33 }, (_, i) => i) }],
+    ['over the size limit one level down', { o: { s: 'x'.repeat(16_384 - 9) } }],
+    ['just under the size limit one level down', { o: { s: 'x'.repeat(16_384 - 10) } }],
+    ['over the size limit across two objects', { o: { s: 'x'.repeat(9000) }, p: { s: 'x'.repeat(9000) } }],
+    ['a function one level down', { o: { f: () => 1 } }],
+    ['a cycle through one level down', self],
+    ['an object with no prototype', { o: Object.assign(Object.create(null), { a: 1 }) }],
+    ['a Map', { m: new Map([['a', 1]]) }],
+  ])('props with %s are copied as the general walk copies them', (_, input: Record<string, unknown>) => {
+    const short = cleanProps(input)
+    const general = walkProps(input, Object.keys(input))
+    if (general.problem) expect(short.problem).toBe(general.problem)
+    else {
+      expect(short.problem).toBeUndefined()
+      expect(short.props).toEqual(general.props)
+      expect(JSON.stringify(short.props)).toBe(JSON.stringify(general.props))
     }
   })
   it('flat props over the size limit are refused', () => {
