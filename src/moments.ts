@@ -68,6 +68,12 @@ export function createMoments(d: MomentsDeps) {
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
   let stored: Stored = { h: {}, log: [] }
+  /**
+   * Outcomes recorded once per user (held_out, converted) that this page has recorded: `stored` has
+   * them only once the store has run the write, and a trigger may come again before that.
+   */
+  const recorded = new Set<string>()
+  const first = (what: string, id: string) => !recorded.has(`${key}\u0000${what}\u0000${id}`) && !!recorded.add(`${key}\u0000${what}\u0000${id}`)
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
 
@@ -183,7 +189,7 @@ export function createMoments(d: MomentsDeps) {
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
     for (const id of r.heldOut) {
       const m = moments.find((x) => x.id === id)!
-      if (stored.h[id]?.heldOut) continue
+      if (stored.h[id]?.heldOut || !first('held_out', id)) continue
       void save((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
       outcome(m, 'held_out')
     }
@@ -253,7 +259,7 @@ export function createMoments(d: MomentsDeps) {
       if (name !== config.conversionEvent) return
       for (const m of moments) {
         const h = stored.h[m.id]
-        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
+        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY || !first('converted', m.id)) continue
         void save((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
         outcome(m, 'converted')
       }
