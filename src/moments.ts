@@ -69,11 +69,12 @@ export function createMoments(d: MomentsDeps) {
   let dead = false
   let stored: Stored = { h: {}, log: [] }
   /**
-   * Outcomes recorded once per user (held_out, converted) that this page has recorded: `stored` has
-   * them only once the store has run the write, and a trigger may come again before that.
+   * Outcome writes (clicked, dismissed, held_out, converted) the store has not run yet. `stored` shows
+   * them from the moment they are made: a check or a trigger may come before the store gets to
+   * them, and must not show a dismissed moment again or record an outcome twice.
    */
-  const recorded = new Set<string>()
-  const first = (what: string, id: string) => !recorded.has(`${key}\u0000${what}\u0000${id}`) && !!recorded.add(`${key}\u0000${what}\u0000${id}`)
+  const unwritten: Array<{ key: string | null; fn: (s: Stored) => Stored }> = []
+  const withUnwritten = (s: Stored) => unwritten.reduce((v, u) => (u.key === key ? u.fn(v) : v), s)
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
 
@@ -91,7 +92,24 @@ export function createMoments(d: MomentsDeps) {
   }
 
   const save = (fn: (s: Stored) => Stored) =>
-    key ? d.kv.update<Stored>('moments:' + key, (old) => (stored = fn(old && old.h ? old : { h: {}, log: [] }))) : Promise.resolve(stored)
+    key
+      ? d.kv.update<Stored>('moments:' + key, (old) => {
+          const v = fn(old && old.h ? old : { h: {}, log: [] })
+          stored = withUnwritten(v)
+          return v
+        })
+      : Promise.resolve(stored)
+
+  /** Saves an outcome's change (it sets fields: applying it twice is harmless), shown in `stored` now. */
+  function note(fn: (s: Stored) => Stored): Promise<unknown> {
+    const u = { key, fn }
+    unwritten.push(u)
+    stored = fn(stored)
+    return save(fn).finally(() => {
+      const i = unwritten.indexOf(u)
+      if (i >= 0) unwritten.splice(i, 1)
+    })
+  }
 
   function outcome(m: Moment, o: MomentOutcome, preview?: boolean): void {
     if (preview) return
@@ -99,7 +117,7 @@ export function createMoments(d: MomentsDeps) {
     d.record({ id: m.id, kind: m.kind, outcome: o, at })
     log.debug(`moment ${m.id}: ${o}`)
     if (o === 'clicked' || o === 'dismissed') {
-      void save((s) => {
+      void note((s) => {
         const h = { ...(s.h[m.id] ?? { shown: [] }) }
         if (o === 'clicked') h.clickedAt = at
         else h.dismissedAt = at
@@ -189,8 +207,8 @@ export function createMoments(d: MomentsDeps) {
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
     for (const id of r.heldOut) {
       const m = moments.find((x) => x.id === id)!
-      if (stored.h[id]?.heldOut || !first('held_out', id)) continue
-      void save((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
+      if (stored.h[id]?.heldOut) continue
+      void note((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
       outcome(m, 'held_out')
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
@@ -240,7 +258,7 @@ export function createMoments(d: MomentsDeps) {
       key = userKey
       if (userKey === null) carry = carryOver
       if (!carry) layer.update({ transient: null, banner: null, widget: null })
-      stored = (userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] }
+      stored = withUnwritten((userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] })
       // The first identify often comes right after a first visit's tier crossing, while its moment
       // was being claimed for the anonymous identity: decide it again for the identified user (the
       // history came along, so one already shown is not shown twice).
@@ -259,8 +277,8 @@ export function createMoments(d: MomentsDeps) {
       if (name !== config.conversionEvent) return
       for (const m of moments) {
         const h = stored.h[m.id]
-        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY || !first('converted', m.id)) continue
-        void save((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
+        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
+        void note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
         outcome(m, 'converted')
       }
     },
@@ -285,7 +303,7 @@ export function createMoments(d: MomentsDeps) {
     otherTab(id: string): void {
       otherTabs.set(id, d.now())
       // Another tab showed or dismissed a moment: re-read the history and re-check what stands on screen.
-      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = s), check()))
+      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = withUnwritten(s)), check()))
     },
     decisions: () => [...last.values()],
     destroy(): void {

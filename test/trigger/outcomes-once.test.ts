@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/validate'
 import { createLogger } from '../../src/log'
 import { createMoments, type MomentEvent } from '../../src/moments'
+import type { Layer, LayerState } from '../../src/render/layer'
+import type { UI } from '../../src/render/lazy'
 import { createKV, type KV } from '../../src/store/kv'
+import { VERSION } from '../../src/version'
 
 const HELD = { id: 'held-nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 100, copy: { en: { title: 'Held out nudge' } } }
 const NUDGE = { id: 'limit-nudge', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Limit' } } }
@@ -56,6 +59,45 @@ describe('outcomes recorded once per user', () => {
     moments.event('upgraded')
     expect(events.map((e) => `${e.id}:${e.outcome}`)).toEqual(['limit-nudge:converted'])
     expect((await kv.get<{ h: Record<string, { convertedAt?: number }> }>('moments:u-1'))?.h['limit-nudge']?.convertedAt).toBe(NOW)
+    moments.destroy()
+  })
+})
+
+describe('a dismissal holds before the store has written it', () => {
+  it('a check that runs between the dismissal and its write does not put a standing widget back', async () => {
+    const WIDGET = { id: 'plan-widget', kind: 'widget', copy: { en: { title: 'Trial plan' } } }
+    const r = resolveConfig({ moments: [WIDGET] })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const log = createLogger(() => false)
+    const kv = createKV('outcomes', log, { store: createStore('outcomes-' + n++, 'state') })
+    let hold: Promise<void> | null = null
+    let release = () => {}
+    const slow: KV = { ...kv, update: async (k, fn) => (hold && (await hold), kv.update(k, fn)) }
+    let state: LayerState = {}
+    const ui: UI = {
+      version: VERSION,
+      createLayer: (): Layer => ({ update: (next) => void (state = { ...state, ...next }), state: () => state, setTheme: () => {}, destroy: () => {} }),
+    }
+    const moments = createMoments({
+      config: r.config, kv: slow, log, now: () => NOW,
+      identity: () => ({ userId: 'u-1', anonymousId: 'a-1', accountId: null, traits: {} }) as never,
+      result: () => null, tier: () => null, trialEnd: () => null,
+      record: () => {}, broadcast: () => {},
+      loadUI: async () => ui,
+    })
+    await moments.open('u-1')
+    await expect.poll(() => state.widget?.id).toBe('plan-widget')
+    hold = new Promise<void>((resolve) => (release = resolve))
+    state.widget!.onDismiss()
+    expect(state.widget).toBeNull()
+    moments.check() // a tracked event, a route change, the minute timer...
+    await new Promise((r) => setTimeout(r, 20))
+    expect(state.widget ?? null, 'still dismissed while the write waits').toBeNull()
+    release()
+    await new Promise((r) => setTimeout(r, 20))
+    moments.check()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(state.widget ?? null, 'and after it').toBeNull()
     moments.destroy()
   })
 })
