@@ -5,6 +5,7 @@ import { loadUI } from './render/load'
 import { themeCss } from './render/theme'
 import type { MomentProps } from './render/types'
 import type { ScoreResult } from './score/score'
+import { createHistory } from './store/history'
 import type { KV } from './store/kv'
 import { copyVars, isEngaged, pickCopy, renderCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
@@ -36,12 +37,6 @@ export interface MomentsDeps {
   loadUI?(): Promise<UI>
 }
 
-interface Stored {
-  h: Record<string, MomentHistory & { heldOut?: 1; convertedAt?: number }>
-  /** When any budgeted moment was shown (last 24 h), for the global budget. */
-  log: number[]
-}
-
 const DAY = 86_400_000
 /** Two tabs reacting to the same tier crossing must not both show it (tier triggers only: a user asking again is new). */
 const SAME_TRIGGER_MS = 30_000
@@ -67,19 +62,12 @@ export function createMoments(d: MomentsDeps) {
   let carry = false
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
-  let stored: Stored = { h: {}, log: [] }
-  /**
-   * Outcome writes (clicked, dismissed, held_out, converted) the store has not run yet. `stored` shows
-   * them from the moment they are made: a check or a trigger may come before the store gets to
-   * them, and must not show a dismissed moment again or record an outcome twice.
-   */
-  const unwritten: Array<{ key: string | null; fn: (s: Stored) => Stored }> = []
-  const withUnwritten = (s: Stored) => unwritten.reduce((v, u) => (u.key === key ? u.fn(v) : v), s)
+  const history = createHistory(d.kv, () => key)
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
 
   const plan = () => (d.identity().traits.plan as string | undefined) ?? config.plan
-  const state = (h = stored): DecisionState => {
+  const state = (h = history.get()): DecisionState => {
     const r = d.result()
     const now = d.now()
     return {
@@ -91,33 +79,13 @@ export function createMoments(d: MomentsDeps) {
     }
   }
 
-  const save = (fn: (s: Stored) => Stored) =>
-    key
-      ? d.kv.update<Stored>('moments:' + key, (old) => {
-          const v = fn(old && old.h ? old : { h: {}, log: [] })
-          stored = withUnwritten(v)
-          return v
-        })
-      : Promise.resolve(stored)
-
-  /** Saves an outcome's change (it sets fields: applying it twice is harmless), shown in `stored` now. */
-  function note(fn: (s: Stored) => Stored): Promise<unknown> {
-    const u = { key, fn }
-    unwritten.push(u)
-    stored = fn(stored)
-    return save(fn).finally(() => {
-      const i = unwritten.indexOf(u)
-      if (i >= 0) unwritten.splice(i, 1)
-    })
-  }
-
   function outcome(m: Moment, o: MomentOutcome, preview?: boolean): void {
     if (preview) return
     const at = d.now()
     d.record({ id: m.id, kind: m.kind, outcome: o, at })
     log.debug(`moment ${m.id}: ${o}`)
     if (o === 'clicked' || o === 'dismissed') {
-      void note((s) => {
+      void history.note((s) => {
         const h = { ...(s.h[m.id] ?? { shown: [] }) }
         if (o === 'clicked') h.clickedAt = at
         else h.dismissedAt = at
@@ -180,7 +148,7 @@ export function createMoments(d: MomentsDeps) {
       return
     }
     let won = false
-    await save((s) => {
+    await history.save((s) => {
       const h = s.h[m.id]
       const lastShown = h?.shown[h.shown.length - 1]
       won = !dead && decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
@@ -207,8 +175,8 @@ export function createMoments(d: MomentsDeps) {
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
     for (const id of r.heldOut) {
       const m = moments.find((x) => x.id === id)!
-      if (stored.h[id]?.heldOut) continue
-      void note((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
+      if (history.get().h[id]?.heldOut) continue
+      void history.note((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
       outcome(m, 'held_out')
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
@@ -228,7 +196,7 @@ export function createMoments(d: MomentsDeps) {
     const s = state()
     for (const m of moments.filter(standing)) {
       const slot = slotOf(m)
-      const h = stored.h[m.id]
+      const h = history.get().h[m.id]
       const lastShown = h?.shown[h.shown.length - 1] ?? 0
       const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
       const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
@@ -258,7 +226,7 @@ export function createMoments(d: MomentsDeps) {
       key = userKey
       if (userKey === null) carry = carryOver
       if (!carry) layer.update({ transient: null, banner: null, widget: null })
-      stored = withUnwritten((userKey && (await d.kv.get<Stored>('moments:' + userKey))) || { h: {}, log: [] })
+      await history.load(true)
       // The first identify often comes right after a first visit's tier crossing, while its moment
       // was being claimed for the anonymous identity: decide it again for the identified user (the
       // history came along, so one already shown is not shown twice).
@@ -276,9 +244,9 @@ export function createMoments(d: MomentsDeps) {
       later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {
-        const h = stored.h[m.id]
+        const h = history.get().h[m.id]
         if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
-        void note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
+        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
         outcome(m, 'converted')
       }
     },
@@ -303,7 +271,7 @@ export function createMoments(d: MomentsDeps) {
     otherTab(id: string): void {
       otherTabs.set(id, d.now())
       // Another tab showed or dismissed a moment: re-read the history and re-check what stands on screen.
-      if (key) void d.kv.get<Stored>('moments:' + key).then((s) => s?.h && ((stored = withUnwritten(s)), check()))
+      if (key) void history.load(false).then((found) => found && check())
     },
     decisions: () => [...last.values()],
     destroy(): void {
