@@ -10,7 +10,7 @@ import type { KV } from './store/kv'
 import { copyVars, isEngaged, pickCopy, renderCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
 import { daysLeft, decide, offTarget } from './trigger/decide'
-import type { Decision, DecisionState, Moment, MomentHistory, Trigger } from './trigger/types'
+import type { Decision, DecisionState, Moment, Trigger } from './trigger/types'
 import type { MomentOutcome } from './sync/types'
 import type { Identity } from './track/identity'
 
@@ -246,7 +246,8 @@ export function createMoments(d: MomentsDeps) {
       for (const m of moments) {
         const h = history.get().h[m.id]
         if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
-        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: d.now() } } }))
+        const at = d.now()
+        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: at } } }))
         outcome(m, 'converted')
       }
     },
