@@ -36,8 +36,8 @@
  *
  * API (bench/run.mjs imports it):
  *   trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall })
- *   (only: library names to run; bundle: another MomentKit script to measure instead of
- *   dist/momentkit.iife.js; profileDir: write a CPU profile of the first MomentKit run there)
+ *   (only: library names to run, or 'lib (variant)' labels; bundle: another MomentKit script to measure instead of
+ *   dist/momentkit.iife.js; profileDir: write a CPU profile of the first MomentKit run of each variant there)
  *   -> {
  *     calls, smoke, configured: { [lib]: 'what was configured' },
  *     rows: [{ lib, variant, calls, syncUs, syncCpuUs, allInUs, backlog, heapGrowthBytes,
@@ -57,6 +57,7 @@
  *   node bench/track.mjs --calls 20000 --repeat 5
  *   node bench/track.mjs --smoke                     # ~2,000 calls, short settles
  *   node bench/track.mjs --only momentkit            # just MomentKit (comma list of libs)
+ *   node bench/track.mjs --only 'momentkit (default)'  # one variant
  *   node bench/track.mjs --only momentkit --bundle /tmp/old.js --profile   # another build; CPU profile in bench/results
  *
  * Prints a table; writes bench/results/track.json (not committed).
@@ -340,7 +341,7 @@ export async function trackBench({ browser, smoke = false, log = console.log, ca
   const reps = repeat ?? (smoke ? 1 : 3)
   const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle, wall }
   // The diagnostic variant in full runs only (a smoke run checks that the bench works).
-  const libs = (only ? LIBS.filter((l) => only.includes(l.lib)) : LIBS).filter((l) => !(smoke && l.diagnostic))
+  const libs = (only ? LIBS.filter((l) => only.includes(l.lib) || only.includes(label(l))) : LIBS).filter((l) => !(smoke && l.diagnostic))
   if (!existsSync(bundle ?? join(root, 'dist/momentkit.iife.js'))) throw new Error('dist/momentkit.iife.js is missing; run `npm run build` first')
   log(`track() burst: ${n.toLocaleString('en')} calls per library${smoke ? ' (smoke)' : ''}`)
   const rows = []
@@ -350,7 +351,7 @@ export async function trackBench({ browser, smoke = false, log = console.log, ca
       continue
     }
     const runs = []
-    for (let i = 0; i < reps; i++) runs.push(await runOne(browser, l, n, { ...opts, profile: profileDir && i === 0 ? join(profileDir, 'track-momentkit.cpuprofile') : undefined }))
+    for (let i = 0; i < reps; i++) runs.push(await runOne(browser, l, n, { ...opts, profile: profileDir && i === 0 ? join(profileDir, `track-momentkit${l.diagnostic ? '-' + l.variant.replace(/\W+/g, '-') : ''}.cpuprofile`) : undefined }))
     const ok = runs.filter((r) => r.allInUs !== null)
     const mid = ok.length ? ok.find((r) => r.allInUs === median(ok.map((x) => x.allInUs))) ?? [...ok].sort((a, b) => a.allInUs - b.allInUs)[Math.floor(ok.length / 2)] : runs[0]
     rows.push({ ...mid, ...(l.diagnostic && { diagnostic: true }), syncUs: ok.length ? median(ok.map((r) => r.syncUs)) : null, syncCpuUs: ok.length ? median(ok.map((r) => r.syncCpuUs)) : null, runs: runs.map((r) => r.allInUs), note: [mid.note, `median of ${runs.length} runs`].filter(Boolean).join('; ') })
