@@ -193,7 +193,7 @@ export interface Config {
 export interface Delivery {
   /** `momentkit` (docs/payload.md) or `segment` (Segment's HTTP API batch shape). Default momentkit. */
   format?: 'momentkit' | 'segment'
-  /** Max messages per request. Default 100. */
+  /** Max messages per request (requests also stay under about 250 KB). Default 1000. */
   batchSize?: number
   /** Ms to gather a batch before sending; tier crossings go at once. Default 2000. */
   interval?: number

@@ -137,7 +137,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       trackPages: c.trackPages ?? true,
       endpoint: c.endpoint ?? null,
       writeKey: c.writeKey ?? null,
-      delivery: { format: 'momentkit', batchSize: 500, interval: 2000, maxQueue: 5000, timeout: 15_000, ...c.delivery },
+      delivery: { format: 'momentkit', batchSize: 1000, interval: 2000, maxQueue: 5000, timeout: 15_000, ...c.delivery },
       debug: c.debug ?? false,
       moments: c.moments === 'default' ? defaultMoments : c.moments ?? [],
       momentsPerDay: c.momentsPerDay ?? 2,

@@ -12,7 +12,7 @@ const size = (m: Message) => messageJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
 export function createOutbox(o: OutboxOptions): Outbox {
-  const batchSize = o.batchSize ?? 500
+  const batchSize = o.batchSize ?? 1000
   // Under the collector's 512 KB and Segment's 500 KB per request, with room for Segment's larger shape:
   // a backlog goes out in few requests (each fetch() costs the page about 2 ms of main thread in
   // Chromium, plus about 0.02 ms per KB, so per-request cost dominates).
