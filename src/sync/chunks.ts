@@ -24,17 +24,20 @@ export function createChunks(kv: KV, now: () => number) {
   const closed = (key: string, list: Message[]) =>
     /:\d{6}$/.test(key) && (list.length >= CHUNK || (key.startsWith(prefix) && (key < keyOf(seq) || fill >= CHUNK)))
   return {
-    /** In one transaction, however many chunks the messages fill. */
-    append(messages: Message[]): Promise<void> {
+    /** In one transaction, however many chunks the messages fill. Resolves with the parts written, by chunk. */
+    async append(messages: Message[]): Promise<Chunk[]> {
       const updates: Array<[string, (old: Message[] | undefined) => Message[]]> = []
+      const parts: Chunk[] = []
       for (let i = 0; i < messages.length; ) {
         if (fill >= CHUNK) (seq++, (fill = 0))
         const part = messages.slice(i, i + CHUNK - fill)
         i += part.length
         fill += part.length
+        parts.push([keyOf(seq), part])
         updates.push([keyOf(seq), (old) => (Array.isArray(old) ? old.concat(part) : part)])
       }
-      return kv.updateMany(updates)
+      await kv.updateMany(updates)
+      return parts
     },
     /** Rollups that replace stored messages, as a chunk of their own. */
     // Added to, not set: two roll-ups within the same millisecond share a key (the second one
@@ -49,6 +52,15 @@ export function createChunks(kv: KV, now: () => number) {
       // Deleted only if still empty when the delete runs (a tab may have appended since the read).
       if (empty.length) await kv.updateMany<unknown>(empty.map((k) => [k, (old) => (Array.isArray(old) && old.length ? old : undefined)]))
       return out
+    },
+    /**
+     * `chunks` as loaded, plus `parts` appended since by this tab (as `append` answered): what is
+     * stored, as long as no other tab removed anything meanwhile (only the lease holder removes).
+     */
+    merge(chunks: Chunk[], parts: Chunk[]): Chunk[] {
+      const out = new Map(chunks)
+      for (const [k, part] of parts) out.set(k, (out.get(k) ?? []).concat(part))
+      return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     },
     /**
      * Drops the messages with these ids, in one transaction; a chunk left empty is deleted. `chunks`

@@ -18,6 +18,11 @@ export interface OutboxOptions {
   sdkVersion: string
   /** Runs `fn` while holding the cross-tab sender lease, waiting for it if another tab holds it. */
   lease?(fn: () => Promise<void>): Promise<void>
+  /**
+   * Runs `fn` under the lease only if it is free now, and says whether it ran. Without it (and with
+   * a `lease`), a drain always stores its messages before asking for the lease.
+   */
+  tryLease?(fn: () => Promise<void>): Promise<boolean>
   online?(): boolean
   random?(): number
   /** Max messages and bytes per request; max messages kept before raw events are rolled up. */

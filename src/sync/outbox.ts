@@ -40,13 +40,12 @@ export function createOutbox(o: OutboxOptions): Outbox {
     if (!stopped) timer = setTimeout(() => void drain(), ms)
   }
 
-  /** Writes pending messages; true when there were any. */
-  async function persist(): Promise<boolean> {
-    if (!pending.length) return false
+  /** Writes pending messages; the parts written, by chunk (none when nothing was pending). */
+  async function persist(): Promise<Chunk[]> {
+    if (!pending.length) return []
     const batch = pending
     pending = []
-    await store.append(batch)
-    return true
+    return store.append(batch)
   }
 
   async function remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
@@ -64,12 +63,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
    * Down to 90% of the cap, so a long offline spell adds one rollup per tenth of the cap, not
    * one per event. Rollups already queued are kept as they are (one may be on the server already).
    */
-  async function rollUp(chunks: Chunk[], total: number): Promise<void> {
+  async function rollUp(chunks: Chunk[], total: number): Promise<boolean> {
     const { rollups, ids } = fold(chunks.map(([, l]) => l), total - Math.floor(maxQueue * 0.9))
-    if (!ids.size) return
+    if (!ids.size) return false
     await remove(chunks, ids)
     await store.appendRollups(rollups)
     rolled(ids.size)
+    return true
   }
 
   /**
@@ -112,25 +112,28 @@ export function createOutbox(o: OutboxOptions): Outbox {
     known = known!.map(([k, l]): [string, Message[]] => [k, l.some((m) => ids.has(m.id)) ? l.filter((m) => !ids.has(m.id)) : l]).filter(([, l]) => l.length)
   }
 
+  /**
+   * Sends what is stored and pending, under the lease. There other tabs only append to the store, each
+   * to chunks of its own: what was loaded is still there (less what this loop removed), and what this
+   * tab writes is added to it (`merge`) without reading it back. So the queue is read once, not per
+   * batch, and a burst's messages are never read back. What other tabs append meanwhile is read once
+   * that runs out: the loop ends only on an empty fresh load.
+   */
   async function loop(): Promise<void> {
     known = null
     for (;;) {
       // Messages added while the previous request was in flight are picked up in this round.
-      if (await persist()) known = null
+      if (known) known = store.merge(known, await persist())
       if (stopped) return
-      // Under the lease, other tabs only append to the store: what was loaded is still there (less what
-      // this loop removed), so it is sent without reading the whole queue again per batch. Anything
-      // appended meanwhile is read once that runs out: the loop ends only on an empty fresh load.
       let chunks: Chunk[] | null = known?.length ? known : null
       if (!chunks) {
-        chunks = await store.load()
+        chunks = store.merge(await store.load(), await persist())
         const raw = chunks.reduce((n, [, l]) => n + l.filter((m) => m.type !== 'rollup').length, 0)
         // The cap holds offline too: that is when the queue grows. Events folded before they were
         // stored count as if stored (see foldPending).
-        if (raw + prefolded > maxQueue) {
-          await rollUp(chunks, raw)
-          chunks = await store.load()
-        }
+        // Read again only when something was folded: after a burst folded in memory, what is stored is
+        // under the cap already, and reading it back costs as much as writing it did.
+        if (raw + prefolded > maxQueue && (await rollUp(chunks, raw))) chunks = await store.load()
         prefolded = 0
         known = chunks
       }
@@ -178,10 +181,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
     }
     again = false
     const lease = o.lease ?? ((fn: () => Promise<void>) => fn())
-    // Store first, outside the lease: another tab may hold it for a while, and stored messages are
-    // what that tab (or this one, after a reload) sends.
-    running = persist()
-      .then(() => lease(loop))
+    // With the lease free (or no other tab to share it with), the loop stores what is pending after
+    // loading the queue, and sends it without reading it back. Otherwise store first, outside the
+    // lease: another tab may hold it for a while, and stored messages are what that tab (or this one,
+    // after a reload) sends.
+    const free = o.tryLease ? o.tryLease(loop) : o.lease ? Promise.resolve(false) : loop().then(() => true)
+    running = free
+      .then((ran) => (ran ? undefined : persist().then(() => lease(loop))))
       .catch((e) => {
         st.lastError = String(e)
         o.log.error('delivery error; will retry', e)

@@ -47,6 +47,7 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     // One sender at a time across tabs. A tab that finds the lease taken waits for it rather than
     // giving up, so when the sending tab closes (its lock is released) another one carries on.
     lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, fn) : undefined,
+    tryLease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (l) => l && fn().then(() => true)).then(Boolean) : undefined,
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     // The keepalive budget is 64 KB of body as sent: UTF-8 bytes, Segment's shape when chosen.
     bytes: (b) => new Blob([encode({ format: delivery.format, writeKey: writeKey ?? undefined }, b)]).size,

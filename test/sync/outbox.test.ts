@@ -174,21 +174,52 @@ describe('outbox', () => {
     expect(all.filter((m) => m.type === 'event').length + rolled.reduce((n, r) => n + r.counts.tick, 0)).toBe(1000)
   })
 
-  it('two tabs sharing one outbox under a lease send every message exactly once', async () => {
+  /** Web Locks as the SDK uses them: `lease` waits its turn, `tryLease` runs only when nobody holds or waits. */
+  function locks() {
+    let queued = 0
+    let held: Promise<unknown> = Promise.resolve()
+    const lease = (fn: () => Promise<void>) => {
+      queued++
+      const p = held.then(fn).finally(() => queued--)
+      held = p.catch(() => {})
+      return p
+    }
+    const tryLease = async (fn: () => Promise<void>) => (queued ? false : (await lease(fn), true))
+    return { lease, tryLease }
+  }
+
+  it.each([
+    ['a lease', false],
+    ['a lease taken at once when free (the loop stores and sends without reading back)', true],
+  ])('two tabs sharing one outbox under %s send every message exactly once, with more added mid-send', async (_, free) => {
     const store = newStore()
     const s = server()
-    let held = Promise.resolve()
-    const lease = (fn: () => Promise<void>) => (held = held.then(fn, fn))
-    const a = outbox(store, s.send, { lease, batchSize: 7 })
-    const b = outbox(store, s.send, { lease, batchSize: 7 })
+    const { lease, tryLease } = locks()
+    const opts = { lease, batchSize: 7, ...(free && { tryLease }) }
+    let calls = 0
+    const late: Message[] = []
+    const send: OutboxOptions['send'] = async (batch, keepalive) => {
+      // While the second request is in flight, both tabs queue more and ask for a drain.
+      if (++calls === 2) for (const o of [a, b]) {
+        const more = Array.from({ length: 5 }, () => ev())
+        late.push(...more)
+        o.add(more)
+        void o.drain()
+      }
+      return s.send(batch, keepalive)
+    }
+    const a = outbox(store, send, opts)
+    const b = outbox(store, send, opts)
     const ma = Array.from({ length: 30 }, () => ev())
     const mb = Array.from({ length: 30 }, () => ev())
     a.add(ma)
     b.add(mb)
     await Promise.all([a.drain(), b.drain()])
     await Promise.all([a.drain(), b.drain()])
-    expect(s.accepted.size).toBe(60)
+    expect(late).toHaveLength(10)
+    expect(new Set(s.accepted.keys())).toEqual(new Set([...ma, ...mb, ...late].map((m) => m.id)))
     expect([...s.accepted.values()].every((c) => c === 1)).toBe(true)
+    expect(await createKV('x', log, { store }, 'outbox').keys()).toEqual([])
   })
 
   it('keeps batches to one identity', async () => {
@@ -244,7 +275,10 @@ describe('outbox', () => {
     o.stop()
   })
 
-  it('a tab waiting for the lease stores its messages at once and sends them when the lease frees', async () => {
+  it.each([
+    ['', undefined],
+    [' (tried first: taken)', async () => false],
+  ])('a tab waiting for the lease%s stores its messages at once and sends them when the lease frees', async (_, tryLease) => {
     const s = server()
     const store = newStore()
     // A lease held elsewhere until `free()`: the waiting drain must not give up.
@@ -256,7 +290,7 @@ describe('outbox', () => {
       holders++
       try { await fn() } finally { holders-- }
     }
-    const o = outbox(store, s.send, { lease })
+    const o = outbox(store, s.send, { lease, tryLease })
     o.add([ev(), ev(), ev()])
     const done = o.drain()
     await until(() => true)
@@ -366,6 +400,23 @@ describe('outbox', () => {
       queued.add([ev()])
       expect(addBurst(queued, burst(500))).toBe(500)
       expect(queued.stats().rolledUp).toBe(411)
+    })
+
+    it('a burst sent under a free lease is not read back from IndexedDB: what was written is what gets sent', async () => {
+      const s = server()
+      const base = createKV('x', log, { store: newStore() }, 'outbox')
+      // Counts the messages read back by loading the queue (each costs its deserialization).
+      let read = 0
+      const kv = { ...base, entries: async <T>(prefix: string) => { const out = await base.entries<T>(prefix); read += out.reduce((n, [, v]) => n + (Array.isArray(v) ? v.length : 0), 0); return out } }
+      const o = outbox(newStore(), s.send, { kv, maxQueue: 1000, batchSize: 100, tryLease: async (fn) => (await fn(), true) })
+      const burst = Array.from({ length: 3000 }, (_, i) => ev(i % 2 ? 'a' : 'b'))
+      addBurst(o, burst)
+      await o.drain()
+      // The 900 newest raw events (the cap's 90%) and one rollup, each once, without reading any of them back.
+      expect(s.accepted.size).toBe(901)
+      expect([...s.accepted.values()].every((c) => c === 1)).toBe(true)
+      expect(read).toBe(0)
+      expect(await base.keys()).toEqual([])
     })
 
     it('takes 200,000 messages in one call (no spread of them as arguments) and stores small chunks', async () => {
