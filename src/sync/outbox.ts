@@ -1,6 +1,6 @@
 import { messageJson, toJson } from '../json'
 import { backoff } from './backoff'
-import { type Chunk, createChunks } from './chunks'
+import { type Chunk, createChunks, touched } from './chunks'
 import { fold, foldEvents } from './rollup'
 import type { Outbox, OutboxOptions, OutboxStats } from './outbox-types'
 import type { Batch, EventMessage, Message, RollupMessage } from './types'
@@ -92,16 +92,19 @@ export function createOutbox(o: OutboxOptions): Outbox {
     return true
   }
 
-  function batchOf(all: Message[]): Batch {
-    const first = all[0]
+  /** The next request: from the head of `lists` (read in order, only as far as the batch goes). */
+  function batchOf(lists: Message[][]): Batch {
+    const first = lists[0][0]
     const messages: Message[] = []
     let bytes = 200
-    for (const m of all) {
-      if (messages.length >= limit || !same(m, first)) break
-      const b = size(m)
-      if (messages.length && bytes + b > maxBytes) break
-      bytes += b
-      messages.push(m)
+    fill: for (const list of lists) {
+      for (const m of list) {
+        if (messages.length >= limit || !same(m, first)) break fill
+        const b = size(m)
+        if (messages.length && bytes + b > maxBytes) break fill
+        bytes += b
+        messages.push(m)
+      }
     }
     return { sentAt: new Date(o.now()).toISOString(), sdk: { name: 'momentkit', version: o.sdkVersion }, auth: o.auth(first), messages }
   }
@@ -109,7 +112,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** The stored chunks as of the last load, less what this loop removed since (null: load again). */
   let known: Chunk[] | null = null
   const forget = (ids: Set<string>) => {
-    known = known!.map(([k, l]): [string, Message[]] => [k, l.some((m) => ids.has(m.id)) ? l.filter((m) => !ids.has(m.id)) : l]).filter(([, l]) => l.length)
+    const hit = new Set(touched(known!, ids).map(([c]) => c))
+    known = known!.map((c): Chunk => (hit.has(c) ? [c[0], c[1].filter((m) => !ids.has(m.id))] : c)).filter(([, l]) => l.length)
   }
 
   /**
@@ -140,7 +144,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const total = chunks.reduce((n, [, l]) => n + l.length, 0)
       st.queued = total
       if (!total || (o.online && !o.online())) return report()
-      const batch = batchOf(chunks.flatMap(([, l]) => l))
+      const batch = batchOf(chunks.map(([, l]) => l))
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
       if ('status' in r && r.status >= 200 && r.status < 300) {
@@ -255,7 +259,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       if (!all.length) return
       const saved = limit
       limit = batchSize
-      const batch = batchOf(all)
+      const batch = batchOf([all])
       limit = saved
       // Trim a tenth at a time: encoding the batch once per message dropped would stall the page's exit.
       const bytes = o.bytes ?? ((b: Batch) => toJson(b).length)

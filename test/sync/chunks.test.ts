@@ -3,7 +3,7 @@ import { createStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { createKV, type KV } from '../../src/store/kv'
-import { createChunks } from '../../src/sync/chunks'
+import { type Chunk, createChunks, touched } from '../../src/sync/chunks'
 import type { Message } from '../../src/sync/types'
 
 let n = 0
@@ -112,5 +112,22 @@ describe('outbox chunks: removing what was sent', () => {
     await tab.remove(loaded, ids(loaded))
     expect(unread).toEqual([])
     expect(await tab.load()).toEqual([])
+  })
+
+  describe('touched', () => {
+    const chunk = (key: string, ...ids: string[]): Chunk => [key, ids.map(msg)]
+    // A chunk that must not be read: iterating its messages throws.
+    const unread = (key: string): Chunk => [key, { [Symbol.iterator]: () => { throw new Error(`read ${key}`) } } as unknown as Message[]]
+
+    it('answers the chunks holding the ids, in order, with how many each holds, and reads no further than the last id', () => {
+      const out = touched([chunk('c1', 'a', 'b'), chunk('c2', 'c'), chunk('c3', 'd', 'e', 'f'), unread('c4')], new Set(['b', 'e', 'f']))
+      expect(out.map(([[k], n]) => [k, n])).toEqual([['c1', 1], ['c3', 2]])
+    })
+
+    it('reads every chunk when an id is not there, and answers the ones found', () => {
+      const out = touched([chunk('c1', 'a'), chunk('c2', 'b')], new Set(['b', 'gone']))
+      expect(out.map(([[k], n]) => [k, n])).toEqual([['c2', 1]])
+      expect(() => touched([chunk('c1', 'a'), unread('c2')], new Set(['a', 'gone']))).toThrow('read c2')
+    })
   })
 })

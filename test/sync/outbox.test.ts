@@ -198,7 +198,7 @@ describe('outbox', () => {
     const opts = { lease, batchSize: 7, ...(free && { tryLease }) }
     let calls = 0
     const late: Message[] = []
-    const send: OutboxOptions['send'] = async (batch, keepalive) => {
+    const send: OutboxOptions['send'] = async (batch) => {
       // While the second request is in flight, both tabs queue more and ask for a drain.
       if (++calls === 2) for (const o of [a, b]) {
         const more = Array.from({ length: 5 }, () => ev())
@@ -206,7 +206,7 @@ describe('outbox', () => {
         o.add(more)
         void o.drain()
       }
-      return s.send(batch, keepalive)
+      return s.send(batch)
     }
     const a = outbox(store, send, opts)
     const b = outbox(store, send, opts)
