@@ -17,7 +17,7 @@ export interface OutboxOptions {
   auth(msg: Message): Auth
   sdkVersion: string
   /** Runs `fn` while holding the cross-tab sender lease, waiting for it if another tab holds it. */
-  lease?(fn: () => Promise<void>): Promise<void>
+  lease?(fn: () => Promise<void>): Promise<unknown>
   /**
    * Runs `fn` under the lease only if it is free now, and says whether it ran. Without it (and with
    * a `lease`), a drain always stores its messages before asking for the lease.

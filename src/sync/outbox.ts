@@ -191,7 +191,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
     // after a reload) sends.
     const free = o.tryLease ? o.tryLease(loop) : o.lease ? Promise.resolve(false) : loop().then(() => true)
     running = free
-      .then((ran) => (ran ? undefined : persist().then(() => lease(loop))))
+      .then(async (ran) => {
+        if (!ran) (await persist(), await lease(loop))
+      })
       .catch((e) => {
         st.lastError = String(e)
         o.log.error('delivery error; will retry', e)

@@ -26,6 +26,8 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     auths = Object.fromEntries(Object.entries({ ...rest, [i.userId]: i.auth }).slice(-20))
     void kv.set('auth', auths)
   }
+  // Runs `fn` holding the cross-tab sender lock (or, with `ifAvailable`, only if nobody holds it); says whether it ran.
+  const lock = locks && ((fn: () => Promise<void>, ifAvailable: boolean) => locks.request('momentkit-outbox:' + namespace, { ifAvailable }, (l) => l && fn().then(() => true)).then(Boolean))
   const send = deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now })
   let failures = 0
   const outbox = createOutbox({
@@ -46,8 +48,8 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     },
     // One sender at a time across tabs. A tab that finds the lease taken waits for it rather than
     // giving up, so when the sending tab closes (its lock is released) another one carries on.
-    lease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, fn) : undefined,
-    tryLease: locks ? (fn) => locks.request('momentkit-outbox:' + namespace, { ifAvailable: true }, (l) => l && fn().then(() => true)).then(Boolean) : undefined,
+    lease: lock && ((fn) => lock(fn, false)),
+    tryLease: lock && ((fn) => lock(fn, true)),
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     // The keepalive budget is 64 KB of body as sent: UTF-8 bytes, Segment's shape when chosen.
     bytes: (b) => new Blob([encode({ format: delivery.format, writeKey: writeKey ?? undefined }, b)]).size,
