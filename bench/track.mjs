@@ -35,9 +35,10 @@
  * allInUs is the one compared; the other libraries run once.
  *
  * API (bench/run.mjs imports it):
- *   trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall })
+ *   trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall, maxQueue })
  *   (only: library names to run, or 'lib (variant)' labels; bundle: another MomentKit script to measure instead of
- *   dist/momentkit.iife.js; profileDir: write a CPU profile of the first MomentKit run of each variant there)
+ *   dist/momentkit.iife.js; profileDir: write a CPU profile of the first MomentKit run of each variant there;
+ *   maxQueue: MomentKit's delivery.maxQueue, a diagnostic that makes delivery weigh more: the burst keeps 90% of it raw)
  *   -> {
  *     calls, smoke, configured: { [lib]: 'what was configured' },
  *     rows: [{ lib, variant, calls, syncUs, syncCpuUs, allInUs, backlog, heapGrowthBytes,
@@ -59,6 +60,7 @@
  *   node bench/track.mjs --only momentkit            # just MomentKit (comma list of libs)
  *   node bench/track.mjs --only 'momentkit (default)'  # one variant
  *   node bench/track.mjs --only momentkit --bundle /tmp/old.js --profile   # another build; CPU profile in bench/results
+ *   node bench/track.mjs --only 'momentkit (default)' --max-queue 50000   # delivery of a 45,000-event backlog
  *
  * Prints a table; writes bench/results/track.json (not committed).
  */
@@ -94,6 +96,9 @@ const MK_CONFIG = {
   endpoint: '/collect',
 }
 
+/** MK_CONFIG, with `maxQueue` (a diagnostic: a burst then keeps that many events raw, 90% of it, for delivery). */
+const mkConfig = (o) => (o?.maxQueue ? { ...MK_CONFIG, delivery: { maxQueue: o.maxQueue } } : MK_CONFIG)
+
 const SEGMENT_SETTINGS = {
   integrations: { 'Segment.io': { apiKey: 'bench', apiHost: 'api.segment.io/v1' } },
   plan: { track: { __default: { enabled: true } }, identify: { __default: { enabled: true } } },
@@ -110,7 +115,7 @@ const LIBS = [
     lib: 'momentkit', variant: 'default',
     configured: 'dist/momentkit.iife.js by script tag; five-dimension preset, an upgrade moment (tier pql/hot) and a nudge (limit_reached), endpoint /collect (answered 200 by the router)',
     script: (o) => o.bundle ?? join(root, 'dist/momentkit.iife.js'),
-    attrs: () => ` data-config='${JSON.stringify(MK_CONFIG)}'`,
+    attrs: (o) => ` data-config='${JSON.stringify(mkConfig(o))}'`,
     setup: `window.__track = function (n, p) { momentkit.track(n, p) }
 window.__ready = function () { var x = momentkit.explain && momentkit.explain(); return !!(x && x.ready) }
 window.__pending = function () { var d = momentkit.explain().delivery; return d ? d.queued : 0 }`,
@@ -120,7 +125,7 @@ window.__pending = function () { var d = momentkit.explain().delivery; return d 
     lib: 'momentkit', variant: 'no endpoint', diagnostic: true,
     configured: "as 'default' without endpoint: no delivery (messages, outbox, requests); shows what delivery costs of the figure above",
     script: (o) => o.bundle ?? join(root, 'dist/momentkit.iife.js'),
-    attrs: () => ` data-config='${JSON.stringify({ ...MK_CONFIG, endpoint: undefined })}'`,
+    attrs: (o) => ` data-config='${JSON.stringify({ ...mkConfig(o), endpoint: undefined })}'`,
     setup: `window.__track = function (n, p) { momentkit.track(n, p) }
 window.__ready = function () { var x = momentkit.explain && momentkit.explain(); return !!(x && x.ready) }`,
   },
@@ -200,9 +205,9 @@ function burst([n, budgetMs]) {
   return { ms: performance.now() - t0, done: i }
 }
 
-const pageHtml = (l) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>track() bench: ${l.lib}</title></head>
+const pageHtml = (l, o) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>track() bench: ${l.lib}</title></head>
 <body><main><h1>Bench page</h1><p>A page of a product, for ${l.lib}.</p><button>A button</button></main>
-<script src="/lib.js"${l.attrs ? l.attrs() : ''}></script>
+<script src="/lib.js"${l.attrs ? l.attrs(o) : ''}></script>
 <script>${l.setup}</script>
 </body></html>`
 
@@ -218,7 +223,7 @@ async function routeAll(context, l, opts) {
       ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS' }
       : {}
     if (req.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors })
-    if (url.origin === ORIGIN && url.pathname === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(l) })
+    if (url.origin === ORIGIN && url.pathname === '/') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(l, opts) })
     if (url.origin === ORIGIN && url.pathname === '/lib.js') return route.fulfill({ status: 200, contentType: 'text/javascript', body: readFileSync(l.script(opts)) })
     if (url.pathname.endsWith('/settings') && url.hostname.includes('segment')) {
       return route.fulfill({ status: 200, contentType: 'application/json', headers: cors, body: JSON.stringify(SEGMENT_SETTINGS) })
@@ -234,7 +239,7 @@ async function routeAll(context, l, opts) {
 }
 
 /** One library, one fresh context and page, one burst. */
-async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, profile, bundle, wall }) {
+async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, profile, bundle, wall, maxQueue }) {
   const row = { lib: l.lib, variant: l.variant, calls, syncUs: null, syncCpuUs: null, allInUs: null, backlog: null, heapGrowthBytes: null, crashed: false, note: '', busyMsPerSecond: [], settleMs: null, idleRate: null }
   // A desktop Chrome user agent, not HeadlessChrome: posthog-js (among others) drops every capture from a
   // user agent it takes for a bot, which would measure nothing.
@@ -243,7 +248,7 @@ async function runOne(browser, l, calls, { settleMin, settleMax, budgetMs, log, 
   let onCrash
   const crash = new Promise((resolve) => (onCrash = resolve))
   try {
-    await routeAll(context, l, { bundle })
+    await routeAll(context, l, { bundle, maxQueue })
     const page = await context.newPage()
     page.on('crash', () => ((crashed = true), onCrash()))
     const cdp = await context.newCDPSession(page)
@@ -336,10 +341,10 @@ const median = (xs) => {
  * @example
  * const { rows, ratios, targets } = await trackBench({ browser, smoke: true })
  */
-export async function trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall = false } = {}) {
+export async function trackBench({ browser, smoke = false, log = console.log, calls, repeat, only, bundle, profileDir, wall = false, maxQueue } = {}) {
   const n = calls ?? (smoke ? 2000 : 100_000)
   const reps = repeat ?? (smoke ? 1 : 3)
-  const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle, wall }
+  const opts = { settleMin: smoke ? 2 : 5, settleMax: smoke ? 4 : 30, budgetMs: smoke ? 5000 : 60_000, log, bundle, wall, maxQueue }
   // The diagnostic variant in full runs only (a smoke run checks that the bench works).
   const libs = (only ? LIBS.filter((l) => only.includes(l.lib) || only.includes(label(l))) : LIBS).filter((l) => !(smoke && l.diagnostic))
   if (!existsSync(bundle ?? join(root, 'dist/momentkit.iife.js'))) throw new Error('dist/momentkit.iife.js is missing; run `npm run build` first')
@@ -413,6 +418,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       repeat: arg('repeat') ? Number(arg('repeat')) : undefined,
       only: arg('only')?.split(','),
       bundle: arg('bundle'),
+      maxQueue: arg('max-queue') ? Number(arg('max-queue')) : undefined,
       wall: process.argv.includes('--wall'),
       profileDir: process.argv.includes('--profile') ? join(root, 'bench/results') : undefined,
     })
