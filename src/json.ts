@@ -25,6 +25,7 @@ function plainValues(this: Record<string, unknown>, key: string, v: unknown): un
 }
 
 const written = new WeakMap<object, string>()
+const compact = new WeakMap<object, string>()
 
 /**
  * toJson of a queued message, made once: the outbox measures each message to fill a request, and
@@ -33,5 +34,18 @@ const written = new WeakMap<object, string>()
 export function messageJson(m: object): string {
   let s = written.get(m)
   if (s === undefined) written.set(m, (s = toJson(m)))
+  return s
+}
+
+/**
+ * A message as a batch with `common` carries it (docs/payload.md): its JSON without the identity
+ * fields (userId, anonymousId, accountId, model, sdk), which the batch sends once. Made once, as messageJson.
+ */
+export function compactJson(m: object): string {
+  let s = compact.get(m)
+  if (s === undefined) {
+    const { userId: _u, anonymousId: _a, accountId: _c, model: _m, sdk: _s, ...rest } = m as Record<string, unknown>
+    compact.set(m, (s = toJson(rest)))
+  }
   return s
 }

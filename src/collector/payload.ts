@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020'
-import type { Batch } from '../sync/types'
+import type { Batch, Message } from '../sync/types'
 import { jsonErrorAt } from './jsonerror'
 
 export interface Problem {
@@ -77,7 +77,18 @@ export function parseBatch(text: string, now = Date.now()): Parsed {
     const lines = shown.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')
     return { ok: false, error: 'invalid_payload', message: `the batch does not match the payload schema: ${lines}${more > 0 ? `; and ${more} more` : ''}`, problems: shown }
   }
-  const batch = data as Batch
+  const batch = data as Batch & { common?: Record<string, unknown> }
+  // The identity fields the SDK sends once (`common`) go into every message that has none of its own:
+  // from here on (storage, scoring, alerts) each message is whole, as if sent in full.
+  if (batch.common) {
+    const c = batch.common
+    batch.messages = batch.messages.map((m) => {
+      const out = { ...m } as Record<string, unknown>
+      for (const k of ['userId', 'anonymousId', 'accountId', 'model', 'sdk']) if (!(k in out) && c[k] !== undefined) out[k] = c[k]
+      return out as unknown as Message
+    })
+    delete batch.common
+  }
   const first = batch.messages[0]
   for (let i = 1; i < batch.messages.length; i++) {
     const m = batch.messages[i]

@@ -1,4 +1,4 @@
-import { messageJson, toJson } from '../json'
+import { compactJson, toJson } from '../json'
 import { backoff } from './backoff'
 import { type Chunk, createChunks, touched } from './chunks'
 import { fold, foldEvents } from './rollup'
@@ -8,7 +8,8 @@ import type { Batch, EventMessage, Message, RollupMessage } from './types'
 export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
 const KEEPALIVE_BUDGET = 60_000
-const size = (m: Message) => messageJson(m).length
+// As sent: without the identity fields the batch carries once (see encode).
+const size = (m: Message) => compactJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
 export function createOutbox(o: OutboxOptions): Outbox {
@@ -96,7 +97,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   function batchOf(lists: Message[][]): Batch {
     const first = lists[0][0]
     const messages: Message[] = []
-    let bytes = 200
+    // The head: sentAt, sdk, auth and the messages' common identity fields.
+    let bytes = 600
     fill: for (const list of lists) {
       for (const m of list) {
         if (messages.length >= limit || !same(m, first)) break fill

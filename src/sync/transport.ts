@@ -1,8 +1,8 @@
-import { messageJson, toJson } from '../json'
+import { compactJson, messageJson, toJson } from '../json'
 import { retryAfter } from './backoff'
 import type { SendResult } from './outbox'
 import { toSegment } from './segment'
-import type { Batch } from './types'
+import type { Batch, Message } from './types'
 
 export interface TransportOptions {
   endpoint: string
@@ -15,13 +15,20 @@ export interface TransportOptions {
 
 /**
  * The request body for a batch, in the configured format. MomentKit's format is the batch as JSON,
- * its messages written from the text the outbox made of each when it filled the batch.
+ * with the identity fields its messages share (all of them, usually: a batch is one identity's) sent
+ * once, as `common`, and left out of each message that has them; a message that differs (queued
+ * before an upgrade of the SDK or of the model) carries its own. Each message is written from the
+ * text the outbox made of it when it filled the batch.
  */
 export function encode(t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string {
   if (t.format === 'segment') return toJson(toSegment(batch, t.writeKey))
   const { messages, ...head } = batch
-  const h = toJson(head)
-  return h.slice(0, -1) + (h === '{}' ? '' : ',') + '"messages":[' + messages.map(messageJson).join(',') + ']}'
+  const f = messages[0]
+  const common = f && { userId: f.userId, anonymousId: f.anonymousId, accountId: f.accountId, model: f.model, sdk: f.sdk }
+  const h = toJson(common ? { ...head, common } : head)
+  const text = (m: Message) =>
+    m.userId === f.userId && m.anonymousId === f.anonymousId && m.accountId === f.accountId && m.model === f.model && m.sdk === f.sdk ? compactJson(m) : messageJson(m)
+  return h.slice(0, -1) + (h === '{}' ? '' : ',') + '"messages":[' + messages.map(text).join(',') + ']}'
 }
 
 /**

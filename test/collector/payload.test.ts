@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { jsonPath, parseBatch } from '../../src/collector/payload'
 import { createInstance } from '../../src/core'
 import { momentMessage } from '../../src/sync/messages'
+import { encode } from '../../src/sync/transport'
 import type { Batch, Message, RollupMessage } from '../../src/sync/types'
 import { batch, clientRun, config, who } from './helpers'
 
@@ -72,6 +73,27 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
       'messages[2].type: must be one of: "event", "identify", "score", "tier", "moment", "rollup"',
     ]))
     expect(problems(bad).some((p) => p.includes('"then"'))).toBe(false)
+  })
+
+  it('takes the body as the SDK sends it (identity fields once, in `common`): every message comes out whole', () => {
+    const msgs = [event({ id: 'm1', sdk: VERSION }), event({ id: 'm2', name: 'y', props: { a: 1 }, sdk: VERSION }), event({ id: 'm3', model: '0', sdk: '0.0.9' })] as unknown as Message[]
+    const b = wrap(msgs) as unknown as Batch
+    const body = encode({ format: 'momentkit' }, b)
+    expect(JSON.parse(body).messages[0]).not.toHaveProperty('userId')
+    const r = parseBatch(body)
+    if (!r.ok) throw new Error(r.message)
+    expect(r.batch.messages).toEqual(msgs)
+    expect(r.batch).not.toHaveProperty('common')
+  })
+
+  it('refuses a `common` without the identity fields, or with wrong ones, by JSON path; a message of another identity still splits the batch', () => {
+    const bare = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([k]) => !['userId', 'anonymousId', 'accountId', 'model'].includes(k)))
+    expect(problems(wrap([bare(event())], { common: { anonymousId: 'a1', accountId: null, model: '1' } }))).toEqual(['common.userId: is required'])
+    expect(problems(wrap([bare(event())], { common: { userId: 7, anonymousId: 'a1', accountId: null, model: '1' } }))).toEqual(['common.userId: must be string or null'])
+    // Without `common`, every message carries its own.
+    expect(problems(wrap([bare(event())]))).toEqual(expect.arrayContaining(['messages[0].userId: is required', 'messages[0].model: is required']))
+    const common = { userId: 'u1', anonymousId: 'a1', accountId: null, model: '1' }
+    expect(problems(wrap([bare(event()), { ...bare(event({ id: 'm2' })), userId: 'u2' }], { common }))).toEqual([expect.stringMatching(/^messages\[1\]\.userId: is "u2" but messages\[0\]\.userId is "u1"/)])
   })
 
   it('refuses an empty batch, too many messages, non-object props and scores out of range', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { messageJson, toJson } from '../../src/json'
+import { compactJson, toJson } from '../../src/json'
+import { VERSION } from '../../src/version'
 import { eventMessage } from '../../src/sync/messages'
 import { foldEvents } from '../../src/sync/rollup'
 import { encode } from '../../src/sync/transport'
@@ -24,26 +25,49 @@ afterEach(() => {
 })
 
 describe('request bodies', () => {
-  it('a MomentKit body is the batch as JSON, byte for byte, built from each message measured once', () => {
+  /** The batch a collector reads from a body: `common` put back into every message without its own. */
+  const expand = (body: string) => {
+    const { common, ...b } = JSON.parse(body)
+    return { ...b, messages: b.messages.map((m: Record<string, unknown>) => ({ ...common, ...m })) }
+  }
+  const plain = (v: unknown) => JSON.parse(JSON.stringify(v))
+
+  it('a MomentKit body is the batch as JSON with the identity fields sent once, built from each message measured once', () => {
     const b = batchOf(messages())
-    const sizes = b.messages.map((m) => messageJson(m).length)
+    const sizes = b.messages.map((m) => compactJson(m).length)
     const body = encode({ format: 'momentkit' }, b)
-    expect(body).toBe(JSON.stringify(b))
-    expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(b)))
-    expect(sizes).toEqual(b.messages.map((m) => JSON.stringify(m).length))
+    const sent = JSON.parse(body)
+    expect(sent.common).toEqual({ userId: 'u-1', anonymousId: 'a-1', accountId: 'acc', model: 'v1', sdk: VERSION })
+    for (const m of sent.messages) for (const k of ['userId', 'anonymousId', 'accountId', 'model', 'sdk']) expect(m).not.toHaveProperty(k)
+    // Nothing lost: with `common` put back, the batch as it was.
+    expect(expand(body)).toEqual(plain(b))
+    expect(JSON.stringify(b).length - body.length).toBeGreaterThan(150)
+    expect(sizes).toEqual(sent.messages.map((m: unknown) => JSON.stringify(m).length))
     // The text a message was measured with is the text sent.
-    expect(body).toContain(messageJson(b.messages[1]))
+    expect(body).toContain(compactJson(b.messages[1]))
     expect(encode({ format: 'momentkit' }, batchOf([]))).toBe(JSON.stringify(batchOf([])))
+  })
+
+  it('a message whose identity fields differ from the first one (queued before an upgrade) carries its own', () => {
+    const [a, b] = messages()
+    const older = { ...b, model: 'v0', sdk: '0.0.9' }
+    const body = encode({ format: 'momentkit' }, batchOf([a, older]))
+    const sent = JSON.parse(body)
+    expect(sent.messages[0]).not.toHaveProperty('model')
+    expect(sent.messages[1]).toMatchObject({ model: 'v0', sdk: '0.0.9', userId: 'u-1' })
+    expect(expand(body).messages).toEqual(plain([a, older]))
   })
 
   it('with toJSON on Array.prototype or Object.prototype (Prototype.js and friends), the data is still written as plain JSON', () => {
     const ms = messages()
-    const expected = JSON.stringify(batchOf(ms))
+    // The same data in objects not written yet (each message is written once, then its text is kept).
+    const expected = encode({ format: 'momentkit' }, batchOf(structuredClone(ms)))
+    const full = JSON.stringify(batchOf(ms))
     ;(Array.prototype as unknown as { toJSON: unknown }).toJSON = function (this: unknown[]) {
       return '[' + this.join(', ') + ']'
     }
     expect(JSON.stringify(['a']), 'the patch is in place').toBe('"[a]"')
-    expect(toJson(batchOf(ms))).toBe(expected)
+    expect(toJson(batchOf(ms))).toBe(full)
     // Messages first written while the patch is in place.
     expect(encode({ format: 'momentkit' }, batchOf(ms))).toBe(expected)
     delete (Array.prototype as unknown as { toJSON?: unknown }).toJSON
