@@ -1,3 +1,4 @@
+import { compactJson } from '../../src/json'
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/validate'
@@ -150,7 +151,8 @@ describe('toSegment: size limits (500 KB a request, 32 KB a call)', () => {
   })
 
   it('every call of a batch of the largest messages the outbox sends fits, and so does the request', () => {
-    // The outbox caps a batch at 100 messages and about 60,000 characters of JSON: this one is larger.
+    // Larger messages than the outbox puts in a request's worth (it measures them without the identity
+    // fields, which Segment's shape repeats in every call).
     const msgs: Message[] = []
     for (let i = 0; i < 50; i++) msgs.push(ev('e' + i, {}, 'note_saved', { text: '漢'.repeat(900) }))
     for (let i = 0; i < 50; i++) msgs.push({ ...tier, id: 't' + i })
@@ -160,6 +162,15 @@ describe('toSegment: size limits (500 KB a request, 32 KB a call)', () => {
     expect(got).toHaveLength(50 + 50 * 2 + 1)
     for (const c of got) expect(bytes(c)).toBeLessThan(32_000)
     expect(bytes(body)).toBeLessThan(500_000)
+  })
+
+  it('a request of the outbox at its limits, 1,000 small events or about 250 KB of compact JSON, stays under 500 KB in Segment shape', () => {
+    const small = Array.from({ length: 1000 }, (_, i) => ev('e' + i, {}, 'x'))
+    expect(bytes(toSegment(batchOf(...small), 'wk'))).toBeLessThan(500_000)
+    // 1,000 events of about 250 bytes each as the outbox measures them (compact): 250 KB.
+    const mid = Array.from({ length: 1000 }, (_, i) => ev('m' + i, {}, 'feature_used', { text: 'x'.repeat(150) }))
+    expect(mid.reduce((n, m) => n + compactJson(m).length, 0)).toBeGreaterThan(240_000)
+    expect(bytes(toSegment(batchOf(...mid), 'wk'))).toBeLessThan(500_000)
   })
 })
 
