@@ -84,7 +84,7 @@ export function parseBatch(text: string, now = Date.now()): Parsed {
     const c = batch.common
     batch.messages = batch.messages.map((m) => {
       const out = { ...m } as Record<string, unknown>
-      for (const k of ['userId', 'anonymousId', 'accountId', 'model', 'sdk']) if (!(k in out) && c[k] !== undefined) out[k] = c[k]
+      for (const k of ['userId', 'anonymousId', 'accountId', 'model', 'sdk']) if (!Object.hasOwn(out, k) && Object.hasOwn(c, k)) out[k] = c[k]
       return out as unknown as Message
     })
     delete batch.common
