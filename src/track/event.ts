@@ -30,7 +30,15 @@ export function cleanProps(input: unknown): { props?: Props; problem?: string } 
   return flat ? { props: flat } : walkProps(input, keys)
 }
 
-const isRecord = (v: unknown): v is Props => typeof v === 'object' && v !== null && !Array.isArray(v)
+/**
+ * Props are a plain object: its prototype is null or an Object.prototype (another frame's too), so
+ * not an array, a Date, a Map or a class instance, whose fields would be recorded as if they were props.
+ */
+const isRecord = (v: unknown): v is Props => {
+  if (typeof v !== 'object' || v === null) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === null || Object.getPrototypeOf(proto) === null
+}
 
 /**
  * cleanProps' general path, for props the flat copy did not take (exported for the tests that hold

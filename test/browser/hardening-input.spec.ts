@@ -113,6 +113,8 @@ const EVENT_CASES: EventCase[] = [
   { name: 'props is an array', call: `mk.track('bad', [1, 2, 3])`, warn: /props must be a plain object/ },
   { name: 'props is a string', call: `mk.track('bad', 'props')`, warn: /props must be a plain object/ },
   { name: 'props is a number', call: `mk.track('bad', 7)`, warn: /props must be a plain object/ },
+  { name: 'props is a Date', call: `mk.track('bad', new Date(0))`, warn: /props must be a plain object/ },
+  { name: 'props is a Map', call: `mk.track('bad', new Map([['plan', 'pro']]))`, warn: /props must be a plain object/ },
   { name: 'getter that throws', call: `mk.track('bad', { get boom() { throw new Error('getter boom') } })`, warn: /track\(\) failed and was dropped: getter boom/ },
   { name: 'Proxy whose traps throw', call: `mk.track('bad', new Proxy({}, { ownKeys() { throw new Error('trap boom') } }))`, warn: /track\(\) failed and was dropped: trap boom/ },
   { name: 'revoked Proxy', call: `const r = Proxy.revocable({}, {}); r.revoke(); mk.track('bad', r.proxy)`, warn: /track\(\) failed and was dropped: .*revoked/ },

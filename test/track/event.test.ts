@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { checkName, cleanProps, walkProps } from '../../src/track/event'
 
@@ -33,9 +34,18 @@ describe('cleanProps', () => {
     ['a lone surrogate', { s: 'a\uD800b' }, 'lone surrogate'],
     ['an array as props', [1, 2], 'must be a plain object'],
     ['a string as props', 'hello', 'must be a plain object'],
+    // Its fields (or a Date's string) would be recorded as if they were props.
+    ['a Date as props', new Date(0), 'must be a plain object'],
+    ['a Map as props', new Map([['a', 1]]), 'must be a plain object'],
+    ['a class instance as props', new (class Plan { tier = 'pro' })(), 'must be a plain object'],
     ['an invalid date', { d: new Date(NaN) }, 'invalid Date'],
     ['NaN inside an array', { a: [1, NaN] }, 'props.a[1] is NaN'],
   ])('refuses %s', (_, input, reason) => expect(cleanProps(input).problem).toContain(reason))
+
+  it('takes a plain object from another frame, and one without a prototype', () => {
+    expect(cleanProps(runInNewContext('({ plan: "free", n: 2 })')).props).toEqual({ plan: 'free', n: 2 })
+    expect(cleanProps(Object.assign(Object.create(null), { plan: 'free' })).props).toEqual({ plan: 'free' })
+  })
 
   it('copies, so later mutation by the host does not change the record', () => {
     const input = { plan: 'free', nested: { n: 1 } }
