@@ -2,6 +2,7 @@
  * Small declarative checkers for config validation; messages are generated
  * from them, so the shape of the config is written once and stays compact.
  */
+import { toTime } from '../date'
 export type Any = any // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Rule = (v: Any, path: string, err: (path: string, message: string) => void) => void
 
@@ -23,7 +24,7 @@ export const oneOf = (...values: unknown[]): Rule => (v, p, err) => values.inclu
 // ISO 8601 only: looser strings parse differently across browsers.
 export const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/
 export const time: Rule = (v, p, err) =>
-  (typeof v === 'string' ? ISO.test(v) && isNum(Date.parse(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
+  (typeof v === 'string' ? ISO.test(v) && isNum(toTime(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
 export const arr = (item: Rule, min = 1): Rule => (v, p, err) =>
   Array.isArray(v) && v.length >= min ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, min ? 'must be a non-empty array' : 'must be an array')
 export const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>

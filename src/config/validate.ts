@@ -20,6 +20,7 @@ export class ConfigError extends Error {
 import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, time, type Any, type Rule } from './rules'
 import { checkMoments, momentTop } from './moments'
 import { defaultMoments } from '../trigger/defaults'
+import { toTime } from '../date'
 
 const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || isNum(v) || err(p, 'must be a string, a finite number or a boolean')
 const where = map(scalar, 1)
@@ -124,7 +125,6 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
   if (errors.length) return { ok: false, errors }
 
   const trial = (c.trial ?? {}) as { start?: string | number; end?: string | number }
-  const ms = (v?: string | number) => (typeof v === 'string' ? Date.parse(v) : v)
   return {
     ok: true,
     config: {
@@ -132,7 +132,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
         version: m.version ?? '1', signals, dimensions, tiers, hysteresis: m.hysteresis ?? 3, criteria: m.criteria ?? [],
         features: m.features ?? Object.keys(signals).find((k) => signals[k].type === 'distinct') ?? null,
       },
-      trial: { start: ms(trial.start), end: ms(trial.end) },
+      trial: { start: toTime(trial.start), end: toTime(trial.end) },
       sessionTimeout: c.sessionTimeout ?? 30,
       trackPages: c.trackPages ?? true,
       endpoint: c.endpoint ?? null,

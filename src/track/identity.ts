@@ -2,6 +2,7 @@ import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
 import type { KV } from '../store/kv'
 import { cleanProps } from './event'
+import { toTime } from '../date'
 
 export interface Identity {
   anonymousId: string
@@ -34,12 +35,7 @@ export async function readIdentity(kv: KV): Promise<Identity> {
   )
 }
 
-function toTime(v: unknown): number | undefined {
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN
-  return Number.isFinite(t) ? t : undefined
-}
-
-/** Trial dates from identify traits (`trialStart`, `trialEnd`: ISO strings or epoch ms). */
+/** Trial dates from identify traits (`trialStart`, `trialEnd`: ISO strings or epoch ms; a bare date is local midnight). */
 export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
   const start = toTime(traits.trialStart)
   const end = toTime(traits.trialEnd)
