@@ -55,7 +55,7 @@ export function reasonFor(s: Signal, value: Value): string {
     case 'sessions':
       return `${plural(v, 'session')}${w}`
     case 'activeDays':
-      return w ? `active ${v} of${w.replace(/^ in/, '')}` : `active on ${plural(v, 'day')}`
+      return w === ' today' ? 'active today' : w ? `active ${v} of${w.replace(/^ in/, '')}` : `active on ${plural(v, 'day')}`
     case 'avgSessionLength':
       return `average session ${v} min${w}`
     case 'streak':
