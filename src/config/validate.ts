@@ -38,14 +38,16 @@ const common: Record<string, Rule> = { type: () => {}, label: str(), reason: str
 const ev = { event: str(), where, window }
 const SIGNALS: Record<string, [Record<string, Rule>, string[]]> = {
   count: [ev, ['event']],
-  distinct: [{ ...ev, prop: str() }, ['event', 'prop']],
+  // The aggregates keep up to 64 values per property (MAX_VALUES), so a higher threshold is never met.
+  distinct: [{ ...ev, prop: str(), threshold: num(0, 64) }, ['event', 'prop']],
   occurred: [{ ...ev, threshold: oneOf(1) }, ['event']],
   first: [{ event: str() }, ['event']],
   last: [{ event: str() }, ['event']],
   sessions: [{ window }, []],
   activeDays: [{ window }, []],
   avgSessionLength: [{ window }, []],
-  streak: [{}, []],
+  // Days are kept as far back as the threshold asks, up to the 400 the aggregates keep.
+  streak: [{ threshold: num(0, 365) }, []],
   recency: [{}, []],
   velocity: [{ threshold: num(-100, 1e9), days: num(1, 90, 1), of: (v, p, err) => (isObj(v) ? obj({ event: str(), where }, ['event'])(v, p, err) : oneOf('sessions', 'activeDays')(v, p, err)) }, ['of']],
 }

@@ -101,7 +101,14 @@ export interface Plan {
   taps: Record<string, Tap[]>
   /** Event keys counted per day: the ones the model's windowed signals can read. */
   daily: Record<string, true>
+  /** Days of buckets kept whole (event counts and distinct values). */
   retention: number
+  /**
+   * Days of buckets kept for their activity alone (sessions, active day, session length), at least
+   * `retention`: a streak counts back through them, and windowless sessions, active days and session
+   * length read all of them (MAX_DAYS: "all time" for observed activity is the last 400 days).
+   */
+  activity: number
   trialWindows: Array<[number, number]>
   sessionTimeout: number
 }
@@ -118,6 +125,7 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
     return tap
   }
   let retention = 1
+  let activity = 1
   const trialWindows: Array<[number, number]> = []
   for (const s of Object.values(model.signals)) {
     const event = field<string>(s, 'event')
@@ -125,19 +133,26 @@ export function planFor(model: ResolvedModel, sessionTimeoutMin = 30): Plan {
       const tap = tapFor(event, field<Where>(s, 'where'))
       if (s.type === 'distinct' && !tap.props.includes(s.prop)) (tap.props.push(s.prop), tap.dks.push(distinctKey(tap.key, s.prop)))
     }
-    // Streaks are counted back through day buckets, so keep a month of them.
-    if (s.type === 'streak') retention = Math.max(retention, 31)
-    if (s.type === 'velocity') {
-      if (typeof s.of === 'object') tapFor(s.of.event, s.of.where)
-      retention = Math.max(retention, 2 * (s.days ?? 7))
-    }
     const w = field<Window>(s, 'window')
     const last = w && field<number>(w, 'last')
     const trial = w && field<[number, number]>(w, 'trial')
-    if (last !== undefined) retention = Math.max(retention, last)
+    const observed = s.type === 'sessions' || s.type === 'activeDays' || s.type === 'avgSessionLength'
+    // Streaks count back through day buckets: a month of them, or as far as the threshold asks.
+    if (s.type === 'streak') activity = Math.max(activity, 31, s.threshold + 1)
+    else if (observed && !w) activity = MAX_DAYS
+    if (s.type === 'velocity') {
+      if (typeof s.of === 'object') tapFor(s.of.event, s.of.where)
+      if (typeof s.of === 'object') retention = Math.max(retention, 2 * (s.days ?? 7))
+      else activity = Math.max(activity, 2 * (s.days ?? 7))
+    }
+    if (last !== undefined) {
+      if (observed) activity = Math.max(activity, last)
+      else retention = Math.max(retention, last)
+    }
     if (trial) trialWindows.push(trial)
   }
-  return { taps, daily, retention: Math.min(retention + 1, MAX_DAYS), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
+  retention = Math.min(retention + 1, MAX_DAYS)
+  return { taps, daily, retention, activity: Math.max(retention, Math.min(activity + 1, MAX_DAYS)), trialWindows, sessionTimeout: sessionTimeoutMin * 60_000 }
 }
 
 function bucket(agg: Aggregates, day: number): DayBucket {
@@ -245,7 +260,7 @@ function count(agg: Aggregates, b: DayBucket | null, key: string, t: number, rea
   }
 }
 
-/** Drops day buckets outside every window the model uses. */
+/** Drops day buckets outside every window the model uses, and event counts from those kept for activity only. */
 export function prune(agg: Aggregates, plan: Plan, now: number): void {
   const today = dayOf(now, agg.tz)
   const start = dayOf(agg.trialStart ?? agg.seen, agg.tz)
@@ -253,6 +268,8 @@ export function prune(agg: Aggregates, plan: Plan, now: number): void {
     const d = Number(key)
     if (today - d < plan.retention) continue
     if (plan.trialWindows.some(([from, to]) => d >= start + from && d < start + to)) continue
-    delete agg.days[key]
+    const b = agg.days[key]
+    if (today - d >= plan.activity || !(b.a || b.s)) delete agg.days[key]
+    else if (b.d || Object.keys(b.e).length) (agg.days[key] = { ...b, e: {} }), delete agg.days[key].d
   }
 }

@@ -37,11 +37,18 @@ export interface Write {
 
 const MAX_WRITE_IDS = 20
 
+/**
+ * Days are cut at local midnight of the zone the browser is in now: the offset changes with summer
+ * time (and travel), so it is taken again before ops are applied. Days already counted keep the
+ * offset they were counted with.
+ */
+const local = (agg: Aggregates, t: number): Aggregates => ((agg.tz = new Date(t).getTimezoneOffset()), agg)
+
 /** Applies `ops` unless the write `id` already landed; records `id` as landed, and a new revision. */
 function applyWrite(agg: Aggregates, plan: Plan, ops: readonly Op[], now: number, id?: string): Aggregates {
   const ids = Array.isArray(agg.w) ? agg.w : []
   if (id && ids.includes(id)) return agg
-  apply(agg, plan, ops, now)
+  apply(local(agg, now), plan, ops, now)
   return landed(agg, id)
 }
 
@@ -126,7 +133,7 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     add(ops, t) {
       if (!ops.length) return
       pending.push(...ops)
-      apply(view, plan, ops, t)
+      apply(local(view, t), plan, ops, t)
     },
     async flush(t) {
       if (!pending.length) return
@@ -170,7 +177,7 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
       }
     },
     async reload(t) {
-      view = apply(await read(), plan, pending, t)
+      view = apply(local(await read(), t), plan, pending, t)
       tier = (await kv.get<TierState>(tierKey)) ?? tier
     },
     async saveTier(state) {

@@ -21,9 +21,25 @@ describe('aggregates stay bounded', () => {
   it('keeps only the day buckets the model can reach', () => {
     const agg = simulate(20_000, 200)
     const days = Object.keys(agg.days).map(Number)
-    expect(days.length).toBeLessThanOrEqual(plan.retention)
-    expect(Math.min(...days)).toBeGreaterThan(Math.floor(NOW / DAY) - plan.retention)
+    expect(days.length).toBeLessThanOrEqual(plan.activity)
+    expect(Math.min(...days)).toBeGreaterThan(Math.floor(NOW / DAY) - plan.activity)
+    // Past the event windows, a day keeps its activity only.
+    const old = days.filter((d) => d <= Math.floor(NOW / DAY) - plan.retention)
+    expect(old.length).toBeGreaterThan(0)
+    for (const d of old) expect(agg.days[d]).toMatchObject({ e: {}, a: 1 })
+    for (const d of old) expect(agg.days[d].d).toBeUndefined()
     expect(agg.n).toBe(20_000)
+  })
+  it('keeps activity as long as the model reads it: a streak as far as its threshold, windowless observed signals 400 days', () => {
+    const plans = (signals: Record<string, unknown>) => planFor(model({ signals, dimensions: { d: { weight: 1, signals: Object.keys(signals) } } }))
+    expect(plans({ s: { type: 'count', event: 'x', window: { last: 14 }, threshold: 1 } })).toMatchObject({ retention: 15, activity: 15 })
+    expect(plans({ s: { type: 'streak', threshold: 3 } })).toMatchObject({ retention: 2, activity: 32 })
+    expect(plans({ s: { type: 'streak', threshold: 45 } })).toMatchObject({ retention: 2, activity: 47 })
+    expect(plans({ s: { type: 'sessions', window: { last: 30 }, threshold: 3 } })).toMatchObject({ retention: 2, activity: 31 })
+    expect(plans({ s: { type: 'sessions', threshold: 3 } })).toMatchObject({ retention: 2, activity: 400 })
+    expect(plans({ s: { type: 'avgSessionLength', threshold: 3 } })).toMatchObject({ activity: 400 })
+    expect(plans({ s: { type: 'velocity', of: 'activeDays', days: 14, threshold: 20 } })).toMatchObject({ retention: 2, activity: 29 })
+    expect(plans({ s: { type: 'velocity', of: { event: 'x' }, days: 14, threshold: 20 } })).toMatchObject({ retention: 29, activity: 29 })
   })
   it('state size does not grow with event count', () => {
     // Same keys whatever the volume: only the counters' digits grow.
