@@ -5,15 +5,8 @@
  * starting "2026-11-25" would start on the 24th there.
  */
 export function toTime(v: unknown): number | undefined {
-  let t = typeof v === 'number' ? v : NaN
-  if (typeof v === 'string') {
-    const d = /^(\d{4})-(\d\d)-(\d\d)$/.exec(v)
-    if (d) {
-      const local = new Date(2000, 0, 1)
-      local.setFullYear(+d[1], +d[2] - 1, +d[3])
-      // No rollover: "2026-02-30" is not March 2nd.
-      t = local.getMonth() === +d[2] - 1 && local.getDate() === +d[3] ? local.getTime() : NaN
-    } else t = Date.parse(v)
-  }
-  return Number.isFinite(t) ? t : undefined
+  const bare = typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v)
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(bare ? v + 'T00:00' : v) : NaN
+  // No rollover: "2026-02-30" is not March 2nd.
+  return Number.isFinite(t) && !(bare && new Date(t).getDate() !== +(v as string).slice(8)) ? t : undefined
 }
