@@ -107,7 +107,8 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
   const dimensions: Record<string, Dimension> = { ...base?.dimensions, ...(isObj(m.dimensions) ? m.dimensions : {}) }
   const tiers: Tier[] = Array.isArray(m.tiers) ? m.tiers : defaultTiers
   const known = (list: unknown, path: string, pool: object, what: string) =>
-    Array.isArray(list) && list.forEach((x, i) => typeof x === 'string' && !own(pool, x) && err(at(path, i), `unknown ${what} "${x}"`))
+    Array.isArray(list) &&
+    list.forEach((x, i) => typeof x === 'string' && (!own(pool, x) ? err(at(path, i), `unknown ${what} "${x}"`) : list.indexOf(x) < i && err(at(path, i), `${what} "${x}" is listed twice`)))
 
   for (const [k, d] of Object.entries(dimensions)) known(d?.signals, `model.dimensions.${k}.signals`, signals, 'signal')
   if (!Object.values(dimensions).some((d) => isNum(d?.weight) && d.weight > 0)) err('model.dimensions', 'need at least one dimension with a weight above 0')
@@ -120,6 +121,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
   const tierNames = Object.fromEntries(tiers.map((t) => [t?.name, 1]))
   if (Array.isArray(m.criteria)) m.criteria.forEach((cr: Any, i: number) => {
     known(cr?.all, `model.criteria[${i}].all`, signals, 'signal')
+    if (typeof cr?.id === 'string' && m.criteria.findIndex((o: Any) => o?.id === cr.id) < i) err(`model.criteria[${i}].id`, `duplicate criterion "${cr.id}"`)
     if (typeof cr?.tier === 'string' && !own(tierNames, cr.tier)) err(`model.criteria[${i}].tier`, `unknown tier "${cr.tier}"`)
   })
   if (m.features !== undefined && signals[m.features]?.type !== 'distinct') err('model.features', 'must name a signal of type "distinct"')
