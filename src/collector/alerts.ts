@@ -109,7 +109,7 @@ export function slackMessage(c: AlertContent, now: number, inboxUrl?: string): {
   if (c.topFeatures.length) blocks.push(section('*Top features*\n' + c.topFeatures.map((f) => `${esc(f.name)} ×${f.count}`).join(', ')))
   blocks.push(section(`*Suggested first message*\n>${esc(c.suggestion)}`))
   blocks.push({ type: 'context', elements: [md(`MomentKit · model ${esc(c.model)}${inboxUrl ? ` · <${inboxUrl}|sales inbox>` : ''}`)] })
-  return { text: headline(c, now), blocks }
+  return { text: esc(headline(c, now)), blocks }
 }
 
 /** Account alert members from the account recount. */

@@ -54,6 +54,12 @@ describe('alert content', () => {
     expect(json).toContain('&lt;!channel&gt; &amp; &lt;http://evil|click&gt;')
     expect(json).not.toContain('<!channel>')
   })
+
+  it('escapes them in the notification text too (Slack reads mentions there)', () => {
+    const m = slackMessage(content({ userId: '<!channel>', accountId: '<http://evil|acme> & co' }), NOW)
+    expect(m.text).toContain('&lt;!channel&gt; (&lt;http://evil|acme&gt; &amp; co)')
+    expect(m.text).not.toMatch(/<|>/)
+  })
 })
 
 describe('which crossing alerts', () => {
