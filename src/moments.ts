@@ -154,9 +154,10 @@ export function createMoments(d: MomentsDeps) {
       won = !dead && decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
       if (!won) return s
       const now = d.now()
+      // The times only serve per-day caps and cooldowns: the latest 20 do; the total cap counts every show.
       const shown = [...(h?.shown ?? []), now].slice(-20)
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
-      return { h: { ...s.h, [m.id]: { ...h, shown } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
+      return { h: { ...s.h, [m.id]: { ...h, shown, count: (h?.count ?? h?.shown.length ?? 0) + 1 } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })
     if (dead) return
     if (!won) {

@@ -62,7 +62,8 @@ function capped(m: Moment, s: DecisionState): string | null {
   }
   const c = m.cap ?? {}
   const last = h.shown[h.shown.length - 1]
-  if (c.total !== undefined && h.shown.length >= c.total) return `shown ${h.shown.length} times (cap ${c.total})`
+  const count = h.count ?? h.shown.length
+  if (c.total !== undefined && count >= c.total) return `shown ${count} times (cap ${c.total})`
   if (c.perDay !== undefined && h.shown.filter((t) => s.now - t < DAY).length >= c.perDay) return `shown ${c.perDay} times today (cap)`
   if (c.cooldownHours !== undefined && last !== undefined && s.now - last < c.cooldownHours * HOUR) return 'in cooldown'
   return null

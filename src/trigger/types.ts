@@ -70,6 +70,8 @@ export interface Moment {
 export interface MomentHistory {
   /** Times it was shown (most recent last, bounded). */
   shown: number[]
+  /** How many times it was shown in all (`shown` keeps only the latest); absent in older histories: `shown.length`. */
+  count?: number
   dismissedAt?: number
   clickedAt?: number
 }

@@ -37,6 +37,8 @@ case("per-day cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"sh
 case("cooldown of 24 h", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 20 * H]}}}, reasons={"upgrade": "in cooldown"})
 case("cooldown over", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 25 * H]}}})
 case("total cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 9 * D, NOW - 6 * D, NOW - 3 * D]}}}, reasons={"upgrade": "shown 3 times (cap 3)"})
+case("total cap counts every show, not only the 20 latest times kept", [dict(M["upgrade"], cap={"total": 25})], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - (30 - i) * D for i in range(20)], "count": 25}}}, reasons={"upgrade": "shown 25 times (cap 25)"})
+case("total cap above 20: shows while the count is below it", [dict(M["upgrade"], cap={"total": 25})], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - (30 - i) * D for i in range(20)], "count": 24}}})
 case("global budget spent", ["upgrade"], tier("pql"), None, {"shownToday": 2}, reasons={"upgrade": "daily budget of 2 spent"})
 case("gates bypass the budget", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"shownToday": 5})
 case("a gate opens again after a dismissal: the user asked for the feature", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"history": {"gate": {"shown": [NOW - H], "dismissedAt": NOW - H}}})

@@ -1,0 +1,88 @@
+import 'fake-indexeddb/auto'
+import { createStore } from 'idb-keyval'
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../src/config/validate'
+import { createLogger } from '../src/log'
+import { createMoments, type MomentEvent } from '../src/moments'
+import type { Layer, LayerState } from '../src/render/layer'
+import type { UI } from '../src/render/lazy'
+import { createKV } from '../src/store/kv'
+import { VERSION } from '../src/version'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const NOW = Date.UTC(2026, 11, 2, 12)
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms))
+let n = 0
+
+/** createMoments over fake-indexeddb with an in-memory layer (what the UI file would render). */
+async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; trialEnd?: number | null; open?: boolean; kvName?: string } = {}) {
+  const r = resolveConfig(cfg)
+  if (!r.ok) throw new Error(JSON.stringify(r.errors))
+  const log = createLogger(() => false)
+  const kv = createKV('moments', log, { store: createStore(opts.kvName ?? 'moments-' + n++, 'state') })
+  let state: LayerState = {}
+  const ui: UI = {
+    version: VERSION,
+    createLayer: (): Layer => ({ update: (next) => void (state = { ...state, ...next }), state: () => state, setTheme: () => {}, destroy: () => {} }),
+  }
+  const clock = { now: NOW }
+  const who = { userId: opts.userId === undefined ? 'u-1' : opts.userId, anonymousId: opts.anonymousId ?? 'a-1', accountId: null, traits: {} }
+  const events: MomentEvent[] = []
+  const moments = createMoments({
+    config: r.config, kv, log, now: () => clock.now,
+    identity: () => who as never,
+    result: () => null, tier: () => null, trialEnd: () => opts.trialEnd ?? null,
+    record: (e) => events.push(e), broadcast: () => {},
+    loadUI: async () => ui,
+  })
+  const key = who.userId ? 'u:' + who.userId : 'a:' + who.anonymousId
+  if (opts.open !== false) await moments.open(key)
+  await tick()
+  return { moments, events, kv, clock, who, key, screen: () => state }
+}
+const shown = (events: MomentEvent[], id: string) => events.filter((e) => e.id === id && e.outcome === 'shown').length
+
+describe('caps', () => {
+  it('a total cap above 20 counts every show, not only the 20 latest times kept', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, cap: { total: 21 }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [nudge], momentsPerDay: 100 }, { open: false })
+    // 20 earlier shows, days ago, as a history from before the count was kept holds them.
+    await t.kv.set('moments:' + t.key, { h: { tip: { shown: Array.from({ length: 20 }, (_, i) => NOW - 30 * DAY + i * DAY) } }, log: [] })
+    await t.moments.open(t.key)
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), 'the 21st show').toBe(1)
+    t.screen().transient!.onCta() // closes it (a click does not silence a moment)
+    t.clock.now += 2 * DAY
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), 'no 22nd show').toBe(1)
+    const stored = await t.kv.get<{ h: Record<string, { shown: number[]; count?: number }> }>('moments:' + t.key)
+    expect(stored?.h.tip.shown.length, 'the times stay bounded').toBe(20)
+    expect(stored?.h.tip.count).toBe(21)
+    t.moments.destroy()
+  })
+})
+
+describe('dismissal', () => {
+  it('is remembered across a reload and returns once the snooze expires', async () => {
+    const m = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, snoozeHours: 24, copy: { en: { title: 'Tip' } } }
+    const name = 'moments-reload-' + n++
+    const a = await setup({ moments: [m] }, { kvName: name })
+    a.moments.event('limit_reached')
+    await tick()
+    a.screen().transient!.onDismiss()
+    await tick()
+    a.moments.destroy()
+    const b = await setup({ moments: [m] }, { kvName: name }) // the reload
+    b.moments.event('limit_reached')
+    await tick()
+    expect(shown(b.events, 'tip')).toBe(0)
+    b.clock.now += 25 * HOUR
+    b.moments.event('limit_reached')
+    await tick()
+    expect(shown(b.events, 'tip')).toBe(1)
+    b.moments.destroy()
+  })
+})
