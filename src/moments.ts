@@ -154,8 +154,8 @@ export function createMoments(d: MomentsDeps) {
       won = !dead && decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
       if (!won) return s
       const now = d.now()
-      // The times only serve per-day caps and cooldowns: the latest 20 do; the total cap counts every show.
-      const shown = [...(h?.shown ?? []), now].slice(-20)
+      // The times serve per-day caps and cooldowns: the latest 20 (or perDay) do; the total cap counts every show.
+      const shown = [...(h?.shown ?? []), now].slice(-Math.max(20, m.cap?.perDay ?? 0))
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
       return { h: { ...s.h, [m.id]: { ...h, shown, count: (h?.count ?? h?.shown.length ?? 0) + 1 } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })

@@ -63,6 +63,22 @@ describe('caps', () => {
     expect(stored?.h.tip.count).toBe(21)
     t.moments.destroy()
   })
+
+  it('a per-day cap above 20 counts every show of the day', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, cap: { perDay: 21 }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [nudge], momentsPerDay: 100 }, { open: false })
+    await t.kv.set('moments:' + t.key, { h: { tip: { shown: Array.from({ length: 20 }, (_, i) => NOW - 60 * HOUR / 3 + i * HOUR / 3 - HOUR) } }, log: [] })
+    await t.moments.open(t.key)
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), "the day's 21st show").toBe(1)
+    t.screen().transient!.onCta()
+    t.clock.now += HOUR
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), "no 22nd show that day").toBe(1)
+    t.moments.destroy()
+  })
 })
 
 describe('dismissal', () => {
