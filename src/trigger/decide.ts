@@ -10,8 +10,15 @@ export function hash(s: string): number {
   return h >>> 0
 }
 
-/** Same user and moment, same answer, on every device: hash(user + moment) in the lowest `percent` of 100 buckets. */
-export const inHoldout = (m: Moment, who: string): boolean => !!m.holdout && hash(who + '\u0000' + m.id) % 100 < m.holdout
+/**
+ * Same user and moment, same answer, on every device: hash(user + moment) in the lowest `percent` of 100
+ * buckets, each split in 100 by the next two decimal digits of the hash, so fractions count (0.5 -> 0.5%)
+ * and a whole percent holds out exactly the users whole buckets did.
+ */
+export function inHoldout(m: Moment, who: string): boolean {
+  const h = hash(who + '\u0000' + m.id)
+  return !!m.holdout && (h % 100) * 100 + (((h / 100) | 0) % 100) < Math.round(m.holdout * 100)
+}
 
 /** Whole days left in the trial, rounding up (ends in 2.3 days -> 3). Negative once ended. */
 export const daysLeft = (trialEnd: number, now: number): number => Math.ceil((trialEnd - now) / DAY)
