@@ -7,6 +7,8 @@ import { createMoments, type MomentEvent } from '../src/moments'
 import type { Layer, LayerState } from '../src/render/layer'
 import type { UI } from '../src/render/lazy'
 import { createKV } from '../src/store/kv'
+import { inHoldout } from '../src/trigger/decide'
+import type { Moment } from '../src/trigger/types'
 import { VERSION } from '../src/version'
 
 const HOUR = 3_600_000
@@ -77,6 +79,27 @@ describe('caps', () => {
     t.moments.event('limit_reached')
     await tick()
     expect(shown(t.events, 'tip'), "no 22nd show that day").toBe(1)
+    t.moments.destroy()
+  })
+})
+
+describe('holdout', () => {
+  it('a person recorded as held out while anonymous is not shown the moment after identify', async () => {
+    const m = { id: 'nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 50, copy: { en: { title: 'Export more' } } }
+    const anon = Array.from({ length: 100 }, (_, i) => 'anon-' + i).find((a) => inHoldout(m as Moment, a))!
+    const user = Array.from({ length: 100 }, (_, i) => 'user-' + i).find((u) => !inHoldout(m as Moment, u))!
+    const t = await setup({ moments: [m] }, { userId: null, anonymousId: anon })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['held_out'])
+    // The first identify, as core.ts switchTo() does it: open(null, alias), adoptState copies the history, open(user key).
+    await t.moments.open(null, true)
+    t.who.userId = user
+    await t.kv.set('moments:u:' + user, await t.kv.get('moments:' + t.key))
+    await t.moments.open('u:' + user)
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome), 'held out, then shown').toEqual(['held_out'])
     t.moments.destroy()
   })
 })

@@ -103,7 +103,8 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
       decisions.push({ id: m.id, show: false, reason: why })
       continue
     }
-    if (inHoldout(m, who)) {
+    // Once recorded as held out, a person stays in the control group: identify must not bucket them again by user id.
+    if (inHoldout(m, who) || (m.holdout && s.history[m.id]?.heldOut)) {
       heldOut.push(m.id)
       decisions.push({ id: m.id, show: false, reason: `held out (${m.holdout}% control group)`, heldOut: true })
       continue

@@ -74,6 +74,8 @@ export interface MomentHistory {
   count?: number
   dismissedAt?: number
   clickedAt?: number
+  /** Recorded as held out: stays so for this moment (e.g. bucketed while anonymous, then identified). */
+  heldOut?: 1
 }
 
 /** Everything the engine needs to decide, as plain data. */
