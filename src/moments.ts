@@ -197,19 +197,21 @@ export function createMoments(d: MomentsDeps) {
     const s = state()
     for (const m of moments.filter(standing)) {
       const slot = slotOf(m)
+      // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
+      const cur = layer.state()[slot]
+      // A designer's preview stays until closed: it is not this user's to take down or claim.
+      if (cur?.preview) continue
       const h = history.get().h[m.id]
       const lastShown = h?.shown[h.shown.length - 1] ?? 0
       const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
       const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
-      // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
-      const cur = layer.state()[slot]
       // One standing already up is rendered again: new trial dates, tier or score change its copy.
       if (cur?.id === m.id) keep ? display(m) : layer.update({ [slot]: null })
       else if (!cur) keep ? display(m) : run({ type: 'check' }, [m])
     }
-    const cur = layer.state()
-    const t = cur.transient && moments.find((m) => m.id === cur.transient!.id)
-    if (t?.target?.routes && offTarget(t, s)) layer.update({ transient: null })
+    const cur = layer.state().transient
+    const t = moments.find((m) => m.id === cur?.id)
+    if (t?.target?.routes && !cur!.preview && offTarget(t, s)) layer.update({ transient: null })
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
 
@@ -226,7 +228,8 @@ export function createMoments(d: MomentsDeps) {
     async open(userKey: string | null, carryOver = false): Promise<void> {
       key = userKey
       if (userKey === null) carry = carryOver
-      if (!carry) layer.update({ transient: null, banner: null, widget: null })
+      // Another person: their moments go, a designer's preview stays.
+      if (!carry) for (const [slot, p] of Object.entries(layer.state())) p?.preview || layer.update({ [slot]: null })
       await history.load(true)
       // The first identify often comes right after a first visit's tier crossing, while its moment
       // was being claimed for the anonymous identity: decide it again for the identified user (the

@@ -83,6 +83,50 @@ describe('caps', () => {
   })
 })
 
+describe('preview', () => {
+  const banner = { id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 } }, copy: { en: { title: 'Your trial ends soon' } } }
+  const widget = { id: 'plan-widget', kind: 'widget', target: { plans: ['business'] }, copy: { en: { title: 'Plan' } } }
+
+  it('a previewed banner, widget or route-targeted prompt stays up at the next checks, off target, and records nothing', async () => {
+    const routed = { id: 'projects-tip', kind: 'nudge', target: { routes: ['/projects/**'] }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [banner, widget, routed] }, { trialEnd: null })
+    expect(t.moments.preview('trial-ending')).toBe(true)
+    expect(t.moments.preview('plan-widget')).toBe(true)
+    expect(t.moments.preview('projects-tip')).toBe(true)
+    await tick() // the UI loads on first use
+    t.moments.check() // e.g. the user clicks around: track() -> check
+    await tick()
+    t.clock.now += 2 * DAY
+    t.moments.check()
+    await tick()
+    expect(t.screen().banner?.id, 'the banner preview is still up').toBe('trial-ending')
+    expect(t.screen().widget?.id, 'the widget preview is still up').toBe('plan-widget')
+    expect(t.screen().transient?.id, 'the prompt preview is still up off its route').toBe('projects-tip')
+    expect(t.screen().banner?.preview).toBe(true)
+    t.screen().widget!.onCta()
+    expect(t.events).toEqual([])
+    t.screen().banner!.onDismiss()
+    expect(t.screen().banner ?? null, 'closed by the user').toBeNull()
+    expect(t.events).toEqual([])
+    t.moments.destroy()
+  })
+
+  it('stays when another person\'s state opens (reset, identify); their own moments go', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [banner, nudge] }, { trialEnd: null })
+    t.moments.event('limit_reached')
+    t.moments.preview('trial-ending')
+    await tick()
+    expect(t.screen().transient?.id).toBe('tip')
+    await t.moments.open(null)
+    await t.moments.open('a:someone-else')
+    await tick()
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.screen().banner?.id).toBe('trial-ending')
+    t.moments.destroy()
+  })
+})
+
 describe('holdout', () => {
   it('a person recorded as held out while anonymous is not shown the moment after identify', async () => {
     const m = { id: 'nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 50, copy: { en: { title: 'Export more' } } }
