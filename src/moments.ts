@@ -54,7 +54,7 @@ export function createMoments(d: MomentsDeps) {
   const actions = new Map<string, () => void>()
   /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
   const otherTabs = new Map<string, number>()
-  const claiming = new Set<string>()
+  const claiming = new Map<string, Promise<void>>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
   /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
@@ -129,15 +129,11 @@ export function createMoments(d: MomentsDeps) {
   }
 
   /** Claims the moment in one transaction (re-deciding on what is stored), then shows it. */
-  async function claim(m: Moment, t: Trigger): Promise<void> {
-    // Two checks in a row (load, then trial dates) must not claim the same moment twice.
-    if (claiming.has(m.id)) return
-    claiming.add(m.id)
-    try {
-      await claimNow(m, t)
-    } finally {
-      claiming.delete(m.id)
-    }
+  function claim(m: Moment, t: Trigger): Promise<void> {
+    // Two checks in a row (load, then trial dates) must not claim the same moment twice: the second waits for the first.
+    let p = claiming.get(m.id)
+    if (!p) claiming.set(m.id, (p = claimNow(m, t).finally(() => claiming.delete(m.id))))
+    return p
   }
 
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
@@ -169,7 +165,8 @@ export function createMoments(d: MomentsDeps) {
     d.broadcast(m.id)
   }
 
-  function run(t: Trigger, pool = moments): void {
+  /** Decides for a trigger and claims the winner; the claim, if there is one, to wait for. */
+  function run(t: Trigger, pool = moments): Promise<void> | undefined {
     if (!key || dead || !pool.length) return
     const r = decide(pool, state(), t, config.momentsPerDay)
     for (const x of r.decisions) last.set(x.id, x)
@@ -181,16 +178,17 @@ export function createMoments(d: MomentsDeps) {
       outcome(m, 'held_out')
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
-    if (m) claim(m, t).catch((e) => log.error('could not show a moment', e))
+    return m && claim(m, t).catch((e) => log.error('could not show a moment', e))
   }
 
   const slotOf = (m: Moment) => (m.kind === 'trial' ? 'banner' : m.kind === 'widget' ? 'widget' : 'transient')
 
   /**
    * Re-evaluates what stands on screen (init, route change, every minute): the
-   * trial banner and widget stay up once shown today while targeted and not
-   * dismissed; route-targeted moments come and go with the route; moments
-   * whose target is their trigger (score range, trial days) show once it holds.
+   * trial banner and widget stay up while targeted and not dismissed, claimed
+   * again (one more show) each day within their caps; route-targeted moments
+   * come and go with the route; moments whose target is their trigger (score
+   * range, trial days) show once it holds.
    */
   function check(): void {
     if (!key || dead) return
@@ -204,10 +202,17 @@ export function createMoments(d: MomentsDeps) {
       const h = history.get().h[m.id]
       const lastShown = h?.shown[h.shown.length - 1] ?? 0
       const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
-      const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
+      if (cur && cur.id !== m.id) continue
       // One standing already up is rendered again: new trial dates, tier or score change its copy.
-      if (cur?.id === m.id) keep ? display(m) : layer.update({ [slot]: null })
-      else if (!cur) keep ? display(m) : run({ type: 'check' }, [m])
+      if (!offTarget(m, s) && !dismissed && s.now - lastShown < DAY) {
+        display(m)
+        continue
+      }
+      // Shown over a day ago and still eligible: claimed again for today where it stands (no gap on screen);
+      // taken down only if it may not show (off target, dismissed, capped) or that claim loses.
+      const claimed = run({ type: 'check' }, [m])
+      const down = () => dead || layer.state()[slot] !== cur || layer.update({ [slot]: null })
+      if (cur) claimed ? void claimed.then(down) : down()
     }
     const cur = layer.state().transient
     const t = moments.find((m) => m.id === cur?.id)

@@ -24,9 +24,11 @@ async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: 
   const log = createLogger(() => false)
   const kv = createKV('moments', log, { store: createStore(opts.kvName ?? 'moments-' + n++, 'state') })
   let state: LayerState = {}
+  /** Every screen state rendered, in order: to see that nothing blinked off and on. */
+  const frames: LayerState[] = []
   const ui: UI = {
     version: VERSION,
-    createLayer: (): Layer => ({ update: (next) => void (state = { ...state, ...next }), state: () => state, setTheme: () => {}, destroy: () => {} }),
+    createLayer: (): Layer => ({ update: (next) => void frames.push((state = { ...state, ...next })), state: () => state, setTheme: () => {}, destroy: () => {} }),
   }
   const clock = { now: NOW }
   const who = { userId: opts.userId === undefined ? 'u-1' : opts.userId, anonymousId: opts.anonymousId ?? 'a-1', accountId: null, traits: {} }
@@ -41,7 +43,7 @@ async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: 
   const key = who.userId ? 'u:' + who.userId : 'a:' + who.anonymousId
   if (opts.open !== false) await moments.open(key)
   await tick()
-  return { moments, events, kv, clock, who, key, screen: () => state }
+  return { moments, events, kv, clock, who, key, frames, screen: () => state }
 }
 const shown = (events: MomentEvent[], id: string) => events.filter((e) => e.id === id && e.outcome === 'shown').length
 
@@ -123,6 +125,40 @@ describe('preview', () => {
     await tick()
     expect(t.screen().transient ?? null).toBeNull()
     expect(t.screen().banner?.id).toBe('trial-ending')
+    t.moments.destroy()
+  })
+})
+
+describe('standing moments (trial banner, widget)', () => {
+  const banner = { id: 'trial-ending', kind: 'trial', target: { trial: 'active' }, copy: { en: { title: 'Your trial ends soon' } } }
+  const widget = { id: 'plan-widget', kind: 'widget', copy: { en: { title: 'Trial plan' } } }
+
+  it('stay on screen across the 24 h mark, claimed again for the new day', async () => {
+    const t = await setup({ moments: [banner, widget] }, { trialEnd: NOW + 5 * DAY })
+    expect(t.screen().widget?.id).toBe('plan-widget')
+    expect(t.screen().banner?.id).toBe('trial-ending')
+    const from = t.frames.length
+    t.clock.now += DAY + 1000
+    // Two checks in a row, the second before the first one's claim lands: another tab's messages check at once.
+    t.moments.otherTab('another-moment')
+    t.moments.otherTab('another-moment')
+    await tick()
+    t.moments.check()
+    await tick()
+    expect(t.screen().widget?.id ?? null, 'the widget stays').toBe('plan-widget')
+    expect(t.screen().banner?.id ?? null, 'the banner stays').toBe('trial-ending')
+    expect(t.frames.slice(from).filter((f) => !f.widget || !f.banner), 'never off, not even for a moment').toEqual([])
+    expect([shown(t.events, 'plan-widget'), shown(t.events, 'trial-ending')], 'one more show each for the new day').toEqual([2, 2])
+    t.moments.destroy()
+  })
+
+  it('go once the new day\'s claim may not show them (here: cap.total reached)', async () => {
+    const t = await setup({ moments: [{ ...widget, cap: { total: 1 } }] })
+    expect(t.screen().widget?.id).toBe('plan-widget')
+    t.clock.now += DAY + 1000
+    t.moments.check()
+    await tick()
+    expect(t.screen().widget ?? null).toBeNull()
     t.moments.destroy()
   })
 })
