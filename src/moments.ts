@@ -60,6 +60,8 @@ export function createMoments(d: MomentsDeps) {
   /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
   let lastTier: { t: Trigger; at: number } | null = null
   let carry = false
+  /** A gate asked while no user's history was open (first load, identify, reset): prompted once one is. */
+  let asked: string | undefined
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
   const history = createHistory(d.kv, () => key)
@@ -220,6 +222,17 @@ export function createMoments(d: MomentsDeps) {
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
 
+  /** Whether the user's plan includes `feature`; if not, the gate moment for it shows (once a history is open). */
+  function gate(feature: string): boolean {
+    const list = d.identity().traits.entitlements
+    const ent = Array.isArray(list) ? (list as string[]) : config.entitlements ? config.entitlements[plan() ?? ''] ?? [] : null
+    if (!ent || ent.includes(feature)) return true
+    // The answer does not wait for the history; the prompt does (caps and dismissals live there).
+    if (key) run({ type: 'gate', feature })
+    else asked = feature
+    return false
+  }
+
   /**
    * A check once the SDK has (re)scored (after load, tracked events, new trial dates), so moments see the new score.
    * One scheduled check serves every call made before it runs: a burst of events must not re-arm a timer per event.
@@ -241,6 +254,10 @@ export function createMoments(d: MomentsDeps) {
       // history came along, so one already shown is not shown twice).
       const replay = userKey && carry && lastTier && d.now() - lastTier.at < SAME_TRIGGER_MS ? lastTier.t : null
       if (userKey) carry = false
+      // Entitlements are read again: the identity that opened may have another plan.
+      const f = asked
+      asked = undefined
+      if (f) gate(f)
       later()
       if (replay && !layer.state().transient) setTimeout(() => run(replay))
     },
@@ -262,14 +279,7 @@ export function createMoments(d: MomentsDeps) {
     },
     /** Deferred, so the check sees the score the SDK is computing now (trial dates are applied before rescoring). */
     check: later,
-    /** Whether the user's plan includes `feature`; if not, the gate moment for it shows. */
-    gate(feature: string): boolean {
-      const list = d.identity().traits.entitlements
-      const ent = Array.isArray(list) ? (list as string[]) : config.entitlements ? config.entitlements[plan() ?? ''] ?? [] : null
-      if (!ent || ent.includes(feature)) return true
-      run({ type: 'gate', feature })
-      return false
-    },
+    gate,
     /** Shows a moment now for designers: no caps, nothing recorded. */
     preview(id: string): boolean {
       const m = moments.find((x) => x.id === id)

@@ -18,7 +18,7 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms))
 let n = 0
 
 /** createMoments over fake-indexeddb with an in-memory layer (what the UI file would render). */
-async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; trialEnd?: number | null; open?: boolean; kvName?: string } = {}) {
+async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string } = {}) {
   const r = resolveConfig(cfg)
   if (!r.ok) throw new Error(JSON.stringify(r.errors))
   const log = createLogger(() => false)
@@ -31,7 +31,7 @@ async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: 
     createLayer: (): Layer => ({ update: (next) => void frames.push((state = { ...state, ...next })), state: () => state, setTheme: () => {}, destroy: () => {} }),
   }
   const clock = { now: NOW }
-  const who = { userId: opts.userId === undefined ? 'u-1' : opts.userId, anonymousId: opts.anonymousId ?? 'a-1', accountId: null, traits: {} }
+  const who = { userId: opts.userId === undefined ? 'u-1' : opts.userId, anonymousId: opts.anonymousId ?? 'a-1', accountId: null, traits: opts.traits ?? {} }
   const events: MomentEvent[] = []
   const moments = createMoments({
     config: r.config, kv, log, now: () => clock.now,
@@ -159,6 +159,44 @@ describe('standing moments (trial banner, widget)', () => {
     t.moments.check()
     await tick()
     expect(t.screen().widget ?? null).toBeNull()
+    t.moments.destroy()
+  })
+})
+
+describe('gate()', () => {
+  const gate = { id: 'sso-gate', kind: 'gate', on: { gate: ['sso'] }, copy: { en: { title: 'SSO is a Business feature' } } }
+  const config = { moments: [gate], plan: 'free', entitlements: { free: ['export'], business: ['export', 'sso'] } }
+
+  it('blocks and prompts for a feature outside the plan, allows one inside it', async () => {
+    const t = await setup(config)
+    expect(t.moments.gate('export')).toBe(true)
+    expect(t.moments.gate('sso')).toBe(false)
+    await tick()
+    expect(t.screen().transient?.id).toBe('sso-gate')
+    t.moments.destroy()
+  })
+
+  it('asked before the history has opened (first load, identify, reset): answers at once, prompts once it has', async () => {
+    const t = await setup(config, { open: false })
+    expect(t.moments.gate('export'), 'allowed stays allowed').toBe(true)
+    expect(t.moments.gate('sso'), 'blocked stays blocked').toBe(false)
+    await tick()
+    expect(t.screen().transient ?? null, 'no history yet: no prompt yet').toBeNull()
+    await t.moments.open(t.key)
+    await tick(50)
+    expect(t.screen().transient?.id ?? null, 'blocked with no prompt would be a dead end').toBe('sso-gate')
+    expect(shown(t.events, 'sso-gate')).toBe(1)
+    t.moments.destroy()
+  })
+
+  it('a gate asked before open reads the entitlements again when it opens: no prompt for a plan that has the feature', async () => {
+    const t = await setup(config, { open: false })
+    expect(t.moments.gate('sso')).toBe(false)
+    Object.assign(t.who.traits, { plan: 'business' }) // identify() gave the plan while the history opened
+    await t.moments.open(t.key)
+    await tick(50)
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.events).toEqual([])
     t.moments.destroy()
   })
 })
