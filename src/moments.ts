@@ -54,12 +54,14 @@ export function createMoments(d: MomentsDeps) {
   const actions = new Map<string, () => void>()
   /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
   const otherTabs = new Map<string, number>()
-  const claiming = new Set<string>()
+  const claiming = new Map<string, Promise<void>>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
   /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
   let lastTier: { t: Trigger; at: number } | null = null
   let carry = false
+  /** A gate asked while no user's history was open (first load, identify, reset): prompted once one is. */
+  let asked: string | undefined
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
   const history = createHistory(d.kv, () => key)
@@ -129,15 +131,11 @@ export function createMoments(d: MomentsDeps) {
   }
 
   /** Claims the moment in one transaction (re-deciding on what is stored), then shows it. */
-  async function claim(m: Moment, t: Trigger): Promise<void> {
-    // Two checks in a row (load, then trial dates) must not claim the same moment twice.
-    if (claiming.has(m.id)) return
-    claiming.add(m.id)
-    try {
-      await claimNow(m, t)
-    } finally {
-      claiming.delete(m.id)
-    }
+  function claim(m: Moment, t: Trigger): Promise<void> {
+    // Two checks in a row (load, then trial dates) must not claim the same moment twice: the second waits for the first.
+    let p = claiming.get(m.id)
+    if (!p) claiming.set(m.id, (p = claimNow(m, t).finally(() => claiming.delete(m.id))))
+    return p
   }
 
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
@@ -154,9 +152,10 @@ export function createMoments(d: MomentsDeps) {
       won = !dead && decide([m], state(s), t, t.type === 'gate' ? Infinity : config.momentsPerDay).show === m.id && !(t.type === 'tier' && lastShown && d.now() - lastShown < SAME_TRIGGER_MS)
       if (!won) return s
       const now = d.now()
-      const shown = [...(h?.shown ?? []), now].slice(-20)
+      // The times serve per-day caps and cooldowns: the latest 20 (or perDay) do; the total cap counts every show.
+      const shown = [...(h?.shown ?? []), now].slice(-Math.max(20, m.cap?.perDay ?? 0))
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
-      return { h: { ...s.h, [m.id]: { ...h, shown } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
+      return { h: { ...s.h, [m.id]: { ...h, shown, count: (h?.count ?? h?.shown.length ?? 0) + 1 } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })
     if (dead) return
     if (!won) {
@@ -168,7 +167,8 @@ export function createMoments(d: MomentsDeps) {
     d.broadcast(m.id)
   }
 
-  function run(t: Trigger, pool = moments): void {
+  /** Decides for a trigger and claims the winner; the claim, if there is one, to wait for. */
+  function run(t: Trigger, pool = moments): Promise<void> | undefined {
     if (!key || dead || !pool.length) return
     const r = decide(pool, state(), t, config.momentsPerDay)
     for (const x of r.decisions) last.set(x.id, x)
@@ -180,36 +180,57 @@ export function createMoments(d: MomentsDeps) {
       outcome(m, 'held_out')
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
-    if (m) claim(m, t).catch((e) => log.error('could not show a moment', e))
+    return m && claim(m, t).catch((e) => log.error('could not show a moment', e))
   }
 
   const slotOf = (m: Moment) => (m.kind === 'trial' ? 'banner' : m.kind === 'widget' ? 'widget' : 'transient')
 
   /**
    * Re-evaluates what stands on screen (init, route change, every minute): the
-   * trial banner and widget stay up once shown today while targeted and not
-   * dismissed; route-targeted moments come and go with the route; moments
-   * whose target is their trigger (score range, trial days) show once it holds.
+   * trial banner and widget stay up while targeted and not dismissed, claimed
+   * again (one more show) each day within their caps; route-targeted moments
+   * come and go with the route; moments whose target is their trigger (score
+   * range, trial days) show once it holds.
    */
   function check(): void {
     if (!key || dead) return
     const s = state()
     for (const m of moments.filter(standing)) {
       const slot = slotOf(m)
+      // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
+      const cur = layer.state()[slot]
+      // A designer's preview stays until closed: it is not this user's to take down or claim.
+      if (cur?.preview) continue
       const h = history.get().h[m.id]
       const lastShown = h?.shown[h.shown.length - 1] ?? 0
       const dismissed = h?.dismissedAt !== undefined && h.dismissedAt >= lastShown
-      const keep = !offTarget(m, s) && !dismissed && s.now - lastShown < DAY
-      // Read afresh: a banner taken down here (trial over) makes room for the next one (trial ended) in the same check.
-      const cur = layer.state()[slot]
+      if (cur && cur.id !== m.id) continue
       // One standing already up is rendered again: new trial dates, tier or score change its copy.
-      if (cur?.id === m.id) keep ? display(m) : layer.update({ [slot]: null })
-      else if (!cur) keep ? display(m) : run({ type: 'check' }, [m])
+      if (!offTarget(m, s) && !dismissed && s.now - lastShown < DAY) {
+        display(m)
+        continue
+      }
+      // Shown over a day ago and still eligible: claimed again for today where it stands (no gap on screen);
+      // taken down only if it may not show (off target, dismissed, capped) or that claim loses.
+      const claimed = run({ type: 'check' }, [m])
+      const down = () => dead || layer.state()[slot] !== cur || layer.update({ [slot]: null })
+      if (cur) claimed ? void claimed.then(down) : down()
     }
-    const cur = layer.state()
-    const t = cur.transient && moments.find((m) => m.id === cur.transient!.id)
-    if (t?.target?.routes && offTarget(t, s)) layer.update({ transient: null })
+    const cur = layer.state().transient
+    const t = moments.find((m) => m.id === cur?.id)
+    if (t?.target?.routes && !cur!.preview && offTarget(t, s)) layer.update({ transient: null })
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
+  }
+
+  /** Whether the user's plan includes `feature`; if not, the gate moment for it shows (once a history is open). */
+  function gate(feature: string): boolean {
+    const list = d.identity().traits.entitlements
+    const ent = Array.isArray(list) ? (list as string[]) : config.entitlements ? config.entitlements[plan() ?? ''] ?? [] : null
+    if (!ent || ent.includes(feature)) return true
+    // The answer does not wait for the history; the prompt does (caps and dismissals live there).
+    if (key) run({ type: 'gate', feature })
+    else asked = feature
+    return false
   }
 
   /**
@@ -225,13 +246,18 @@ export function createMoments(d: MomentsDeps) {
     async open(userKey: string | null, carryOver = false): Promise<void> {
       key = userKey
       if (userKey === null) carry = carryOver
-      if (!carry) layer.update({ transient: null, banner: null, widget: null })
+      // Another person: their moments go, a designer's preview stays.
+      if (!carry) for (const [slot, p] of Object.entries(layer.state())) p?.preview || layer.update({ [slot]: null })
       await history.load(true)
       // The first identify often comes right after a first visit's tier crossing, while its moment
       // was being claimed for the anonymous identity: decide it again for the identified user (the
       // history came along, so one already shown is not shown twice).
       const replay = userKey && carry && lastTier && d.now() - lastTier.at < SAME_TRIGGER_MS ? lastTier.t : null
       if (userKey) carry = false
+      // Entitlements are read again: the identity that opened may have another plan.
+      const f = asked
+      asked = undefined
+      if (f) gate(f)
       later()
       if (replay && !layer.state().transient) setTimeout(() => run(replay))
     },
@@ -253,14 +279,7 @@ export function createMoments(d: MomentsDeps) {
     },
     /** Deferred, so the check sees the score the SDK is computing now (trial dates are applied before rescoring). */
     check: later,
-    /** Whether the user's plan includes `feature`; if not, the gate moment for it shows. */
-    gate(feature: string): boolean {
-      const list = d.identity().traits.entitlements
-      const ent = Array.isArray(list) ? (list as string[]) : config.entitlements ? config.entitlements[plan() ?? ''] ?? [] : null
-      if (!ent || ent.includes(feature)) return true
-      run({ type: 'gate', feature })
-      return false
-    },
+    gate,
     /** Shows a moment now for designers: no caps, nothing recorded. */
     preview(id: string): boolean {
       const m = moments.find((x) => x.id === id)

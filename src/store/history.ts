@@ -3,7 +3,7 @@ import type { KV } from './kv'
 
 /** One user's moment history, as stored. */
 export interface Stored {
-  h: Record<string, MomentHistory & { heldOut?: 1; convertedAt?: number }>
+  h: Record<string, MomentHistory & { convertedAt?: number }>
   /** When any budgeted moment was shown (last 24 h), for the global budget. */
   log: number[]
 }

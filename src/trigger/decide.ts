@@ -10,8 +10,15 @@ export function hash(s: string): number {
   return h >>> 0
 }
 
-/** Same user and moment, same answer, on every device: hash(user + moment) in the lowest `percent` of 100 buckets. */
-export const inHoldout = (m: Moment, who: string): boolean => !!m.holdout && hash(who + '\u0000' + m.id) % 100 < m.holdout
+/**
+ * Same user and moment, same answer, on every device: hash(user + moment) in the lowest `percent` of 100
+ * buckets, each split in 100 by the next two decimal digits of the hash, so fractions count (0.5 -> 0.5%)
+ * and a whole percent holds out exactly the users whole buckets did.
+ */
+export function inHoldout(m: Moment, who: string): boolean {
+  const h = hash(who + '\u0000' + m.id)
+  return !!m.holdout && (h % 100) * 100 + (((h / 100) | 0) % 100) < Math.round(m.holdout * 100)
+}
 
 /** Whole days left in the trial, rounding up (ends in 2.3 days -> 3). Negative once ended. */
 export const daysLeft = (trialEnd: number, now: number): number => Math.ceil((trialEnd - now) / DAY)
@@ -62,7 +69,8 @@ function capped(m: Moment, s: DecisionState): string | null {
   }
   const c = m.cap ?? {}
   const last = h.shown[h.shown.length - 1]
-  if (c.total !== undefined && h.shown.length >= c.total) return `shown ${h.shown.length} times (cap ${c.total})`
+  const count = h.count ?? h.shown.length
+  if (c.total !== undefined && count >= c.total) return `shown ${count} times (cap ${c.total})`
   if (c.perDay !== undefined && h.shown.filter((t) => s.now - t < DAY).length >= c.perDay) return `shown ${c.perDay} times today (cap)`
   if (c.cooldownHours !== undefined && last !== undefined && s.now - last < c.cooldownHours * HOUR) return 'in cooldown'
   return null
@@ -95,7 +103,8 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
       decisions.push({ id: m.id, show: false, reason: why })
       continue
     }
-    if (inHoldout(m, who)) {
+    // Once recorded as held out, a person stays in the control group: identify must not bucket them again by user id.
+    if (inHoldout(m, who) || (m.holdout && s.history[m.id]?.heldOut)) {
       heldOut.push(m.id)
       decisions.push({ id: m.id, show: false, reason: `held out (${m.holdout}% control group)`, heldOut: true })
       continue

@@ -70,8 +70,12 @@ export interface Moment {
 export interface MomentHistory {
   /** Times it was shown (most recent last, bounded). */
   shown: number[]
+  /** How many times it was shown in all (`shown` keeps only the latest); absent in older histories: `shown.length`. */
+  count?: number
   dismissedAt?: number
   clickedAt?: number
+  /** Recorded as held out: stays so for this moment (e.g. bucketed while anonymous, then identified). */
+  heldOut?: 1
 }
 
 /** Everything the engine needs to decide, as plain data. */

@@ -35,6 +35,17 @@ describe('holdout', () => {
     expect(held).toBeGreaterThan(1800)
     expect(held).toBeLessThan(2200)
   })
+  it('holds out fractions of a percent: 0.5 holds out about 0.5%', () => {
+    const half = { ...m, holdout: 0.5 }
+    const held = Array.from({ length: 40_000 }, (_, i) => inHoldout(half, 'user-' + i)).filter(Boolean).length
+    expect(held).toBeGreaterThan(120)
+    expect(held).toBeLessThan(280)
+  })
+  it('whole percents hold out exactly the users of the first `percent` of 100 buckets, as before fractions counted', () => {
+    for (const holdout of [1, 10, 20, 50, 99]) {
+      for (let i = 0; i < 2000; i++) expect(inHoldout({ ...m, holdout }, 'user-' + i)).toBe(hash('user-' + i + '\u0000upgrade') % 100 < holdout)
+    }
+  })
   it('differs between moments for the same user', () => {
     const other = { ...m, id: 'gate' }
     const users = Array.from({ length: 1000 }, (_, i) => 'u' + i)

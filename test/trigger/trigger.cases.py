@@ -14,6 +14,7 @@ M = {
   "widget": {"id": "widget", "kind": "widget", "target": {"plans": ["trial", "free"]}, "copy": copy},
   "route": {"id": "route", "kind": "nudge", "target": {"routes": ["/projects/**"]}, "copy": copy},
   "held": {"id": "held", "kind": "nudge", "on": {"event": "x"}, "holdout": 100, "copy": copy},
+  "half": {"id": "half", "kind": "nudge", "on": {"event": "x"}, "holdout": 0.5, "copy": copy},
   "never": {"id": "never", "kind": "nudge", "on": {"event": "x"}, "holdout": 0, "priority": -1, "copy": copy},
   # No tier or event trigger: the target is the trigger, evaluated at every check.
   "scored": {"id": "scored", "kind": "nudge", "target": {"score": {"min": 60, "max": 80}}, "cap": {"perDay": 1, "cooldownHours": 48}, "copy": copy},
@@ -37,6 +38,8 @@ case("per-day cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"sh
 case("cooldown of 24 h", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 20 * H]}}}, reasons={"upgrade": "in cooldown"})
 case("cooldown over", [dict(M["upgrade"], cap={"cooldownHours": 24})], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - 25 * H]}}})
 case("total cap", ["upgrade"], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - 9 * D, NOW - 6 * D, NOW - 3 * D]}}}, reasons={"upgrade": "shown 3 times (cap 3)"})
+case("total cap counts every show, not only the 20 latest times kept", [dict(M["upgrade"], cap={"total": 25})], tier("pql"), None, {"history": {"upgrade": {"shown": [NOW - (30 - i) * D for i in range(20)], "count": 25}}}, reasons={"upgrade": "shown 25 times (cap 25)"})
+case("total cap above 20: shows while the count is below it", [dict(M["upgrade"], cap={"total": 25})], tier("pql"), "upgrade", {"history": {"upgrade": {"shown": [NOW - (30 - i) * D for i in range(20)], "count": 24}}})
 case("global budget spent", ["upgrade"], tier("pql"), None, {"shownToday": 2}, reasons={"upgrade": "daily budget of 2 spent"})
 case("gates bypass the budget", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"shownToday": 5})
 case("a gate opens again after a dismissal: the user asked for the feature", ["gate"], {"type": "gate", "feature": "export"}, "gate", {"history": {"gate": {"shown": [NOW - H], "dismissedAt": NOW - H}}})
@@ -51,6 +54,11 @@ case("a widget shows while a prompt is on screen", ["widget"], {"type": "check"}
 case("a moment on screen is not replaced", ["upgrade", "limit"], {"type": "event", "name": "limit_reached"}, None, {"visible": "upgrade"}, reasons={"limit": "another moment (upgrade) is on screen"})
 case("a gate replaces what is on screen", ["gate"], {"type": "gate", "feature": "sso"}, "gate", {"visible": "upgrade"})
 case("holdout 100%: recorded as held out, never shown", ["held", "never"], {"type": "event", "name": "x"}, "never", reasons={"held": "held out (100% control group)"})
+# hash("u306\0half") = 497811300: bucket 0, 13 in it; hash("u78\0half") = 3521789700: bucket 0, 97 in it.
+case("holdout 0.5%: the lower half of the first of 100 buckets is held out", ["half"], {"type": "event", "name": "x"}, None, {"userId": "u306"}, reasons={"half": "held out (0.5% control group)"})
+case("holdout 0.5%: the upper half of the first bucket is not", ["half"], {"type": "event", "name": "x"}, "half", {"userId": "u78"})
+case("a person recorded as held out stays held out (bucketed while anonymous, bucketed otherwise once identified)", ["half"], {"type": "event", "name": "x"}, None, {"userId": "u78", "history": {"half": {"shown": [], "heldOut": 1}}}, reasons={"half": "held out (0.5% control group)"})
+case("a held-out record does not hold back a moment whose holdout was removed", [dict(M["half"], holdout=None)], {"type": "event", "name": "x"}, "half", {"history": {"half": {"shown": [], "heldOut": 1}}})
 case("trial banner within 3 days of the end", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW + 2 * D + H})
 case("trial banner not yet with 10 days left", ["trial"], {"type": "check"}, None, reasons={"trial": "10 trial days left, outside the range"})
 case("trial banner after the end (days left <= 0 is within max 3)", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW - D})

@@ -1,0 +1,245 @@
+import 'fake-indexeddb/auto'
+import { createStore } from 'idb-keyval'
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../src/config/validate'
+import { createLogger } from '../src/log'
+import { createMoments, type MomentEvent } from '../src/moments'
+import type { Layer, LayerState } from '../src/render/layer'
+import type { UI } from '../src/render/lazy'
+import { createKV } from '../src/store/kv'
+import { inHoldout } from '../src/trigger/decide'
+import type { Moment } from '../src/trigger/types'
+import { VERSION } from '../src/version'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const NOW = Date.UTC(2026, 11, 2, 12)
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms))
+let n = 0
+
+/** createMoments over fake-indexeddb with an in-memory layer (what the UI file would render). */
+async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string } = {}) {
+  const r = resolveConfig(cfg)
+  if (!r.ok) throw new Error(JSON.stringify(r.errors))
+  const log = createLogger(() => false)
+  const kv = createKV('moments', log, { store: createStore(opts.kvName ?? 'moments-' + n++, 'state') })
+  let state: LayerState = {}
+  /** Every screen state rendered, in order: to see that nothing blinked off and on. */
+  const frames: LayerState[] = []
+  const ui: UI = {
+    version: VERSION,
+    createLayer: (): Layer => ({ update: (next) => void frames.push((state = { ...state, ...next })), state: () => state, setTheme: () => {}, destroy: () => {} }),
+  }
+  const clock = { now: NOW }
+  const who = { userId: opts.userId === undefined ? 'u-1' : opts.userId, anonymousId: opts.anonymousId ?? 'a-1', accountId: null, traits: opts.traits ?? {} }
+  const events: MomentEvent[] = []
+  const moments = createMoments({
+    config: r.config, kv, log, now: () => clock.now,
+    identity: () => who as never,
+    result: () => null, tier: () => null, trialEnd: () => opts.trialEnd ?? null,
+    record: (e) => events.push(e), broadcast: () => {},
+    loadUI: async () => ui,
+  })
+  const key = who.userId ? 'u:' + who.userId : 'a:' + who.anonymousId
+  if (opts.open !== false) await moments.open(key)
+  await tick()
+  return { moments, events, kv, clock, who, key, frames, screen: () => state }
+}
+const shown = (events: MomentEvent[], id: string) => events.filter((e) => e.id === id && e.outcome === 'shown').length
+
+describe('caps', () => {
+  it('a total cap above 20 counts every show, not only the 20 latest times kept', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, cap: { total: 21 }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [nudge], momentsPerDay: 100 }, { open: false })
+    // 20 earlier shows, days ago, as a history from before the count was kept holds them.
+    await t.kv.set('moments:' + t.key, { h: { tip: { shown: Array.from({ length: 20 }, (_, i) => NOW - 30 * DAY + i * DAY) } }, log: [] })
+    await t.moments.open(t.key)
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), 'the 21st show').toBe(1)
+    t.screen().transient!.onCta() // closes it (a click does not silence a moment)
+    t.clock.now += 2 * DAY
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), 'no 22nd show').toBe(1)
+    const stored = await t.kv.get<{ h: Record<string, { shown: number[]; count?: number }> }>('moments:' + t.key)
+    expect(stored?.h.tip.shown.length, 'the times stay bounded').toBe(20)
+    expect(stored?.h.tip.count).toBe(21)
+    t.moments.destroy()
+  })
+
+  it('a per-day cap above 20 counts every show of the day', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, cap: { perDay: 21 }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [nudge], momentsPerDay: 100 }, { open: false })
+    await t.kv.set('moments:' + t.key, { h: { tip: { shown: Array.from({ length: 20 }, (_, i) => NOW - 60 * HOUR / 3 + i * HOUR / 3 - HOUR) } }, log: [] })
+    await t.moments.open(t.key)
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), "the day's 21st show").toBe(1)
+    t.screen().transient!.onCta()
+    t.clock.now += HOUR
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'tip'), "no 22nd show that day").toBe(1)
+    t.moments.destroy()
+  })
+})
+
+describe('preview', () => {
+  const banner = { id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 } }, copy: { en: { title: 'Your trial ends soon' } } }
+  const widget = { id: 'plan-widget', kind: 'widget', target: { plans: ['business'] }, copy: { en: { title: 'Plan' } } }
+
+  it('a previewed banner, widget or route-targeted prompt stays up at the next checks, off target, and records nothing', async () => {
+    const routed = { id: 'projects-tip', kind: 'nudge', target: { routes: ['/projects/**'] }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [banner, widget, routed] }, { trialEnd: null })
+    expect(t.moments.preview('trial-ending')).toBe(true)
+    expect(t.moments.preview('plan-widget')).toBe(true)
+    expect(t.moments.preview('projects-tip')).toBe(true)
+    await tick() // the UI loads on first use
+    t.moments.check() // e.g. the user clicks around: track() -> check
+    await tick()
+    t.clock.now += 2 * DAY
+    t.moments.check()
+    await tick()
+    expect(t.screen().banner?.id, 'the banner preview is still up').toBe('trial-ending')
+    expect(t.screen().widget?.id, 'the widget preview is still up').toBe('plan-widget')
+    expect(t.screen().transient?.id, 'the prompt preview is still up off its route').toBe('projects-tip')
+    expect(t.screen().banner?.preview).toBe(true)
+    t.screen().widget!.onCta()
+    expect(t.events).toEqual([])
+    t.screen().banner!.onDismiss()
+    expect(t.screen().banner ?? null, 'closed by the user').toBeNull()
+    expect(t.events).toEqual([])
+    t.moments.destroy()
+  })
+
+  it('stays when another person\'s state opens (reset, identify); their own moments go', async () => {
+    const nudge = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Tip' } } }
+    const t = await setup({ moments: [banner, nudge] }, { trialEnd: null })
+    t.moments.event('limit_reached')
+    t.moments.preview('trial-ending')
+    await tick()
+    expect(t.screen().transient?.id).toBe('tip')
+    await t.moments.open(null)
+    await t.moments.open('a:someone-else')
+    await tick()
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.screen().banner?.id).toBe('trial-ending')
+    t.moments.destroy()
+  })
+})
+
+describe('standing moments (trial banner, widget)', () => {
+  const banner = { id: 'trial-ending', kind: 'trial', target: { trial: 'active' }, copy: { en: { title: 'Your trial ends soon' } } }
+  const widget = { id: 'plan-widget', kind: 'widget', copy: { en: { title: 'Trial plan' } } }
+
+  it('stay on screen across the 24 h mark, claimed again for the new day', async () => {
+    const t = await setup({ moments: [banner, widget] }, { trialEnd: NOW + 5 * DAY })
+    expect(t.screen().widget?.id).toBe('plan-widget')
+    expect(t.screen().banner?.id).toBe('trial-ending')
+    const from = t.frames.length
+    t.clock.now += DAY + 1000
+    // Two checks in a row, the second before the first one's claim lands: another tab's messages check at once.
+    t.moments.otherTab('another-moment')
+    t.moments.otherTab('another-moment')
+    await tick()
+    t.moments.check()
+    await tick()
+    expect(t.screen().widget?.id ?? null, 'the widget stays').toBe('plan-widget')
+    expect(t.screen().banner?.id ?? null, 'the banner stays').toBe('trial-ending')
+    expect(t.frames.slice(from).filter((f) => !f.widget || !f.banner), 'never off, not even for a moment').toEqual([])
+    expect([shown(t.events, 'plan-widget'), shown(t.events, 'trial-ending')], 'one more show each for the new day').toEqual([2, 2])
+    t.moments.destroy()
+  })
+
+  it('go once the new day\'s claim may not show them (here: cap.total reached)', async () => {
+    const t = await setup({ moments: [{ ...widget, cap: { total: 1 } }] })
+    expect(t.screen().widget?.id).toBe('plan-widget')
+    t.clock.now += DAY + 1000
+    t.moments.check()
+    await tick()
+    expect(t.screen().widget ?? null).toBeNull()
+    t.moments.destroy()
+  })
+})
+
+describe('gate()', () => {
+  const gate = { id: 'sso-gate', kind: 'gate', on: { gate: ['sso'] }, copy: { en: { title: 'SSO is a Business feature' } } }
+  const config = { moments: [gate], plan: 'free', entitlements: { free: ['export'], business: ['export', 'sso'] } }
+
+  it('blocks and prompts for a feature outside the plan, allows one inside it', async () => {
+    const t = await setup(config)
+    expect(t.moments.gate('export')).toBe(true)
+    expect(t.moments.gate('sso')).toBe(false)
+    await tick()
+    expect(t.screen().transient?.id).toBe('sso-gate')
+    t.moments.destroy()
+  })
+
+  it('asked before the history has opened (first load, identify, reset): answers at once, prompts once it has', async () => {
+    const t = await setup(config, { open: false })
+    expect(t.moments.gate('export'), 'allowed stays allowed').toBe(true)
+    expect(t.moments.gate('sso'), 'blocked stays blocked').toBe(false)
+    await tick()
+    expect(t.screen().transient ?? null, 'no history yet: no prompt yet').toBeNull()
+    await t.moments.open(t.key)
+    await tick(50)
+    expect(t.screen().transient?.id ?? null, 'blocked with no prompt would be a dead end').toBe('sso-gate')
+    expect(shown(t.events, 'sso-gate')).toBe(1)
+    t.moments.destroy()
+  })
+
+  it('a gate asked before open reads the entitlements again when it opens: no prompt for a plan that has the feature', async () => {
+    const t = await setup(config, { open: false })
+    expect(t.moments.gate('sso')).toBe(false)
+    Object.assign(t.who.traits, { plan: 'business' }) // identify() gave the plan while the history opened
+    await t.moments.open(t.key)
+    await tick(50)
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.events).toEqual([])
+    t.moments.destroy()
+  })
+})
+
+describe('holdout', () => {
+  it('a person recorded as held out while anonymous is not shown the moment after identify', async () => {
+    const m = { id: 'nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 50, copy: { en: { title: 'Export more' } } }
+    const anon = Array.from({ length: 100 }, (_, i) => 'anon-' + i).find((a) => inHoldout(m as Moment, a))!
+    const user = Array.from({ length: 100 }, (_, i) => 'user-' + i).find((u) => !inHoldout(m as Moment, u))!
+    const t = await setup({ moments: [m] }, { userId: null, anonymousId: anon })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['held_out'])
+    // The first identify, as core.ts switchTo() does it: open(null, alias), adoptState copies the history, open(user key).
+    await t.moments.open(null, true)
+    t.who.userId = user
+    await t.kv.set('moments:u:' + user, await t.kv.get('moments:' + t.key))
+    await t.moments.open('u:' + user)
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome), 'held out, then shown').toEqual(['held_out'])
+    t.moments.destroy()
+  })
+})
+
+describe('dismissal', () => {
+  it('is remembered across a reload and returns once the snooze expires', async () => {
+    const m = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, snoozeHours: 24, copy: { en: { title: 'Tip' } } }
+    const name = 'moments-reload-' + n++
+    const a = await setup({ moments: [m] }, { kvName: name })
+    a.moments.event('limit_reached')
+    await tick()
+    a.screen().transient!.onDismiss()
+    await tick()
+    a.moments.destroy()
+    const b = await setup({ moments: [m] }, { kvName: name }) // the reload
+    b.moments.event('limit_reached')
+    await tick()
+    expect(shown(b.events, 'tip')).toBe(0)
+    b.clock.now += 25 * HOUR
+    b.moments.event('limit_reached')
+    await tick()
+    expect(shown(b.events, 'tip')).toBe(1)
+    b.moments.destroy()
+  })
+})
