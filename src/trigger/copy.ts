@@ -4,10 +4,11 @@ import type { ScoreResult } from '../score/score'
 import { daysLeft } from './decide'
 import type { MomentCopy } from './types'
 
-/** Copy for a locale: exact ("pt-BR"), then language ("pt"), then "en", then the first given. */
+/** Copy for a locale: exact ("pt-BR", in any case), then language ("pt"), then "en", then the first given. */
 export function pickCopy(copy: Record<string, MomentCopy>, locale: string): MomentCopy {
-  const lang = locale.split('-')[0]
-  return copy[locale] ?? copy[lang] ?? copy.en ?? Object.values(copy)[0]
+  const keys = Object.keys(copy)
+  const find = (tag: string) => keys.find((k) => k.toLowerCase() === tag.toLowerCase())
+  return copy[find(locale) ?? find(locale.split('-')[0]) ?? find('en') ?? keys[0]]
 }
 
 /** Fills every field's {{placeholders}} from the context (the countdown's {{days}}... stay for the renderer). Plain text in, plain text out. */

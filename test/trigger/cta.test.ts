@@ -47,6 +47,11 @@ describe('copy', () => {
     ['fr-CA', 'Salut {{name}}'],
     ['pt-BR', 'Olá {{name}}'],
     ['de', 'Hi {{name}}'],
+    // Language tags are case-insensitive (BCP 47): "pt-br" is "pt-BR", "FR" is "fr".
+    ['pt-br', 'Olá {{name}}'],
+    ['FR', 'Salut {{name}}'],
+    // A name of Object.prototype is no locale.
+    ['constructor', 'Hi {{name}}'],
   ])('%s picks %s', (locale, title) => expect(pickCopy(copy, locale).title).toBe(title))
   it('fills placeholders as text, leaving unknown ones', () => {
     expect(renderCopy({ title: '<b>{{name}}</b> {{x}}', body: '{{daysLeft}} days' }, { name: '<img onerror=1>', daysLeft: 3 })).toEqual({ title: '<b><img onerror=1></b> {{x}}', body: '3 days' })
