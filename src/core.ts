@@ -31,6 +31,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let inbox: Array<Op | { k: 'call'; run: () => void }> = []
   let user: UserState | null = null
   let identity: Identity = newIdentity()
+  /**
+   * The traits identify()/reset() calls waiting in the inbox will give (plan, entitlements): gate() and
+   * targeting answer for the user the page has just named, not the one still loading.
+   */
+  let ahead: { id: string | null; traits: Record<string, unknown> } | null = null
   let result: ScoreResult | null = null
   let chain: Promise<unknown> = Promise.resolve()
   let processTimer: ReturnType<typeof setTimeout> | undefined
@@ -45,7 +50,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     config.moments.length && typeof document !== 'undefined'
       ? createMoments({
           config, kv, log, now,
-          identity: () => identity,
+          identity: () => (ahead ? { ...identity, traits: ahead.traits } : identity),
           result: () => result,
           tier: () => user?.tier()?.tier ?? null,
           trialEnd: () => user?.agg().trialEnd ?? config.trial.end ?? null,
@@ -95,6 +100,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       inbox = []
       call.run()
       inbox = after.concat(inbox)
+      if (!inbox.some((x) => x.k === 'call')) ahead = null
     }
   }
 
@@ -247,7 +253,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     identify(userId, traits, verification) {
       if (dead) return
       // No user state open yet (loading, or switching): run in call order once it is.
-      if (!user) return void inbox.push({ k: 'call', run: () => api.identify(userId, traits, verification) })
+      if (!user) {
+        const was = ahead ?? { id: identity.userId, traits: identity.traits }
+        const t = traits && typeof traits === 'object' ? (traits as Record<string, unknown>) : {}
+        ahead = { id: String(userId), traits: String(userId) === was.id ? { ...was.traits, ...t } : { ...t } }
+        return void inbox.push({ k: 'call', run: () => api.identify(userId, traits, verification) })
+      }
       const r = nextIdentity(identity, userId, traits, verification, log)
       if (!r) return
       const { next, ops } = r
@@ -263,7 +274,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     reset() {
       if (dead) return
-      if (!user) return void inbox.push({ k: 'call', run: () => api.reset() })
+      if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
       publish(null, null)
       switchTo(newIdentity(), false)
     },

@@ -61,3 +61,28 @@ test('a gate dismissed in one tab still opens in another open tab when its user 
   expect(await other.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(false)
   await expect(titleOf(other, 'gate')).toBeVisible()
 })
+
+// gate() asked in the page's first script, before the SDK has read its storage: the answer is
+// immediate and the prompt follows once the moment history is open (it used to be a dead end).
+test('a gate asked before the SDK is ready answers at once and prompts once ready', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-gate-early.html', config([GATE]), { after: `window.__early = momentkit.gate('advanced-export')` })
+  await page.goto(path)
+  expect(await page.evaluate(() => (window as unknown as { __early: boolean }).__early)).toBe(false)
+  await expect(titleOf(page, 'gate')).toBeVisible()
+  await expect.poll(() => outcomes(page)).toEqual(['gate-export:shown'])
+})
+
+// The page names a Pro user and asks for a Pro feature in the same script, before the SDK is ready:
+// the answer is for that user (the plan from identify), not for the config's default plan.
+test('a gate asked right after identify() answers for the plan identify gave, before the SDK is ready', async ({ page, server }) => {
+  const path = momentPage(server, '/moments-gate-identified.html', config([GATE]), {
+    after: `momentkit.identify('u-pro', { plan: 'pro' }); window.__early = momentkit.gate('advanced-export')`,
+  })
+  await page.goto(path)
+  await ready(page)
+  expect(await page.evaluate(() => (window as unknown as { __early: boolean }).__early)).toBe(true)
+  expect(await page.evaluate(() => window.momentkit.gate('advanced-export'))).toBe(true)
+  await page.waitForTimeout(300)
+  await expect(titleOf(page, 'gate')).toBeHidden()
+  expect(await outcomes(page)).toEqual([])
+})
