@@ -3,8 +3,10 @@ import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { jsonPath, parseBatch } from '../../src/collector/payload'
+import { createLogger } from '../../src/log'
 import { createInstance } from '../../src/core'
 import { momentMessage } from '../../src/sync/messages'
+import { newIdentity, nextIdentity } from '../../src/track/identity'
 import { encode } from '../../src/sync/transport'
 import type { Batch, Message, RollupMessage, ScoreMessage } from '../../src/sync/types'
 import { batch, clientRun, config, who } from './helpers'
@@ -91,6 +93,19 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     await mk.destroy()
     expect(refused).toEqual([])
     expect(types).toContain('tier')
+  })
+
+  // identify() traits may carry accountId, which goes on every message of the user (in `common`): an
+  // empty one (a form field left blank) got every batch of the user answered 400 and dropped.
+  it('an identify with an empty or over-long accountId leaves it unset: the user\'s batches stay valid', () => {
+    const log = { ...createLogger(() => false), warn: () => {} }
+    for (const accountId of ['', '  ', 'a'.repeat(1001)]) {
+      const r = nextIdentity(newIdentity(), 'u1', { accountId }, undefined, log)!
+      expect(r.next.accountId).toBeNull()
+      const { messages } = clientRun(config(), r.next, [{ name: 'project_created', t: Date.parse(T) }])
+      const res = parseBatch(encode({ format: 'momentkit' }, batch(messages)), Date.parse(T) + 60_000)
+      expect(res.ok ? 'accepted' : res.message).toBe('accepted')
+    }
   })
 
   it('common fills in the identity fields; a message with its own accountId keeps it', () => {
