@@ -59,7 +59,10 @@ export interface Outbox {
   drain(): Promise<void>
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
-  /** Hands over messages not yet stored (page hide); `add` takes them back. */
+  /**
+   * Hands over messages not yet stored, and without IndexedDB every one
+   * not confirmed (page hide); `add` takes them back (one sent twice is dropped by the collector).
+   */
   takePending(): Message[]
   stats(): OutboxStats
   stop(): void

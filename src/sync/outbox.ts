@@ -69,6 +69,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     if (!ids.size) return false
     await remove(chunks, ids)
     await store.appendRollups(rollups)
+    for (const r of rollups) unconfirmed.set(r.id, r)
     rolled(ids.size)
     return true
   }
@@ -271,7 +272,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
       void o.send(batch, true).catch(() => {})
     },
     takePending() {
-      const out = pending
+      // Without IndexedDB, what was stored is in this page's memory and goes with it: hand it all over
+      // (the collector drops a message it already has).
+      const out = o.kv.mode() === 'memory' ? [...unconfirmed.values()] : pending
       pending = []
       return out
     },

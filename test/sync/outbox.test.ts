@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
 import { createKV } from '../../src/store/kv'
 import { createOutbox, type Outbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
-import type { Batch, EventMessage, Message, RollupMessage } from '../../src/sync/types'
+import type { Batch, EventMessage, Message, RollupMessage, TierMessage } from '../../src/sync/types'
 
 const log = { ...createLogger(() => false), warn: () => {} }
 let n = 0
@@ -19,6 +19,10 @@ async function until(cond: () => boolean, ms = 3000) {
 }
 
 let seq = 0
+const tier = (userId: string | null = 'u1'): TierMessage => ({
+  id: 'm' + seq++, type: 'tier', at: new Date().toISOString(), userId, anonymousId: 'a1', accountId: null, model: '1',
+  score: 70, tier: 'pql', breakdown: [], reasons: [], topFeatures: [], signals: {}, from: 'moderate', to: 'pql', direction: 'up', crossedAt: new Date().toISOString(),
+})
 const ev = (name = 'e', userId: string | null = 'u1'): EventMessage => ({
   id: 'm' + seq++, type: 'event', at: new Date().toISOString(), userId, anonymousId: 'a1', accountId: null, model: '1', name,
 })
@@ -254,6 +258,29 @@ describe('outbox', () => {
     expect(JSON.stringify(batch).length).toBeLessThanOrEqual(64 * 1024)
     expect(batch.messages.length).toBeGreaterThan(10)
   })
+  // README: without IndexedDB, "what it could not store is handed over at page hide" (core.pageHide
+  // hands over takePending()); what the outbox kept in memory went with the page.
+  it('without IndexedDB, page hide hands over every message not confirmed, stored in memory or not, rollups included', async () => {
+    const o = createOutbox({ kv: createKV('x', log, { store: null }, 'outbox'), send: async () => ({ status: 200 }), now: Date.now, log, auth: () => ({}), sdkVersion: 't', interval: 0, online: () => false, maxQueue: 10 })
+    const t = tier()
+    const first = Array.from({ length: 8 }, () => ev())
+    o.add([...first, t], true)
+    await o.drain() // "stored" in memory, then waits: offline
+    await wait(10)
+    const more = Array.from({ length: 4 }, () => ev())
+    o.add(more)
+    await o.drain() // 13 raw stored: the oldest 4 events fold, down to 9
+    await wait(10)
+    expect(o.stats()).toMatchObject({ queued: 10, rolledUp: 4 })
+    const last = ev()
+    o.add([last]) // not stored yet
+    const handed = o.takePending()
+    expect(handed.map((m) => m.id)).toEqual(expect.arrayContaining([t.id, ...first.slice(4).map((m) => m.id), ...more.map((m) => m.id), last.id]))
+    expect(handed.filter((m) => m.type === 'rollup')).toEqual([expect.objectContaining({ counts: { e: 4 } })])
+    expect(handed).toHaveLength(11)
+    o.stop()
+  })
+
   it('messages added while a request is in flight go out in the same drain, without another nudge', async () => {
     const received: Batch[] = []
     let release!: () => void
