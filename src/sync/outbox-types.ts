@@ -60,7 +60,7 @@ export interface Outbox {
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
   /**
-   * Hands over messages not yet stored, and without IndexedDB every one
+   * Hands over messages not yet stored or whose write has not landed, and without IndexedDB every one
    * not confirmed (page hide); `add` takes them back (one sent twice is dropped by the collector).
    */
   takePending(): Message[]

@@ -24,6 +24,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** Events folded in memory since the last cap check on the store (see foldPending). */
   let prefolded = 0
   let pending: Message[] = []
+  /** Messages whose write to the store has not landed yet: handed over at page hide like `pending`. */
+  let writing: Message[] = []
   /** Messages this tab knows are not confirmed yet (for the page-hide beacon). */
   const unconfirmed = new Map<string, Message>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -44,9 +46,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** Writes pending messages; the parts written, by chunk (none when nothing was pending). */
   async function persist(): Promise<Chunk[]> {
     if (!pending.length) return []
-    const batch = pending
+    const batch = (writing = pending)
     pending = []
-    return store.append(batch)
+    try {
+      return await store.append(batch)
+    } finally {
+      writing = []
+    }
   }
 
   async function remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
@@ -273,8 +279,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
     },
     takePending() {
       // Without IndexedDB, what was stored is in this page's memory and goes with it: hand it all over
-      // (the collector drops a message it already has).
-      const out = o.kv.mode() === 'memory' ? [...unconfirmed.values()] : pending
+      // (the collector drops a message it already has). A page may also unload before a write lands.
+      const out = o.kv.mode() === 'memory' ? [...unconfirmed.values()] : writing.concat(pending)
       pending = []
       return out
     },

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { createStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
-import { createKV } from '../../src/store/kv'
+import { createKV, type KV } from '../../src/store/kv'
 import { createOutbox, type Outbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
 import type { Batch, EventMessage, Message, RollupMessage, TierMessage } from '../../src/sync/types'
 
@@ -278,6 +278,23 @@ describe('outbox', () => {
     expect(handed.map((m) => m.id)).toEqual(expect.arrayContaining([t.id, ...first.slice(4).map((m) => m.id), ...more.map((m) => m.id), last.id]))
     expect(handed.filter((m) => m.type === 'rollup')).toEqual([expect.objectContaining({ counts: { e: 4 } })])
     expect(handed).toHaveLength(11)
+    o.stop()
+  })
+
+  it('page hide hands over messages whose IndexedDB write has not landed, and not once it has', async () => {
+    const real = createKV('x', log, { store: newStore() }, 'outbox')
+    let land!: () => void
+    const landed = new Promise<void>((r) => (land = r))
+    // A write that lands only when told (Chromium drops one still in flight when the page unloads).
+    const kv: KV = { ...real, updateMany: async (u) => (await landed, real.updateMany(u)) }
+    const o = createOutbox({ kv, send: async () => ({ error: 'offline' }), now: Date.now, log, auth: () => ({}), sdkVersion: 't', interval: 0, retryBase: 60_000 })
+    const t = tier()
+    o.add([t], true) // a tier crossing: drained at once
+    await wait(20) // the drain has started the write
+    expect(o.takePending().map((m) => m.id)).toEqual([t.id])
+    land()
+    await until(() => o.stats().retries === 1)
+    expect(o.takePending()).toEqual([])
     o.stop()
   })
 
