@@ -285,7 +285,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     explain,
     on: events.on,
-    flush: () => (process(), flush().then(() => outbox?.drain())),
+    flush: () => (process(), flush().then(() => outbox?.drain(true))),
     gate: (feature) => (typeof feature === 'string' && moments ? moments.gate(feature) : true),
     preview: (id) => !!moments?.preview(id),
     action: (name, fn) => typeof fn === 'function' && moments?.action(name, fn),

@@ -55,8 +55,8 @@ export interface Outbox {
    * past the cap, the oldest are counted straight into a rollup, as `add` would have folded them.
    */
   addEvents<T extends { n: string; t: number }>(events: readonly T[], make: (e: T) => EventMessage): void
-  /** Persists pending messages and tries to deliver now. */
-  drain(): Promise<void>
+  /** Persists pending messages and tries to deliver now: within a Retry-After wait, only when `force`d (flush()). */
+  drain(force?: boolean): Promise<void>
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
   /**

@@ -30,6 +30,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const unconfirmed = new Map<string, Message>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let attempt = 0
+  /** Not before then (epoch ms): the server asked to wait (Retry-After). */
+  let notBefore = 0
   let limit = batchSize
   let stopped = false
   let running: Promise<void> | null = null
@@ -153,6 +155,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const total = chunks.reduce((n, [, l]) => n + l.length, 0)
       st.queued = total
       if (!total || (o.online && !o.online())) return report()
+      // Not even a tier crossing goes before the time the server asked for (only the app's flush() does).
+      // A wait longer than any Retry-After kept (an hour at most): the clock went back, the wait is over.
+      const wait = notBefore - o.now()
+      if (wait > 0 && wait <= 3_600_000) return schedule(wait), report()
       const batch = batchOf(chunks.map(([, l]) => l))
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
@@ -180,12 +186,16 @@ export function createOutbox(o: OutboxOptions): Outbox {
       st.retries++
       st.lastError = 'status' in r ? `HTTP ${r.status}` : r.error
       o.log.debug(`delivery failed (${st.lastError}); retrying`)
-      schedule(backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, 'status' in r ? r.retryAfter : undefined))
+      const asked = 'status' in r ? r.retryAfter : undefined
+      const delay = backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, asked)
+      if (asked !== undefined) notBefore = o.now() + delay
+      schedule(delay)
       return report()
     }
   }
 
-  function drain(): Promise<void> {
+  function drain(force?: boolean): Promise<void> {
+    if (force) notBefore = 0
     clearTimeout(timer)
     timer = undefined
     if (running) {
@@ -235,7 +245,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     }
     // Urgent (a tier crossing): now, but after the storage requests of the task that added it (the
     // crossing's moment claim, which the user is waiting for, goes first).
-    if (urgent) void Promise.resolve().then(drain)
+    if (urgent) void Promise.resolve().then(() => drain())
     else if (!timer) schedule(interval)
   }
 

@@ -78,6 +78,45 @@ describe('outbox', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(290)
   })
 
+  it('a tier crossing or a drain does not go before the time Retry-After asked for', async () => {
+    const times: number[] = []
+    const s = server([{ status: 429, retryAfter: 300 }])
+    const o = outbox(newStore(), async (b, k) => (times.push(Date.now()), s.send(b)))
+    o.add([ev()])
+    await until(() => times.length === 1)
+    o.add([tier()], true) // urgent: drained at once, but sent only when the wait is over
+    await o.drain()
+    await wait(100)
+    expect(times).toHaveLength(1)
+    await until(() => s.accepted.size === 2)
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(290)
+    o.stop()
+  })
+
+  it('the app\'s flush() (a forced drain) sends at once, within a Retry-After wait', async () => {
+    const s = server([{ status: 429, retryAfter: 60_000 }])
+    const o = outbox(newStore(), s.send)
+    o.add([ev()])
+    await until(() => s.received.length === 1)
+    await o.drain()
+    expect(s.accepted.size).toBe(0)
+    await o.drain(true)
+    expect(s.accepted.size).toBe(1)
+    o.stop()
+  })
+
+  it('a Retry-After wait longer than an hour from now (the clock went back) is over', async () => {
+    let now = Date.now()
+    const s = server([{ status: 429, retryAfter: 3_600_000 }])
+    const o = outbox(newStore(), s.send, { now: () => now })
+    o.add([ev()])
+    await until(() => s.received.length === 1)
+    now -= 86_400_000
+    await o.drain()
+    expect(s.accepted.size).toBe(1)
+    o.stop()
+  })
+
   it('splits a batch on 413 and drops a single message the server still refuses', async () => {
     const s = server([{ status: 413 }, { status: 413 }, { status: 413 }, { status: 413 }])
     const o = outbox(newStore(), s.send, { batchSize: 8 })
