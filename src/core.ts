@@ -40,7 +40,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let channel: BroadcastChannel | null = null
   let lastScoreAt = 0
   let lastScore = -1
-  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity) : null
+  // Only the tab holding the sending lease removes from the shared outbox: it tells the others.
+  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed })) : null
   const moments: Moments | null =
     config.moments.length && typeof document !== 'undefined'
       ? createMoments({
@@ -233,6 +234,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     channel = new BroadcastChannel('momentkit:' + config.namespace)
     channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data?.moment === 'string') moments?.otherTab(e.data.moment)
+      if (Array.isArray(e.data?.removed)) outbox?.removed(e.data.removed)
       const u = user
       if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
     }

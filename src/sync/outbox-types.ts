@@ -35,6 +35,8 @@ export interface OutboxOptions {
   retryBase?: number
   /** Bytes of a batch as it goes on the wire (UTF-8, in the configured format), for the keepalive budget. */
   bytes?(batch: Batch): number
+  /** Messages left the shared store (sent, dropped or folded): tell the other tabs (see `removed`). */
+  onRemove?(ids: string[]): void
   /** Shown, dropped and rolled-up counts, for explain() and tests. */
   onStats?(stats: OutboxStats): void
 }
@@ -59,6 +61,8 @@ export interface Outbox {
   drain(force?: boolean): Promise<void>
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
+  /** Another tab removed these from the shared store (`onRemove`): not to be sent at page hide. */
+  removed(ids: string[]): void
   /**
    * Hands over messages not yet stored or whose write has not landed, and without IndexedDB every one
    * not confirmed (page hide); `add` takes them back (one sent twice is dropped by the collector).

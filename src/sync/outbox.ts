@@ -60,6 +60,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
   async function remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
     await store.remove(chunks, ids)
     ids.forEach((id) => unconfirmed.delete(id))
+    // A tab that stored some of these but did not send them still counts them unconfirmed: without this,
+    // its page-hide request would send again what was delivered long ago, and leave out what is new.
+    o.onRemove?.([...ids])
   }
 
   const rolled = (n: number) => {
@@ -273,6 +276,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       queue(kept, false, skip ? { rollup: foldEvents(events, skip, make), n: skip } : undefined)
     },
     drain,
+    removed: (ids) => ids.forEach((id) => unconfirmed.delete(id)),
     hide() {
       // Best effort: the page may be gone before the network answers. Anything not confirmed
       // stays stored (or handed over) and is sent again later; the collector deduplicates by id.

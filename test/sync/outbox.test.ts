@@ -337,6 +337,35 @@ describe('outbox', () => {
     o.stop()
   })
 
+  // Only the tab holding the lease removes from the shared store; another tab kept everything it ever
+  // added as unconfirmed, so its page-hide request sent again what was delivered long ago and, full of
+  // those, left out its new tier crossing.
+  it('a tab waiting for the lease does not send at page hide what another tab removed, and sends what is new', async () => {
+    const store = newStore()
+    const beacons: Batch[] = []
+    // Tab B: another tab (A) holds the lease, so B only stores and waits for it.
+    const b = outbox(store, async (batch, keepalive) => (keepalive && beacons.push(batch), { status: 200 }), {
+      tryLease: async () => false,
+      lease: () => new Promise(() => {}),
+      batchSize: 50,
+    })
+    const old = Array.from({ length: 50 }, () => ev())
+    b.add(old)
+    void b.drain() // stores them (outside the lease), then waits for it
+    await wait(50)
+    // Tab A, the lease holder, delivers everything stored, B's messages included, and tells the other tabs.
+    const s = server()
+    const a = outbox(store, s.send, { onRemove: (ids) => b.removed(ids) })
+    await a.drain()
+    expect([...s.accepted.keys()]).toEqual(old.map((m) => m.id))
+    const t = tier()
+    b.add([t])
+    b.hide()
+    expect(beacons.map((x) => x.messages.map((m) => m.id))).toEqual([[t.id]])
+    a.stop()
+    b.stop()
+  })
+
   it('messages added while a request is in flight go out in the same drain, without another nudge', async () => {
     const received: Batch[] = []
     let release!: () => void
