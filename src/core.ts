@@ -45,7 +45,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   let channel: BroadcastChannel | null = null
   let lastScoreAt = 0
   let lastScore = -1
-  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity) : null
+  // Only the tab holding the sending lease removes from the shared outbox: it tells the others.
+  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed })) : null
   const moments: Moments | null =
     config.moments.length && typeof document !== 'undefined'
       ? createMoments({
@@ -239,6 +240,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     channel = new BroadcastChannel('momentkit:' + config.namespace)
     channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data?.moment === 'string') moments?.otherTab(e.data.moment)
+      if (Array.isArray(e.data?.removed)) outbox?.removed(e.data.removed)
       const u = user
       if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
     }
@@ -296,7 +298,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     },
     explain,
     on: events.on,
-    flush: () => (process(), flush().then(() => outbox?.drain())),
+    flush: () => (process(), flush().then(() => outbox?.drain(true))),
     gate: (feature) => (typeof feature === 'string' && moments ? moments.gate(feature) : true),
     preview: (id) => !!moments?.preview(id),
     action: (name, fn) => typeof fn === 'function' && moments?.action(name, fn),

@@ -15,6 +15,10 @@ export function backoff(attempt: number, random: () => number = Math.random, bas
   return retryAfterMs !== undefined && retryAfterMs > delay ? Math.min(retryAfterMs, 3_600_000) : delay
 }
 
+// An HTTP-date as RFC 7231 has servers send it (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"). Only
+// that goes to Date.parse, which reads much else as a date ("soon 2099" is 1 January 2099).
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/
+
 /**
  * Parses a Retry-After header: seconds or an HTTP date. Returns ms, or
  * undefined for a missing, negative or unreadable value.
@@ -23,6 +27,6 @@ export function retryAfter(header: string | null | undefined, now: number): numb
   if (!header) return undefined
   const v = header.trim()
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
-  const t = Date.parse(v)
+  const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN
   return Number.isFinite(t) && t > now ? t - now : undefined
 }

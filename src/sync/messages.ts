@@ -44,6 +44,13 @@ export function base<T extends MessageType>(type: T, identity: Identity, model: 
   return { id: uuid(), type, at: iso(t), userId: identity.userId, anonymousId: identity.anonymousId, accountId: identity.accountId, model, sdk: VERSION }
 }
 
+/**
+ * Text the payload schema takes: at most `max` characters (1000 for reasons and feature names), a
+ * longer one cut to fit and ending in "…". Feature names are prop values (up to 16 KB), and one the
+ * collector refuses would get every score and tier batch of the user answered 400, and dropped.
+ */
+const clip = (s: string, max = 1000): string => (s.length > max ? s.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '') + '…' : s)
+
 export function snapshot(r: ScoreResult, tier: string): ScoreSnapshot {
   const signals: Record<string, number | null> = {}
   for (const id in r.signals) signals[id] = r.signals[id].value
@@ -51,8 +58,8 @@ export function snapshot(r: ScoreResult, tier: string): ScoreSnapshot {
     score: r.score,
     tier,
     breakdown: r.breakdown.map((d) => ({ id: d.id, label: d.label, score: d.score, points: d.points })),
-    reasons: r.reasons.slice(0, 8),
-    topFeatures: r.topFeatures,
+    reasons: r.reasons.slice(0, 8).map((s) => clip(s)),
+    topFeatures: r.topFeatures.map((f) => ({ name: clip(f.name), count: f.count })),
     signals,
   }
 }

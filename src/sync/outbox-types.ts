@@ -35,6 +35,8 @@ export interface OutboxOptions {
   retryBase?: number
   /** Bytes of a batch as it goes on the wire (UTF-8, in the configured format), for the keepalive budget. */
   bytes?(batch: Batch): number
+  /** Messages left the shared store (sent, dropped or folded): tell the other tabs (see `removed`). */
+  onRemove?(ids: string[]): void
   /** Shown, dropped and rolled-up counts, for explain() and tests. */
   onStats?(stats: OutboxStats): void
 }
@@ -55,11 +57,16 @@ export interface Outbox {
    * past the cap, the oldest are counted straight into a rollup, as `add` would have folded them.
    */
   addEvents<T extends { n: string; t: number }>(events: readonly T[], make: (e: T) => EventMessage): void
-  /** Persists pending messages and tries to deliver now. */
-  drain(): Promise<void>
+  /** Persists pending messages and tries to deliver now: within a Retry-After wait, only when `force`d (flush()). */
+  drain(force?: boolean): Promise<void>
   /** Page is going away: send what fits in one keepalive request (nothing is removed: unconfirmed). */
   hide(): void
-  /** Hands over messages not yet stored (page hide); `add` takes them back. */
+  /** Another tab removed these from the shared store (`onRemove`): not to be sent at page hide. */
+  removed(ids: string[]): void
+  /**
+   * Hands over messages not yet stored or whose write has not landed, and without IndexedDB every one
+   * not confirmed (page hide); `add` takes them back (one sent twice is dropped by the collector).
+   */
   takePending(): Message[]
   stats(): OutboxStats
   stop(): void

@@ -24,10 +24,14 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** Events folded in memory since the last cap check on the store (see foldPending). */
   let prefolded = 0
   let pending: Message[] = []
+  /** Messages whose write to the store has not landed yet: handed over at page hide like `pending`. */
+  let writing: Message[] = []
   /** Messages this tab knows are not confirmed yet (for the page-hide beacon). */
   const unconfirmed = new Map<string, Message>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let attempt = 0
+  /** Not before then (epoch ms): the server asked to wait (Retry-After). */
+  let notBefore = 0
   let limit = batchSize
   let stopped = false
   let running: Promise<void> | null = null
@@ -44,14 +48,21 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** Writes pending messages; the parts written, by chunk (none when nothing was pending). */
   async function persist(): Promise<Chunk[]> {
     if (!pending.length) return []
-    const batch = pending
+    const batch = (writing = pending)
     pending = []
-    return store.append(batch)
+    try {
+      return await store.append(batch)
+    } finally {
+      writing = []
+    }
   }
 
   async function remove(chunks: Chunk[], ids: Set<string>): Promise<void> {
     await store.remove(chunks, ids)
     ids.forEach((id) => unconfirmed.delete(id))
+    // A tab that stored some of these but did not send them still counts them unconfirmed: without this,
+    // its page-hide request would send again what was delivered long ago, and leave out what is new.
+    o.onRemove?.([...ids])
   }
 
   const rolled = (n: number) => {
@@ -69,6 +80,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     if (!ids.size) return false
     await remove(chunks, ids)
     await store.appendRollups(rollups)
+    for (const r of rollups) unconfirmed.set(r.id, r)
     rolled(ids.size)
     return true
   }
@@ -146,6 +158,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const total = chunks.reduce((n, [, l]) => n + l.length, 0)
       st.queued = total
       if (!total || (o.online && !o.online())) return report()
+      // Not even a tier crossing goes before the time the server asked for (only the app's flush() does).
+      // A wait longer than any Retry-After kept (an hour at most): the clock went back, the wait is over.
+      const wait = notBefore - o.now()
+      if (wait > 0 && wait <= 3_600_000) return schedule(wait), report()
       const batch = batchOf(chunks.map(([, l]) => l))
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
@@ -173,12 +189,16 @@ export function createOutbox(o: OutboxOptions): Outbox {
       st.retries++
       st.lastError = 'status' in r ? `HTTP ${r.status}` : r.error
       o.log.debug(`delivery failed (${st.lastError}); retrying`)
-      schedule(backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, 'status' in r ? r.retryAfter : undefined))
+      const asked = 'status' in r ? r.retryAfter : undefined
+      const delay = backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, asked)
+      if (asked !== undefined) notBefore = o.now() + delay
+      schedule(delay)
       return report()
     }
   }
 
-  function drain(): Promise<void> {
+  function drain(force?: boolean): Promise<void> {
+    if (force) notBefore = 0
     clearTimeout(timer)
     timer = undefined
     if (running) {
@@ -228,7 +248,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     }
     // Urgent (a tier crossing): now, but after the storage requests of the task that added it (the
     // crossing's moment claim, which the user is waiting for, goes first).
-    if (urgent) void Promise.resolve().then(drain)
+    if (urgent) void Promise.resolve().then(() => drain())
     else if (!timer) schedule(interval)
   }
 
@@ -256,6 +276,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       queue(kept, false, skip ? { rollup: foldEvents(events, skip, make), n: skip } : undefined)
     },
     drain,
+    removed: (ids) => ids.forEach((id) => unconfirmed.delete(id)),
     hide() {
       // Best effort: the page may be gone before the network answers. Anything not confirmed
       // stays stored (or handed over) and is sent again later; the collector deduplicates by id.
@@ -271,7 +292,9 @@ export function createOutbox(o: OutboxOptions): Outbox {
       void o.send(batch, true).catch(() => {})
     },
     takePending() {
-      const out = pending
+      // Without IndexedDB, what was stored is in this page's memory and goes with it: hand it all over
+      // (the collector drops a message it already has). A page may also unload before a write lands.
+      const out = o.kv.mode() === 'memory' ? [...unconfirmed.values()] : writing.concat(pending)
       pending = []
       return out
     },

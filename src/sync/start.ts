@@ -14,7 +14,14 @@ import { createTransport, encode } from './transport'
  * the last 20 users) so messages queued before a switch or reset still go
  * out verified.
  */
-export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger, now: () => number, identity: () => Identity): Outbox & { remember(i: Identity): void } {
+export function startOutbox(
+  config: ResolvedConfig,
+  deps: CoreDeps,
+  log: Logger,
+  now: () => number,
+  identity: () => Identity,
+  onRemove: (ids: string[]) => void,
+): Outbox & { remember(i: Identity): void } {
   const { endpoint, delivery, writeKey, namespace } = config
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
   const kv = createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox')
@@ -56,6 +63,7 @@ export function startOutbox(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     batchSize: delivery.batchSize,
     interval: delivery.interval,
     maxQueue: delivery.maxQueue,
+    onRemove,
   })
   return Object.assign(outbox, { remember })
 }

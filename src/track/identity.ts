@@ -28,10 +28,16 @@ export const newIdentity = (): Identity => ({ anonymousId: uuid(), userId: null,
 /** Storage key of a user's state: the user id once known, else the anonymous id. */
 export const userKey = (i: Identity): string => (i.userId ? 'u:' + i.userId : 'a:' + i.anonymousId)
 
+/** An account id the payload schema takes (it goes on every message of the user). */
+const badAccount = (a: string) => !a.trim() || a.length > 1000
+
 export async function readIdentity(kv: KV): Promise<Identity> {
   // Read-or-create in one transaction: two tabs opened together must agree on one anonymous id.
   return kv.update<Identity>('identity', (stored) =>
-    stored && typeof stored.anonymousId === 'string' && (stored.userId === null || typeof stored.userId === 'string') ? stored : newIdentity(),
+    stored && typeof stored.anonymousId === 'string' && (stored.userId === null || typeof stored.userId === 'string')
+      ? // An empty account id stored by an earlier version would still get every batch refused.
+        typeof stored.accountId === 'string' && badAccount(stored.accountId) ? { ...stored, accountId: null } : stored
+      : newIdentity(),
   )
 }
 
@@ -44,7 +50,8 @@ export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
   return start === undefined && end === undefined ? [] : [{ k: 'trial', start, end }]
 }
 
-const str = (v: unknown) => (typeof v === 'string' && v.length < 4096 ? v : undefined)
+// Within the payload schema's limits: an empty hash would get every batch of the user refused.
+const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v : undefined)
 
 /**
  * The identity after identify(userId, traits, verification), and the ops its
@@ -59,10 +66,17 @@ export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, ve
   const t = clean.props ?? {}
   const same = id === cur.userId
   const v = verification && typeof verification === 'object' ? (verification as Verification) : null
+  // It goes on every message of the user: one the payload schema refuses (empty, over 1000
+  // characters) would get all of them refused, tier crossings included.
+  let account = t.accountId != null ? String(t.accountId) : undefined
+  if (account !== undefined && badAccount(account)) {
+    log.warn('identify(): traits.accountId must be a non-empty string of at most 1000 characters; ignored')
+    account = undefined
+  }
   const next: Identity = {
     anonymousId: cur.anonymousId,
     userId: id,
-    accountId: t.accountId != null ? String(t.accountId) : same ? cur.accountId : null,
+    accountId: account ?? (same ? cur.accountId : null),
     traits: same ? { ...cur.traits, ...t } : t,
     auth: v ? { userHash: str(v.userHash), jwt: str(v.jwt) } : same ? cur.auth : undefined,
   }

@@ -3,10 +3,12 @@ import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { jsonPath, parseBatch } from '../../src/collector/payload'
+import { createLogger } from '../../src/log'
 import { createInstance } from '../../src/core'
 import { momentMessage } from '../../src/sync/messages'
+import { newIdentity, nextIdentity } from '../../src/track/identity'
 import { encode } from '../../src/sync/transport'
-import type { Batch, Message, RollupMessage } from '../../src/sync/types'
+import type { Batch, Message, RollupMessage, ScoreMessage } from '../../src/sync/types'
 import { batch, clientRun, config, who } from './helpers'
 
 const ok = (b: unknown) => parseBatch(JSON.stringify(b))
@@ -51,6 +53,68 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     const { name: _n, props: _p, ...rest } = ev as Message & { name: string; props?: unknown }
     const rollup = { ...rest, type: 'rollup', id: 'r1', counts: { x: 3 }, from: T, to: T } as RollupMessage
     expect(ok(batch([ev, moment, rollup]))).toMatchObject({ ok: true })
+  })
+
+  // Feature names are prop values (up to 16 KB): one longer than the schema's 1000 characters got
+  // every later score and tier batch of the user answered 400, which the SDK drops.
+  it('accepts score and tier snapshots whose top feature has a long (valid) name: cut to 1000 characters', () => {
+    const long = 'f'.repeat(1500)
+    const { messages } = clientRun(config(), who('u1', 'acme'), [
+      { name: 'feature_used', props: { feature: long }, t: Date.parse(T) },
+      { name: 'feature_used', props: { feature: long }, t: Date.parse(T) + 1000 },
+    ])
+    const snapshots = messages.filter((m) => m.type === 'score' || m.type === 'tier') as ScoreMessage[]
+    expect(snapshots.length).toBeGreaterThan(0)
+    expect(snapshots[0].topFeatures[0]).toEqual({ name: 'f'.repeat(999) + '…', count: 1 })
+    const r = parseBatch(encode({ format: 'momentkit' }, batch(messages)), Date.parse(T) + 60_000)
+    expect(r.ok ? 'accepted' : r.message).toBe('accepted')
+  })
+
+  it('a running instance sends nothing its own collector refuses: a long feature name, the tier crossing it makes', async () => {
+    const cfg = config({ namespace: 'payload-long-feature', endpoint: '/collect', delivery: { interval: 0 } })
+    const refused: string[] = []
+    const types: string[] = []
+    const mk = createInstance(cfg, {
+      send: async (b) => {
+        const r = parseBatch(encode({ format: 'momentkit' }, b))
+        if (!r.ok) refused.push(...b.messages.map((m) => m.type))
+        else types.push(...b.messages.map((m) => m.type))
+        return { status: r.ok ? 200 : 400 }
+      },
+    })
+    await mk.ready
+    mk.identify('u1', { accountId: 'acme' })
+    // Used most, so the top feature of every snapshot from here on.
+    for (const f of ['x'.repeat(1500), 'x'.repeat(1500), 'a', 'b']) mk.track('feature_used', { feature: f })
+    mk.track('teammate_invited')
+    await new Promise((r) => setTimeout(r, 30))
+    await mk.flush()
+    await new Promise((r) => setTimeout(r, 30))
+    await mk.destroy()
+    expect(refused).toEqual([])
+    expect(types).toContain('tier')
+  })
+
+  // identify() traits may carry accountId, which goes on every message of the user (in `common`): an
+  // empty one (a form field left blank) got every batch of the user answered 400 and dropped.
+  it('an identify with an empty or over-long accountId leaves it unset: the user\'s batches stay valid', () => {
+    const log = { ...createLogger(() => false), warn: () => {} }
+    for (const accountId of ['', '  ', 'a'.repeat(1001)]) {
+      const r = nextIdentity(newIdentity(), 'u1', { accountId }, undefined, log)!
+      expect(r.next.accountId).toBeNull()
+      const { messages } = clientRun(config(), r.next, [{ name: 'project_created', t: Date.parse(T) }])
+      const res = parseBatch(encode({ format: 'momentkit' }, batch(messages)), Date.parse(T) + 60_000)
+      expect(res.ok ? 'accepted' : res.message).toBe('accepted')
+    }
+  })
+
+  it('common fills in the identity fields; a message with its own accountId keeps it', () => {
+    const a = clientRun(config(), who('u1', null, 'anon1'), [{ name: 'x', t: Date.parse(T) }]).messages
+    const b = clientRun(config(), who('u1', 'acme', 'anon1'), [{ name: 'y', t: Date.parse(T) + 1 }]).messages
+    const r = parseBatch(encode({ format: 'momentkit' }, batch([...a, ...b])), Date.parse(T) + 60_000)
+    if (!r.ok) throw new Error(r.message)
+    expect(r.batch.messages.map((m) => m.accountId)).toEqual([null, null, 'acme', 'acme'])
+    expect(r.batch.messages.every((m) => m.userId === 'u1' && m.anonymousId === 'anon1')).toBe(true)
   })
 
   it('refuses wrong types and missing fields, listing every problem with its JSON path', () => {

@@ -27,6 +27,13 @@ describe('retryAfter', () => {
     ['Wed, 31 Dec 2025 00:00:00 GMT', undefined],
     ['-5', undefined],
     ['soon', undefined],
+    // Only an RFC 7231 IMF-fixdate is a date: Date.parse reads garbage such as these as 2099 and 3000.
+    ['soon 2099', undefined],
+    ['retry 3000', undefined],
+    ['2099-01-01', undefined],
+    ['Thu, 01 Jan 2026 00:00:30', undefined],
+    // The obsolete RFC 850 and asctime forms, which no server is to send, are not read either.
+    ['Thursday, 01-Jan-26 00:00:30 GMT', undefined],
     ['', undefined],
     [null, undefined],
   ])('%j -> %j', (header, ms) => expect(retryAfter(header, now)).toBe(ms))

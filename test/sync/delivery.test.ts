@@ -15,6 +15,25 @@ const cfg = (extra: Record<string, unknown> = {}) => {
 const tick = () => new Promise((r) => setTimeout(r, 10))
 
 describe('delivery from an instance', () => {
+  // Only the tab holding the sending lease removes from the shared outbox; the others learn of it so
+  // that their page-hide request does not send again what is delivered (outbox.removed).
+  it('tells the other tabs which messages it removed from the shared outbox', async () => {
+    const c = cfg()
+    const told: string[] = []
+    const other = new BroadcastChannel('momentkit:' + c.namespace)
+    other.onmessage = (e) => Array.isArray(e.data?.removed) && told.push(...e.data.removed)
+    const sent: string[] = []
+    const mk = createInstance(c, { send: async (b) => (sent.push(...b.messages.map((m) => m.id)), { status: 200 }) })
+    await mk.ready
+    mk.track('x')
+    await mk.flush()
+    await tick()
+    await mk.destroy()
+    other.close()
+    expect(sent.length).toBeGreaterThan(1)
+    expect(told).toEqual(sent)
+  })
+
   it('sends raw events, the tier crossing and a score snapshot, with ids, identity, versions and auth', async () => {
     const batches: Batch[] = []
     const mk = createInstance(cfg(), { send: async (b) => (batches.push(b), { status: 200 }) })

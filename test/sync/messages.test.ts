@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { eventMessage, iso, uuid } from '../../src/sync/messages'
+import { eventMessage, iso, snapshot, uuid } from '../../src/sync/messages'
+import type { ScoreResult } from '../../src/score/score'
 
 describe('message ids and timestamps', () => {
   it('iso(t) is exactly new Date(t).toISOString(), across seconds, days and years', () => {
@@ -33,5 +34,12 @@ describe('message ids and timestamps', () => {
     expect(Object.keys(m)).toEqual(['id', 'type', 'at', 'userId', 'anonymousId', 'accountId', 'model', 'sdk', 'name', 'props'])
     expect(m).toMatchObject({ type: 'event', at: '2025-12-02T01:46:40.123Z', userId: 'u', anonymousId: 'a', accountId: null, model: 'v1', name: 'x', props: { a: 1 } })
     expect('props' in eventMessage(identity, 'v1', 'x', undefined, 0)).toBe(false)
+  })
+
+  it('a snapshot cuts reasons and feature names to the schema\'s 1000 characters, ending in "…", never halving an emoji', () => {
+    const r = { score: 1, breakdown: [], signals: {}, reasons: ['r'.repeat(1000), 'x'.repeat(998) + '😀😀'], topFeatures: [{ name: 'f'.repeat(16_000), count: 2 }, { name: 'ok', count: 1 }] } as unknown as ScoreResult
+    const s = snapshot(r, 'low')
+    expect(s.reasons).toEqual(['r'.repeat(1000), 'x'.repeat(998) + '…'])
+    expect(s.topFeatures).toEqual([{ name: 'f'.repeat(999) + '…', count: 2 }, { name: 'ok', count: 1 }])
   })
 })

@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto'
 import { createStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
-import { createKV } from '../../src/store/kv'
+import { createKV, type KV } from '../../src/store/kv'
 import { createOutbox, type Outbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
-import type { Batch, EventMessage, Message, RollupMessage } from '../../src/sync/types'
+import type { Batch, EventMessage, Message, RollupMessage, TierMessage } from '../../src/sync/types'
 
 const log = { ...createLogger(() => false), warn: () => {} }
 let n = 0
@@ -19,6 +19,10 @@ async function until(cond: () => boolean, ms = 3000) {
 }
 
 let seq = 0
+const tier = (userId: string | null = 'u1'): TierMessage => ({
+  id: 'm' + seq++, type: 'tier', at: new Date().toISOString(), userId, anonymousId: 'a1', accountId: null, model: '1',
+  score: 70, tier: 'pql', breakdown: [], reasons: [], topFeatures: [], signals: {}, from: 'moderate', to: 'pql', direction: 'up', crossedAt: new Date().toISOString(),
+})
 const ev = (name = 'e', userId: string | null = 'u1'): EventMessage => ({
   id: 'm' + seq++, type: 'event', at: new Date().toISOString(), userId, anonymousId: 'a1', accountId: null, model: '1', name,
 })
@@ -72,6 +76,45 @@ describe('outbox', () => {
     o.add([ev()])
     await until(() => s.accepted.size === 1)
     expect(Date.now() - start).toBeGreaterThanOrEqual(290)
+  })
+
+  it('a tier crossing or a drain does not go before the time Retry-After asked for', async () => {
+    const times: number[] = []
+    const s = server([{ status: 429, retryAfter: 300 }])
+    const o = outbox(newStore(), async (b, k) => (times.push(Date.now()), s.send(b)))
+    o.add([ev()])
+    await until(() => times.length === 1)
+    o.add([tier()], true) // urgent: drained at once, but sent only when the wait is over
+    await o.drain()
+    await wait(100)
+    expect(times).toHaveLength(1)
+    await until(() => s.accepted.size === 2)
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(290)
+    o.stop()
+  })
+
+  it('the app\'s flush() (a forced drain) sends at once, within a Retry-After wait', async () => {
+    const s = server([{ status: 429, retryAfter: 60_000 }])
+    const o = outbox(newStore(), s.send)
+    o.add([ev()])
+    await until(() => s.received.length === 1)
+    await o.drain()
+    expect(s.accepted.size).toBe(0)
+    await o.drain(true)
+    expect(s.accepted.size).toBe(1)
+    o.stop()
+  })
+
+  it('a Retry-After wait longer than an hour from now (the clock went back) is over', async () => {
+    let now = Date.now()
+    const s = server([{ status: 429, retryAfter: 3_600_000 }])
+    const o = outbox(newStore(), s.send, { now: () => now })
+    o.add([ev()])
+    await until(() => s.received.length === 1)
+    now -= 86_400_000
+    await o.drain()
+    expect(s.accepted.size).toBe(1)
+    o.stop()
   })
 
   it('splits a batch on 413 and drops a single message the server still refuses', async () => {
@@ -254,6 +297,75 @@ describe('outbox', () => {
     expect(JSON.stringify(batch).length).toBeLessThanOrEqual(64 * 1024)
     expect(batch.messages.length).toBeGreaterThan(10)
   })
+  // README: without IndexedDB, "what it could not store is handed over at page hide" (core.pageHide
+  // hands over takePending()); what the outbox kept in memory went with the page.
+  it('without IndexedDB, page hide hands over every message not confirmed, stored in memory or not, rollups included', async () => {
+    const o = createOutbox({ kv: createKV('x', log, { store: null }, 'outbox'), send: async () => ({ status: 200 }), now: Date.now, log, auth: () => ({}), sdkVersion: 't', interval: 0, online: () => false, maxQueue: 10 })
+    const t = tier()
+    const first = Array.from({ length: 8 }, () => ev())
+    o.add([...first, t], true)
+    await o.drain() // "stored" in memory, then waits: offline
+    await wait(10)
+    const more = Array.from({ length: 4 }, () => ev())
+    o.add(more)
+    await o.drain() // 13 raw stored: the oldest 4 events fold, down to 9
+    await wait(10)
+    expect(o.stats()).toMatchObject({ queued: 10, rolledUp: 4 })
+    const last = ev()
+    o.add([last]) // not stored yet
+    const handed = o.takePending()
+    expect(handed.map((m) => m.id)).toEqual(expect.arrayContaining([t.id, ...first.slice(4).map((m) => m.id), ...more.map((m) => m.id), last.id]))
+    expect(handed.filter((m) => m.type === 'rollup')).toEqual([expect.objectContaining({ counts: { e: 4 } })])
+    expect(handed).toHaveLength(11)
+    o.stop()
+  })
+
+  it('page hide hands over messages whose IndexedDB write has not landed, and not once it has', async () => {
+    const real = createKV('x', log, { store: newStore() }, 'outbox')
+    let land!: () => void
+    const landed = new Promise<void>((r) => (land = r))
+    // A write that lands only when told (Chromium drops one still in flight when the page unloads).
+    const kv: KV = { ...real, updateMany: async (u) => (await landed, real.updateMany(u)) }
+    const o = createOutbox({ kv, send: async () => ({ error: 'offline' }), now: Date.now, log, auth: () => ({}), sdkVersion: 't', interval: 0, retryBase: 60_000 })
+    const t = tier()
+    o.add([t], true) // a tier crossing: drained at once
+    await wait(20) // the drain has started the write
+    expect(o.takePending().map((m) => m.id)).toEqual([t.id])
+    land()
+    await until(() => o.stats().retries === 1)
+    expect(o.takePending()).toEqual([])
+    o.stop()
+  })
+
+  // Only the tab holding the lease removes from the shared store; another tab kept everything it ever
+  // added as unconfirmed, so its page-hide request sent again what was delivered long ago and, full of
+  // those, left out its new tier crossing.
+  it('a tab waiting for the lease does not send at page hide what another tab removed, and sends what is new', async () => {
+    const store = newStore()
+    const beacons: Batch[] = []
+    // Tab B: another tab (A) holds the lease, so B only stores and waits for it.
+    const b = outbox(store, async (batch, keepalive) => (keepalive && beacons.push(batch), { status: 200 }), {
+      tryLease: async () => false,
+      lease: () => new Promise(() => {}),
+      batchSize: 50,
+    })
+    const old = Array.from({ length: 50 }, () => ev())
+    b.add(old)
+    void b.drain() // stores them (outside the lease), then waits for it
+    await wait(50)
+    // Tab A, the lease holder, delivers everything stored, B's messages included, and tells the other tabs.
+    const s = server()
+    const a = outbox(store, s.send, { onRemove: (ids) => b.removed(ids) })
+    await a.drain()
+    expect([...s.accepted.keys()]).toEqual(old.map((m) => m.id))
+    const t = tier()
+    b.add([t])
+    b.hide()
+    expect(beacons.map((x) => x.messages.map((m) => m.id))).toEqual([[t.id]])
+    a.stop()
+    b.stop()
+  })
+
   it('messages added while a request is in flight go out in the same drain, without another nudge', async () => {
     const received: Batch[] = []
     let release!: () => void
