@@ -1,5 +1,6 @@
 import { toJson } from '../json'
 import type { Logger } from '../log'
+import { fold } from '../sync/rollup'
 import type { Message } from '../sync/types'
 import type { Op } from './aggregate'
 import type { Write } from './userstate'
@@ -48,7 +49,10 @@ export function createStash(namespace: string, log: Logger) {
       const s = ls()
       if (!s) return false
       try {
-        const json = toJson(entry)
+        let json = toJson(entry)
+        // Too big (a long offline spell without IndexedDB): raw events go as counts, as the outbox
+        // folds them past its cap, so the ops and the tier, score and moment messages still fit.
+        if (json.length > MAX_BYTES) json = toJson({ ...entry, messages: entry.messages.filter((m) => m.type !== 'event').concat(fold([entry.messages], Infinity, false).rollups) })
         if (json.length > MAX_BYTES) return false
         s.setItem(own, json)
         return true
