@@ -1,7 +1,8 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
 import type { KV } from '../store/kv'
-import { cleanProps } from './event'
+import { cleanProps, MAX_PROPS_BYTES } from './event'
+import { toJson } from '../json'
 import { toTime } from '../date'
 
 export interface Identity {
@@ -27,6 +28,18 @@ export const newIdentity = (): Identity => ({ anonymousId: uuid(), userId: null,
 
 /** Storage key of a user's state: the user id once known, else the anonymous id. */
 export const userKey = (i: Identity): string => (i.userId ? 'u:' + i.userId : 'a:' + i.anonymousId)
+
+/**
+ * The traits of a user named again: the new ones over the old. Each identify() takes up to 16 KB; over
+ * many calls with new keys they would grow without end (stored, and sent with every identify message):
+ * past 16 KB in all, the new traits replace the old ones.
+ */
+function merged(old: Record<string, unknown>, t: Record<string, unknown>, log: Logger): Record<string, unknown> {
+  const all = { ...old, ...t }
+  if (toJson(all).length <= MAX_PROPS_BYTES) return all
+  log.warn(`identify(): the user's traits grew past ${MAX_PROPS_BYTES / 1024} KB; earlier traits not given again are dropped`, 'traits-size')
+  return t
+}
 
 /** An account id the payload schema takes (it goes on every message of the user). */
 const badAccount = (a: string) => !a.trim() || a.length > 1000
@@ -77,7 +90,7 @@ export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, ve
     anonymousId: cur.anonymousId,
     userId: id,
     accountId: account ?? (same ? cur.accountId : null),
-    traits: same ? { ...cur.traits, ...t } : t,
+    traits: same ? merged(cur.traits, t, log) : t,
     auth: v ? { userHash: str(v.userHash), jwt: str(v.jwt) } : same ? cur.auth : undefined,
   }
   return { next, ops: traitsOps(t, log) }

@@ -21,6 +21,18 @@ describe('nextIdentity', () => {
     expect(again.next.accountId).toBe('acme')
   })
 
+  it('merges the traits of the same user, and keeps them within 16 KB: past it, the new ones replace the old', () => {
+    const { log, warnings } = logger()
+    let i = nextIdentity(newIdentity(), 'u1', { plan: 'trial', seats: 3 }, undefined, log)!.next
+    i = nextIdentity(i, 'u1', { plan: 'pro' }, undefined, log)!.next
+    expect(i.traits).toEqual({ plan: 'pro', seats: 3 })
+    // Many calls, each with a new 1 KB trait: the traits would grow without end.
+    for (let k = 0; k < 40; k++) i = nextIdentity(i, 'u1', { ['note' + k]: 'x'.repeat(1000) }, undefined, log)!.next
+    expect(JSON.stringify(i.traits).length).toBeLessThanOrEqual(16_384)
+    expect(i.traits).toHaveProperty('note39')
+    expect(warnings.some((w) => w.includes('traits grew past 16 KB'))).toBe(true)
+  })
+
   it('takes an accountId of 1 to 1000 characters, and a number as its string', () => {
     const { log, warnings } = logger()
     expect(nextIdentity(newIdentity(), 'u1', { accountId: 'a'.repeat(1000) }, undefined, log)!.next.accountId).toBe('a'.repeat(1000))
