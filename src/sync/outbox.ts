@@ -170,7 +170,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
         forget(ids)
         st.sent += ids.size
         attempt = 0
-        limit = batchSize
+        // A limit a 413 taught stays: going back to the full batch would meet the same 413 every time.
         continue
       }
       if ('status' in r && r.status === 413 && ids.size > 1) {

@@ -127,6 +127,17 @@ describe('outbox', () => {
     expect(o.stats().dropped).toBe(1)
   })
 
+  it('after a 413, keeps the smaller batch: the next requests do not hit the limit again', async () => {
+    // A server that takes at most 300 messages a request.
+    const received: number[] = []
+    const send = async (b: Batch): Promise<SendResult> => (received.push(b.messages.length), { status: b.messages.length > 300 ? 413 : 200 })
+    const o = outbox(newStore(), send, { batchSize: 1000 })
+    o.add(Array.from({ length: 1000 }, () => ev()))
+    await o.drain()
+    expect(received).toEqual([1000, 500, 250, 250, 250, 250])
+    expect(o.stats()).toMatchObject({ sent: 1000, dropped: 0 })
+  })
+
   it('drops other 4xx answers, counts them and goes on', async () => {
     const s = server([{ status: 400 }])
     const o = outbox(newStore(), s.send, { batchSize: 2 })
