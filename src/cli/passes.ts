@@ -8,6 +8,7 @@ import type { ModelRun } from './evaluate'
 import type { Ingested } from './ingest'
 import type { Progress } from './progress'
 import { byUser } from './partition'
+import { pqlIndex } from './propose'
 import { cutFor, type Observe, replay } from './replay'
 import { ValueStore } from './values'
 
@@ -70,12 +71,6 @@ export function measure(ing: Ingested, pop: Population, cands: Candidate[], base
   return store
 }
 
-/** Index of the PQL tier: named "pql", else the second highest. */
-export const pqlIndex = (m: ResolvedModel): number => {
-  const i = m.tiers.findIndex((t) => t.name === 'pql')
-  return i >= 0 ? i : Math.max(0, m.tiers.length - 2)
-}
-
 /**
  * Third pass: replays every user through the real models (the proposed
  * config and the starting one, as resolved by `resolveConfig`) and scores
@@ -87,7 +82,7 @@ export function runModels(ing: Ingested, pop: Population, models: ResolvedModel[
   const union: ResolvedModel = { ...models[0], dimensions: {}, criteria: [], signals: Object.assign({}, ...models.map((m, i) => Object.fromEntries(Object.entries(m.signals).map(([k, s]) => [i + ':' + k, s])))) }
   const plan = planFor(union, pop.sessionTimeout)
   const runs: ModelRun[] = models.map(() => ({ score: new Uint8Array(n), flagged: new Uint8Array(n), crossedAt: new Float64Array(n).fill(NaN) }))
-  const pql = models.map(pqlIndex)
+  const pql = models.map((m) => pqlIndex(m.tiers))
   const tierIndex = (m: ResolvedModel, s: ReturnType<typeof score>) => m.tiers.findIndex((t) => t.name === tierFor(m.tiers, s.score, null, m.hysteresis, s.floorTier))
   for (let i = 0; i < ing.parts.count; i++) {
     progress.update(i)

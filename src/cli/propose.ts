@@ -121,6 +121,17 @@ export function buildModel(picks: SignalStat[], start: ResolvedModel): { signals
   return { signals, dimensions, points }
 }
 
+/**
+ * Index of the PQL tier: named "pql", else the second highest; never the
+ * first, which starts at 0 and would flag everyone (a one-tier model has no
+ * PQL tier: the index is past its end, so nobody is flagged). The proposal
+ * and the evaluation both use this, so they measure the same tier.
+ */
+export const pqlIndex = (tiers: Tier[]): number => {
+  const i = tiers.findIndex((t) => t.name === 'pql')
+  return Math.max(1, i >= 0 ? i : tiers.length - 2)
+}
+
 /** Share of `scores` (a histogram: count per score 0..100) at or above `min`. */
 const shareAt = (hist: number[], min: number, total: number) => hist.slice(min).reduce((a, b) => a + b, 0) / (total || 1)
 
@@ -133,7 +144,7 @@ const shareAt = (hist: number[], min: number, total: number) => hist.slice(min).
 export function pickTiers(tiers: Tier[], hist: number[], share: number): { tiers: Tier[]; pql: number; share: number } {
   const total = hist.reduce((a, b) => a + b, 0)
   const L = tiers.length
-  const k = Math.max(1, tiers.findIndex((t) => t.name === 'pql') >= 0 ? tiers.findIndex((t) => t.name === 'pql') : L - 2)
+  const k = pqlIndex(tiers)
   const closest = (target: number) => {
     let best = 1
     for (let m = 1; m <= 100; m++) if (Math.abs(shareAt(hist, m, total) - target) <= Math.abs(shareAt(hist, best, total) - target)) best = m

@@ -159,6 +159,30 @@ describe('momentkit calibrate on a generated cohort (end to end, in-process)', (
     expect(j.test.start.auc).not.toBe(shuffled.test.start.auc)
   }, 30_000)
 
+  it('evaluates the PQL tier the proposal chose with a two-tier starting config and no tier named "pql"', async () => {
+    const start = {
+      model: {
+        signals: {
+          invites: { type: 'count', event: 'teammate_invited', threshold: 2 },
+          reports: { type: 'count', event: 'report_exported', threshold: 3 },
+        },
+        dimensions: { team: { weight: 50, signals: ['invites'] }, usage: { weight: 50, signals: ['reports'] } },
+        tiers: [{ name: 'cold', min: 0 }, { name: 'qualified', min: 50 }],
+      },
+    }
+    writeFileSync(at('two-tiers.json'), JSON.stringify(start))
+    const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--config', 'two-tiers.json', '--quiet', '--json', 'two.json', '--out', 'two-out.json', '--report', 'two.html')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(readFileSync(at('two.json'), 'utf8'))
+    expect(j.pql.name).toBe('qualified')
+    // The PQL tier holds about --pql-share (12%) of the fit users; the evaluation must measure that same tier, not every user.
+    expect(j.pql.trainShare).toBeLessThan(0.3)
+    expect(j.train.proposed.share).toBeCloseTo(j.pql.trainShare, 5)
+    expect(j.test.proposed.share).toBeLessThan(0.5)
+    // The starting config: a user is in "qualified" only at 50+ points.
+    expect(j.test.start.share).toBeLessThan(1)
+  }, 60_000)
+
   it('observes just before conversion with --before-conversion', async () => {
     const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--before-conversion', '--json', 'bc.json', '--out', 'bc-config.json', '--report', 'bc.html', '--quiet')
     expect(r.code).toBe(0)
