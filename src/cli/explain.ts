@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { score, type ScoreResult } from '../score/score'
 import { nextTierState, type TierChange, type TierState } from '../score/tier'
-import { apply, dayOf, emptyAggregates, type Op, planFor } from '../store/aggregate'
+import { apply, emptyAggregates, type Op, planFor } from '../store/aggregate'
 import { startConfig } from './config-file'
 import { CliError, type Io, Problems } from './io'
 import { ingest } from './ingest'
@@ -32,7 +32,7 @@ export interface Explained {
 
 /**
  * Replays one user's events through the SDK (aggregates, score, tiers with
- * hysteresis), a day at a time, as the browser would have seen them. The
+ * hysteresis), event by event, as the browser would have seen them. The
  * events file is read as calibrate reads it (`ingest`): the user's
  * pre-identify events (anonymousId only) count, and their identify
  * messages' trial dates and timezone offset apply.
@@ -79,16 +79,10 @@ export async function explainUser(o: ExplainOptions, problems: Problems): Promis
     if (next.change) changes.push(next.change)
     return r
   }
-  for (let i = 0; i < items.length; ) {
-    const day = dayOf(items[i].t, tz)
-    const ops: Op[] = []
-    let now = NaN
-    for (; i < items.length && dayOf(items[i].t, tz) === day; i++) {
-      ops.push(items[i].op)
-      if (items[i].event) now = items[i].t
-    }
-    apply(agg, plan, ops, Number.isFinite(now) ? now : items[i - 1].t)
-    if (Number.isFinite(now)) step(now)
+  // Scored after every event, as the SDK (and the collector's replay) does: a tier change is dated by the event that crossed.
+  for (const x of items) {
+    apply(agg, plan, [x.op], x.t)
+    if (x.event) step(x.t)
   }
   apply(agg, plan, [], at)
   const result = step(at)

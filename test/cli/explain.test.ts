@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/cli'
 import type { Io } from '../../src/cli/io'
+import { createScorer, freshAggregates, replay as collectorReplay, type Item } from '../../src/collector/rescore'
+import { resolveConfig } from '../../src/config/validate'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-explain-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -61,6 +63,30 @@ describe('momentkit explain', () => {
     expect(j.events).toBe(3)
     expect(j.result.signals.invites).toMatchObject({ value: 2, met: true })
     expect(j.problems).toEqual([{ file: 'events.ndjson', kind: 'malformed JSON lines', count: 1, lines: [4] }])
+  })
+
+  it('dates a tier change (and "since") by the event that crossed, not the day\'s last event, as the collector\'s replay does', async () => {
+    const evs: Array<[string, number]> = [
+      ['teammate_invited', Date.UTC(2026, 0, 5, 9)],
+      ['teammate_invited', Date.UTC(2026, 0, 6, 10)], // crosses into pql here (score 60)
+      ['page_viewed', Date.UTC(2026, 0, 6, 18)], // same day, later, changes nothing
+    ]
+    writeFileSync(join(dir, 'crossing.ndjson'), evs.map(([name, t]) => ev('c', name, new Date(t).toISOString())).join('\n') + '\n')
+    const r = await run('explain', 'config.json', 'crossing.ndjson', '--user', 'c', '--json')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.out)
+    // Reference: the collector's replay, "exactly as the browser does" (tier re-evaluated after each event).
+    const resolved = resolveConfig(config)
+    if (!resolved.ok) throw new Error('bad config')
+    const s = createScorer(resolved.config, 0)
+    const items: Item[] = evs.map(([name, t]) => ({ k: 'event', t, name }))
+    const ref = collectorReplay(s, freshAggregates(s, evs[0][1]), null, 0, items, true)
+    expect(ref.tier!.tier).toBe('pql')
+    expect(ref.tier!.since).toBe(Date.UTC(2026, 0, 6, 10))
+    expect(j.tier.tier).toBe('pql')
+    expect(j.result.score).toBe(ref.result!.score)
+    expect(j.changes.map((c: { to: string; at: number }) => [c.to, c.at])).toEqual(ref.changes.map((c) => [c.to, c.at]))
+    expect(j.tier.since).toBe(ref.tier!.since)
   })
 
   it('exits 1 for an unknown user, 2 for bad usage', async () => {
