@@ -136,8 +136,10 @@ export function parseLine(line: string): Line {
 
 /**
  * An identify message: `trialStart`, `trialEnd` (ISO or epoch ms, null when
- * unknown; Segment-style `traits.trialStart`/`traits.trialEnd` when the
- * message has no such field) and `tz` (minutes, as Date#getTimezoneOffset).
+ * unknown; Segment-style `traits.trialStart`/`traits.trialEnd`, or the
+ * `traits.trial_start`/`traits.trial_end` the SDK's Segment shape writes,
+ * when the message has no such field) and `tz` (minutes, as
+ * Date#getTimezoneOffset).
  */
 function identifyLine(v: Record<string, unknown>, who: Who): Line {
   if (!who.userId && !who.anonymousId) return { problem: 'identify messages without a userId or anonymousId' }
@@ -147,8 +149,8 @@ function identifyLine(v: Record<string, unknown>, who: Who): Line {
   if (!Number.isFinite(t)) return { problem: 'identify messages with an invalid timestamp (not ISO 8601 or epoch ms)' }
   const traits = isObj(v.traits) ? v.traits : {}
   const out: Extract<Line, { kind: 'identify' }> = { kind: 'identify', who, t }
-  for (const [key, field] of [['trialStart', 'start'], ['trialEnd', 'end']] as const) {
-    const raw = key in v ? v[key] : traits[key]
+  for (const [key, snake, field] of [['trialStart', 'trial_start', 'start'], ['trialEnd', 'trial_end', 'end']] as const) {
+    const raw = key in v ? v[key] : key in traits ? traits[key] : traits[snake]
     if (raw === undefined || raw === null || raw === '') continue
     const at = parseTime(raw)
     if (Number.isFinite(at)) out[field] = at

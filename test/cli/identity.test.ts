@@ -26,6 +26,7 @@ import { resolveConfig } from '../../src/config/validate'
 import { signalValue } from '../../src/score/signals'
 import { planFor } from '../../src/store/aggregate'
 import { eventMessage, identifyMessage, momentMessage, scoreMessage, tierMessage } from '../../src/sync/messages'
+import { toSegment } from '../../src/sync/segment'
 import type { Message } from '../../src/sync/types'
 import type { Identity } from '../../src/track/identity'
 
@@ -74,6 +75,14 @@ describe('parseLine: the delivery messages', () => {
     expect(parseLine('{"type":"identify","userId":"u1","anonymousId":"a1","timestamp":"2026-01-03T10:00:00Z","traits":{"trialStart":"2026-01-01"}}')).toEqual({ kind: 'identify', who, t: jan(3), start: jan(1, 0) })
     expect(parseLine('{"type":"identify","userId":"u1","at":"2026-01-03T10:00:00Z","trialStart":"soon","tz":5000}')).toMatchObject({ kind: 'identify', warn: expect.stringMatching(/invalid/) })
     expect(parseLine('{"type":"identify","userId":"u1"}')).toEqual({ problem: 'identify messages without a timestamp' })
+  })
+
+  it("reads the trial dates of a Segment export of the SDK's own identify call (toSegment writes traits.trial_start/trial_end)", () => {
+    const msg = identifyMessage(id('u1', 'a1'), '1', { start: jan(5, 0), end: jan(19, 0) }, jan(5))
+    const seg = toSegment({ sentAt: new Date(jan(5)).toISOString(), sdk: 'x', messages: [msg] } as never) as { batch: Array<Record<string, unknown>> }
+    const call = seg.batch.find((c) => c.type === 'identify')!
+    expect(call.traits).toMatchObject({ trial_start: new Date(jan(5, 0)).toISOString(), trial_end: new Date(jan(19, 0)).toISOString() })
+    expect(parseLine(JSON.stringify(call))).toEqual({ kind: 'identify', who: { userId: 'u1', anonymousId: 'a1' }, t: jan(5), start: jan(5, 0), end: jan(19, 0) })
   })
 
   it('reads the other message types as identities only; a rollup says how many events it folded', () => {
