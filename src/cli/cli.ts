@@ -50,7 +50,7 @@ Usage
 
 Input
   events: NDJSON, one event a line: {"userId","name","props","timestamp"}; timestamp
-          ISO 8601 or epoch ms; .gz is read too. The SDK's delivered messages (the
+          ISO 8601 (UTC when it has no offset) or epoch ms; .gz is read too. The SDK's delivered messages (the
           collector's messages.body) work as they are: events sent before identify
           count for the user their anonymousId later identified as, identify
           messages give trial dates and the browser's timezone, score/tier/moment/

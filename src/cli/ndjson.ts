@@ -69,10 +69,18 @@ export type Parsed = { ok: EventRow; warn?: string } | { skip: 'blank' | 'not an
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Epoch ms from an ISO 8601 string or a number of epoch ms; NaN when neither. */
+/** An ISO date and time without `Z` or an offset. */
+const NO_ZONE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$/
+
+/**
+ * Epoch ms from an ISO 8601 string or a number of epoch ms; NaN when neither.
+ * A time without an offset, and a bare date (midnight), are UTC: Date.parse
+ * would read the former in the local time of the machine running the CLI,
+ * so results would depend on where it runs.
+ */
 export function parseTime(v: unknown): number {
   if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= 8.64e15 ? v : NaN
-  if (typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v)) return Date.parse(v)
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v)) return Date.parse(NO_ZONE.test(v) ? v + 'Z' : v)
   if (typeof v === 'string' && /^\d{10,16}$/.test(v)) return Number(v)
   return NaN
 }

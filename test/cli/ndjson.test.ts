@@ -70,6 +70,23 @@ describe('parseEvent', () => {
     expect(parseTime(Infinity)).toBeNaN()
     expect(parseTime('5 Jan 2026')).toBeNaN()
   })
+
+  it('reads an ISO time without an offset, and a bare date, as UTC whatever the TZ of the machine running the CLI', () => {
+    const saved = process.env.TZ
+    try {
+      for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
+        process.env.TZ = tz
+        expect(parseTime('2026-01-05T10:00:00'), tz).toBe(Date.UTC(2026, 0, 5, 10))
+        expect(parseTime('2026-01-05 10:00'), tz).toBe(Date.UTC(2026, 0, 5, 10))
+        expect(parseTime('2026-01-05T10:00:00.250'), tz).toBe(Date.UTC(2026, 0, 5, 10, 0, 0, 250))
+        expect(parseTime('2026-01-05'), tz).toBe(Date.UTC(2026, 0, 5))
+        expect(parseTime('2026-01-05T10:00:00+01:00'), tz).toBe(Date.UTC(2026, 0, 5, 9))
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ
+      else process.env.TZ = saved
+    }
+  })
 })
 
 describe('labels', () => {
