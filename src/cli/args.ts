@@ -27,7 +27,8 @@ export function parseArgs(argv: string[], values: string[], bools: string[]): Pa
     const name = a.slice(2, eq === -1 ? undefined : eq)
     if (values.includes(name)) {
       const v = eq === -1 ? argv[++i] : a.slice(eq + 1)
-      if (v === undefined || (eq === -1 && v.startsWith('--'))) throw new CliError(`--${name} needs a value`, 2)
+      // An empty value (`--holdout=`) is no value: read as a number it would silently be 0.
+      if (v === undefined || !v.trim() || (eq === -1 && v.startsWith('--'))) throw new CliError(`--${name} needs a value`, 2)
       out.flags[name] = v
     } else if (bools.includes(name) && eq === -1) out.flags[name] = true
     else throw new CliError(`unknown option --${name} (see --help)`, 2)

@@ -224,5 +224,14 @@ describe('momentkit calibrate when nothing usable remains', () => {
     expect((await run('calibrate', 'x.ndjson')).code).toBe(2)
     expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--pql-share', '2')).code).toBe(2)
     expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--bogus')).code).toBe(2)
+    // An empty value is not 0 (nor the default).
+    for (const flag of ['--holdout=', '--seed=', '--utc-offset=', '--pql-share= ', '--out=']) {
+      const r = await run('calibrate', 'x.ndjson', '--labels', 'l.csv', flag)
+      expect(r.code, flag).toBe(2)
+      expect(r.err, flag).toContain(`${flag.trim().slice(0, -1)} needs a value`)
+    }
+    expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--holdout', '')).code).toBe(2)
+    expect((await run('explain', 'c.json', 'x.ndjson', '--user', 'a', '--utc-offset=')).code).toBe(2)
+    expect((await run('generate', '--users=')).code).toBe(2)
   })
 })
