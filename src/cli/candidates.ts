@@ -29,6 +29,8 @@ export const idFor = (name: string): string => name.replace(/[^\w.-]+/g, '_').sl
  * the SDK observes itself over the last `windowDays` days: active days,
  * sessions, average session length, plus streak, recency and session
  * velocity. Duplicated measures are kept once (the config's id wins).
+ * Event names are taken in sorted order, so the input's line order never
+ * changes the candidates.
  */
 export function buildCandidates(start: ResolvedModel, eventNames: string[], windowDays: number, exclude: Set<string>): Candidate[] {
   const out: Candidate[] = []
@@ -54,6 +56,7 @@ export function buildCandidates(start: ResolvedModel, eventNames: string[], wind
   add('streak', { type: 'streak', threshold: 1 }, 'observed')
   add('recency', { type: 'recency', threshold: 1 }, 'observed')
   add('velocity_sessions_7d', { type: 'velocity', of: 'sessions', days: 7, threshold: 1 }, 'observed')
-  for (const name of eventNames) add(idFor(name), { type: 'count', event: name, threshold: 1 }, 'event')
+  // By name, not in the order the input first showed them: ties in ranking and selection, and id suffixes, follow this order.
+  for (const name of [...eventNames].sort()) add(idFor(name), { type: 'count', event: name, threshold: 1 }, 'event')
   return out
 }

@@ -119,6 +119,27 @@ describe('momentkit calibrate on a generated cohort (end to end, in-process)', (
     expect(shuffled.config.model).toEqual(sorted.config.model)
   })
 
+  it('does not depend on line order when two event names tie (every report_exported also logged as report_done)', async () => {
+    const lines = readFileSync(at('events.ndjson'), 'utf8').trimEnd().split('\n')
+    const withDup: string[] = []
+    for (const l of lines) {
+      if (l.includes('"report_exported"')) withDup.push(l.replace('"report_exported"', '"report_done"'))
+      withDup.push(l)
+    }
+    writeFileSync(at('dup-a.ndjson'), withDup.join('\n') + '\n')
+    writeFileSync(at('dup-b.ndjson'), [...withDup].reverse().join('\n') + '\n')
+    const a = await run('calibrate', 'dup-a.ndjson', '--labels', 'labels.csv', '--quiet', '--json', 'dup-a.json', '--out', 'dup-a-config.json', '--report', 'dup-a.html')
+    const b = await run('calibrate', 'dup-b.ndjson', '--labels', 'labels.csv', '--quiet', '--json', 'dup-b.json', '--out', 'dup-b-config.json', '--report', 'dup-b.html')
+    expect(a.code).toBe(0)
+    expect(b.code).toBe(0)
+    const ja = JSON.parse(readFileSync(at('dup-a.json'), 'utf8'))
+    const jb = JSON.parse(readFileSync(at('dup-b.json'), 'utf8'))
+    expect(ja.picks.map((p: { id: string }) => p.id)).toContain('report_done')
+    expect(jb.picks).toEqual(ja.picks)
+    expect(jb.signals.map((s: SignalRow) => s.id)).toEqual(ja.signals.map((s: SignalRow) => s.id))
+    expect(JSON.parse(readFileSync(at('dup-b-config.json'), 'utf8')).model.signals).toEqual(JSON.parse(readFileSync(at('dup-a-config.json'), 'utf8')).model.signals)
+  }, 60_000)
+
   it('reports bad input with line numbers and carries on', () => {
     const kinds = Object.fromEntries(shuffled.problems.map((p: { kind: string; lines: number[]; count: number }) => [p.kind, p]))
     expect(kinds['malformed JSON lines']).toMatchObject({ count: 1, lines: [5] })
