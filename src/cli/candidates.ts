@@ -20,8 +20,15 @@ export function measureKey(s: Signal): string {
   return JSON.stringify(sort(rest))
 }
 
-/** A config-safe signal id (1-64 of letters, digits, `_`, `-`, `.`) for an event name. */
-export const idFor = (name: string): string => name.replace(/[^\w.-]+/g, '_').slice(0, 56) || 'event'
+/**
+ * A config-safe signal id (1-64 of letters, digits, `_`, `-`, `.`) for an
+ * event name. Not "__proto__": the event is counted like any other, but an
+ * id assigned into a plain object would set its prototype, not a key.
+ */
+export const idFor = (name: string): string => {
+  const id = name.replace(/[^\w.-]+/g, '_').slice(0, 56) || 'event'
+  return id === '__proto__' ? '__proto___count' : id
+}
 
 /**
  * Every measure worth testing: the starting config's signals, the count of

@@ -140,6 +140,20 @@ describe('momentkit calibrate on a generated cohort (end to end, in-process)', (
     expect(JSON.parse(readFileSync(at('dup-b-config.json'), 'utf8')).model.signals).toEqual(JSON.parse(readFileSync(at('dup-a-config.json'), 'utf8')).model.signals)
   }, 60_000)
 
+  it('proposes a predictive event named "__proto__" like any other: no internal error, the config validates', async () => {
+    writeFileSync(at('proto.ndjson'), readFileSync(at('events.ndjson'), 'utf8').replaceAll('"report_exported"', '"__proto__"'))
+    const r = await run('calibrate', 'proto.ndjson', '--labels', 'labels.csv', '--quiet', '--json', 'proto.json', '--out', 'proto-config.json', '--report', 'proto.html')
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(readFileSync(at('proto.json'), 'utf8'))
+    // Under an id that is not "__proto__" (the SDK's score() keeps signals in a plain object), counting the event "__proto__".
+    expect(j.picks.map((p: { id: string }) => p.id)).toContain('__proto___count')
+    expect(j.mismatches).toBe(0)
+    const config = JSON.parse(readFileSync(at('proto-config.json'), 'utf8'))
+    expect(config.model.signals.__proto___count).toMatchObject({ type: 'count', event: '__proto__', threshold: 3 })
+    expect((await run('validate', 'proto-config.json')).code).toBe(0)
+  }, 60_000)
+
   it('reports bad input with line numbers and carries on', () => {
     const kinds = Object.fromEntries(shuffled.problems.map((p: { kind: string; lines: number[]; count: number }) => [p.kind, p]))
     expect(kinds['malformed JSON lines']).toMatchObject({ count: 1, lines: [5] })
