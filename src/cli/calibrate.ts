@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import { defaultTiers } from '../config/presets'
 import type { Config } from '../config/types'
@@ -169,10 +170,10 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const criteria = start.model.criteria.filter((c) => c.all.every((id) => ids.has(id)))
     if (criteria.length < start.model.criteria.length) notes.push(`${start.model.criteria.length - criteria.length} criteria of the starting config dropped: they name signals the proposed model does not have`)
     const { preset: _p, signals: _s, dimensions: _d, criteria: _c, features: _f, ...keep } = m
-    const config = {
-      ...raw,
-      model: { ...keep, version: `calibrated-${new Date().toISOString().slice(0, 10)}`, signals: model.signals, dimensions: model.dimensions, tiers: tiers.tiers, ...(criteria.length ? { criteria } : {}) },
-    } as Config
+    const body = { signals: model.signals, dimensions: model.dimensions, tiers: tiers.tiers, ...(criteria.length ? { criteria } : {}) }
+    // Named by its content, not by the day it was made: the same input gives the same file, another model another version.
+    const version = 'calibrated-' + createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)
+    const config = { ...raw, model: { ...keep, version, ...body } } as Config
     const resolved = resolveConfig(config)
     if (!resolved.ok) throw new Error('internal: the proposed config does not validate: ' + JSON.stringify(resolved.errors))
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/cli'
 import { DECOYS, LEAKS, rng } from '../../src/cli/generate'
 import type { Io } from '../../src/cli/io'
@@ -152,6 +152,19 @@ describe('momentkit calibrate on a generated cohort (end to end, in-process)', (
     const config = JSON.parse(readFileSync(at('proto-config.json'), 'utf8'))
     expect(config.model.signals.__proto___count).toMatchObject({ type: 'count', event: '__proto__', threshold: 3 })
     expect((await run('validate', 'proto-config.json')).code).toBe(0)
+  }, 60_000)
+
+  it('writes the same config for the same input on another day (the version names the model, not the date)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-06-15T12:00:00Z') })
+    try {
+      const r = await run('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--holdout', '0.5', '--out', 'later-config.json', '--report', 'later.html', '--quiet')
+      expect(r.code).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(readFileSync(at('later-config.json'), 'utf8')).toBe(readFileSync(at('sorted-config.json'), 'utf8'))
+    expect(sorted.config.model.version).toMatch(/^calibrated-[0-9a-f]{12}$/)
+    expect(shuffled.config.model.version).toBe(sorted.config.model.version)
   }, 60_000)
 
   it('reports bad input with line numbers and carries on', () => {
