@@ -58,7 +58,8 @@ Input
   labels: CSV with a header (userId,converted,convertedAt[,trialStart]) or NDJSON with
           those keys; converted is yes/no, true/false or 1/0.
 Bad lines are counted and reported with their line numbers; the run goes on and
-exits non-zero only when nothing usable remains.
+exits non-zero only when nothing usable remains. Usage errors and missing files
+exit 2.
 `
 
 const CALIBRATE_VALUES = ['labels', 'config', 'observe-day', 'pql-share', 'holdout', 'min-users', 'max-signals', 'window', 'exclude', 'utc-offset', 'seed', 'out', 'report', 'json', 'partition-mb']

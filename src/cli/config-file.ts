@@ -10,7 +10,7 @@ export function readJson(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8')
   } catch {
-    throw new CliError(`cannot read ${path}: no such file`)
+    throw new CliError(`cannot read ${path}: no such file`, 2)
   }
   try {
     return JSON.parse(text)

@@ -11,7 +11,8 @@ export function inputBytes(path: string): number {
     const size = statSync(path).size
     return path.endsWith('.gz') ? size * 8 : size
   } catch {
-    throw new CliError(`cannot read ${path}: no such file`)
+    // A file named on the command line that is not there is a usage error, as for validate.
+    throw new CliError(`cannot read ${path}: no such file`, 2)
   }
 }
 

@@ -268,7 +268,7 @@ describe('momentkit calibrate when nothing usable remains', () => {
     expect(readFileSync(at('tiny.html'), 'utf8')).toContain('No model proposed')
   }, 30_000)
 
-  it('rejects usage errors with exit 2', async () => {
+  it('rejects usage errors (bad flags, empty values, missing files) with exit 2', async () => {
     expect((await run('calibrate', 'x.ndjson')).code).toBe(2)
     expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--pql-share', '2')).code).toBe(2)
     expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--bogus')).code).toBe(2)
@@ -279,6 +279,12 @@ describe('momentkit calibrate when nothing usable remains', () => {
       expect(r.err, flag).toContain(`${flag.trim().slice(0, -1)} needs a value`)
     }
     expect((await run('calibrate', 'x.ndjson', '--labels', 'l.csv', '--holdout', '')).code).toBe(2)
+    // A missing file is a usage error, as for validate: events, labels, starting config.
+    for (const args of [['nope.ndjson', '--labels', 'l.csv'], ['empty.ndjson', '--labels', 'nope.csv'], ['empty.ndjson', '--labels', 'l.csv', '--config', 'nope.json']]) {
+      const r = await run('calibrate', ...args, '--quiet')
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.err, args.join(' ')).toMatch(/cannot read .*nope\.\w+: no such file/)
+    }
     expect((await run('explain', 'c.json', 'x.ndjson', '--user', 'a', '--utc-offset=')).code).toBe(2)
     expect((await run('generate', '--users=')).code).toBe(2)
   })

@@ -89,11 +89,13 @@ describe('momentkit explain', () => {
     expect(j.tier.since).toBe(ref.tier!.since)
   })
 
-  it('exits 1 for an unknown user, 2 for bad usage', async () => {
+  it('exits 1 for an unknown user, 2 for bad usage or a missing file', async () => {
     const r = await run('explain', 'config.json', 'events.ndjson', '--user', 'zed')
     expect(r.code).toBe(1)
     expect(r.err).toContain('no events for user "zed"')
     expect((await run('explain', 'config.json', 'events.ndjson')).code).toBe(2)
+    expect((await run('explain', 'config.json', 'nope.ndjson', '--user', 'a')).code).toBe(2)
+    expect((await run('explain', 'nope.json', 'events.ndjson', '--user', 'a')).code).toBe(2)
     expect((await run('explain', 'config.json', 'events.ndjson', '--user', 'a', '--at', 'soon')).code).toBe(2)
   })
 })
