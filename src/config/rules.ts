@@ -11,8 +11,9 @@ export const isNum = (v: unknown): v is number => typeof v === 'number' && Numbe
 // Own keys only: "toString" or "__proto__" in a config must not match Object.prototype.
 export const own = (o: object, k: unknown): boolean => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k)
 export const at = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key)
-export const ID = /^[\w.-]{1,64}$/
-export const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "."'
+// Not "__proto__": an id is a key of plain objects (signals, dimensions, scores), where it would set the prototype.
+export const ID = /^(?!__proto__$)[\w.-]{1,64}$/
+export const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "." (not "__proto__")'
 
 export const str = (max = 200): Rule => (v, p, err) =>
   (typeof v === 'string' && v && v.length <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
