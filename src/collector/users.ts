@@ -135,6 +135,8 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const accountId = msgs.map((m) => m.accountId).filter((a) => a !== null).pop() ?? row.account_id
   const res = r?.result
   const times = msgs.map((m) => Date.parse(m.at))
+  // The schema takes any number 0-100 (the SDK sends integers): the int columns get it rounded.
+  const clientScore = lastReport ? Math.round(lastReport.msg.score) : null
   const [updated] = await q.query(
     `update users set
        account_id = $2, events = events + $3, last_at = greatest(last_at, $4::timestamptz), first_at = least(first_at, $5::timestamptz),
@@ -156,13 +158,13 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
       res ? json(res.reasons.slice(0, 8)) : null,
       res ? json(Object.fromEntries(Object.values(res.signals).map((s) => [s.id, s.value]))) : null,
       res ? json(res.topFeatures) : null,
-      lastReport?.msg.score ?? null, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
+      clientScore, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
       lastTier?.type === 'tier' ? lastTier.crossedAt : null,
-      check ? check.diff : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
+      check ? Math.round(check.diff) : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
       rolledUp, json(momentCounts(row.moments ?? {}, msgs)), ts(now),
     ],
   )
-  if (r) await addHistory(q, row, r, lastReport?.msg.score ?? null)
+  if (r) await addHistory(q, row, r, clientScore)
   const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
   return { key: row.key, row: updated, replay: r, accounts }
 }

@@ -110,6 +110,16 @@ export function httpSuite(env: Env): void {
       expect((await fetch(c.url + '/nope')).status).toBe(404)
     })
 
+    it('a fractional client score (the schema takes any number 0-100) is stored rounded, not answered 500', async () => {
+      const c = await env.start()
+      const msgs = events('frac', 1).map((m) => (m.type === 'score' || m.type === 'tier' ? { ...m, score: 12.5 } : m))
+      const r = await post(c.collectUrl, batch(msgs))
+      expect(r.status).toBe(200)
+      const [u] = await env.db().query(`select client_score, score_diff from users where key = 'u:frac'`)
+      expect(u.client_score).toBe(13)
+      expect(await env.count('score_history', `subject = 'u:frac' and client_score = 13`)).toBe(1)
+    })
+
     it('CORS: preflight answered for allowed origins, others refused', async () => {
       const c = await env.start({ corsOrigins: ['https://app.acme.test', 'http://127.0.0.1:*'] })
       const pre = await fetch(c.collectUrl, { method: 'OPTIONS', headers: { Origin: 'https://app.acme.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } })
