@@ -90,13 +90,26 @@ export function alertCrossing(changes: readonly TierChange[], current: string, a
   return ups.filter((c) => c.to === current).pop() ?? ups.pop()
 }
 
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which track() and identify() let through: it becomes
+ * U+FFFD, in keys and values alike, before anything is stored, scored or alerted on (the rest of the
+ * batch is good data; refusing it would lose it).
+ */
+export function withoutNul<T>(v: T): T {
+  if (typeof v === 'string') return (v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v) as T
+  if (Array.isArray(v)) return v.map(withoutNul) as T
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k), withoutNul(x)])) as T
+  return v
+}
+
 /** Stores a batch (already validated and verified). Returns what was new. */
 export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch): Promise<IngestResult> {
   const now = s.now()
   const { tiers, version } = scorer.model
+  const messages = batch.messages.map(withoutNul)
   return db.tx(async (q) => {
-    const fresh = await insertMessages(q, batch.messages, now)
-    const result: IngestResult = { accepted: fresh.length, duplicates: batch.messages.length - fresh.length, alerts: 0 }
+    const fresh = await insertMessages(q, messages, now)
+    const result: IngestResult = { accepted: fresh.length, duplicates: messages.length - fresh.length, alerts: 0 }
     if (!fresh.length) return result
     const up = await updateSubject(q, scorer, s.scoreTolerance, fresh, now)
     // With identity verification on, only verified (identified) users raise alerts or count for an

@@ -120,6 +120,18 @@ export function httpSuite(env: Env): void {
       expect(await env.count('score_history', `subject = 'u:frac' and client_score = 13`)).toBe(1)
     })
 
+    it('NUL characters (which track() lets through; PostgreSQL text and jsonb refuse them) are stored as U+FFFD, not answered 500', async () => {
+      const c = await env.start()
+      const msgs = events('bad\u0000id', 1).map((m) => (m.type === 'event' ? { ...m, props: { q: 'a\u0000b', ['k\u0000']: 1 } } : m))
+      const r = await post(c.collectUrl, batch(msgs))
+      expect(r.status).toBe(200)
+      const [m] = await env.db().query(`select user_id, body from messages where type = 'event'`)
+      expect(m).toMatchObject({ user_id: 'bad\uFFFDid', body: { userId: 'bad\uFFFDid', props: { q: 'a\uFFFDb', ['k\uFFFD']: 1 } } })
+      expect(await env.count('users', `key = 'u:bad\uFFFDid'`)).toBe(1)
+      // A retry of the same batch is recognised as such.
+      expect((await post(c.collectUrl, batch(msgs))).body).toMatchObject({ accepted: 0, duplicates: 2 })
+    })
+
     it('CORS: preflight answered for allowed origins, others refused', async () => {
       const c = await env.start({ corsOrigins: ['https://app.acme.test', 'http://127.0.0.1:*'] })
       const pre = await fetch(c.collectUrl, { method: 'OPTIONS', headers: { Origin: 'https://app.acme.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } })
