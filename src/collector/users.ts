@@ -77,6 +77,8 @@ function momentCounts(prev: Record<string, Record<string, number>>, msgs: Messag
 }
 
 const HISTORY_PER_BATCH = 48
+/** The int column's ceiling: rollup counts (any integer in the schema) saturate there rather than overflow. */
+const MAX_INT = 2_147_483_647
 
 /** Score-history points of a batch: every tier change, and an even sample of the other changes. */
 async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: number | null): Promise<void> {
@@ -148,7 +150,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
        client_score = coalesce($17, client_score), client_tier = coalesce($18, client_tier), client_at = coalesce($19::timestamptz, client_at),
        client_model = coalesce($20, client_model), client_crossed_at = coalesce($21::timestamptz, client_crossed_at),
        score_diff = case when $22::int is null then score_diff else $22 end, mismatch = coalesce($23, mismatch),
-       rolled_up = rolled_up + $24, partial = partial or $24 > 0, moments = ($25::text)::jsonb, updated_at = $26::timestamptz
+       rolled_up = least(rolled_up::bigint + $24, $27)::int, partial = partial or $24 > 0, moments = ($25::text)::jsonb, updated_at = $26::timestamptz
      where key = $1 returning *`,
     [
       row.key, accountId, events.length, ts(Math.max(...times)), ts(Math.min(...times)),
@@ -161,7 +163,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
       clientScore, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
       lastTier?.type === 'tier' ? lastTier.crossedAt : null,
       check ? Math.round(check.diff) : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
-      rolledUp, json(momentCounts(row.moments ?? {}, msgs)), ts(now),
+      Math.min(rolledUp, MAX_INT), json(momentCounts(row.moments ?? {}, msgs)), ts(now), MAX_INT,
     ],
   )
   if (r) await addHistory(q, row, r, clientScore)

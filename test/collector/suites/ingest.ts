@@ -120,6 +120,17 @@ export function ingestSuite(env: Env): void {
       expect(u).toEqual({ moments: { upgrade: { dismissed: 1 } }, rolled_up: 42, partial: true })
     })
 
+    it('rollup counts past the int range (any integer in the schema) saturate instead of being answered 500', async () => {
+      const c = await env.start()
+      const [ev] = clientRun(config(), who('u-big'), [{ name: 'x', t: Date.now() - 1000 }]).messages
+      const at = new Date().toISOString()
+      const rollup = (n: number) => ({ ...ev, id: crypto.randomUUID(), type: 'rollup', counts: { page_viewed: n, x: n }, from: at, to: at, name: undefined })
+      expect((await post(c.collectUrl, batch([rollup(2_000_000_000)] as never))).status).toBe(200)
+      expect((await post(c.collectUrl, batch([rollup(Number.MAX_SAFE_INTEGER)] as never))).status).toBe(200)
+      const [u] = await env.db().query(`select rolled_up, partial from users where key = 'u:u-big'`)
+      expect(u).toEqual({ rolled_up: 2_147_483_647, partial: true })
+    })
+
     it('migrations are idempotent; a restart keeps the data', async () => {
       const c = await env.start()
       await post(c.collectUrl, batch(clientRun(config(), who('u-m'), [{ name: 'x', t: Date.now() }]).messages))
