@@ -19,11 +19,13 @@ export type Parsed =
   | { ok: false; error: 'invalid_json' | 'invalid_payload'; message: string; problems?: Problem[]; at?: { line: number; column: number; position: number } }
 
 export const schema = JSON.parse(readFileSync(new URL('../sync/payload.schema.json', import.meta.url), 'utf8'))
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+const ISO = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 const ajv = new Ajv2020({ strict: true, allErrors: true })
 ajv.addFormat('date-time', { type: 'string', validate: (s: string) => ISO.test(s) && Number.isFinite(Date.parse(s)) })
 const check = ajv.compile<Batch>(schema)
 const MAX_PROBLEMS = 50
+/** The schema's date-times: its format, and a pattern (year 1000 on) for validators other than this one. */
+const DATE_TIME = 'must be an ISO 8601 date-time of year 1000 to 9999, such as "2026-03-01T12:00:00.000Z"'
 
 /** `/messages/0/props/a~1b` -> `messages[0].props["a/b"]` */
 export function jsonPath(pointer: string, extra?: string): string {
@@ -44,7 +46,9 @@ function describe(e: ErrorObject): Problem {
     case 'type':
       return { path: jsonPath(e.instancePath), message: 'must be ' + String(p.type).split(',').join(' or ') }
     case 'format':
-      return { path: jsonPath(e.instancePath), message: 'must be an ISO 8601 date-time such as "2026-03-01T12:00:00.000Z"' }
+      return { path: jsonPath(e.instancePath), message: DATE_TIME }
+    case 'pattern':
+      return { path: jsonPath(e.instancePath), message: p.pattern === '^[1-9]' ? DATE_TIME : e.message ?? 'must match ' + String(p.pattern) }
     default:
       return { path: jsonPath(e.instancePath), message: e.message ?? e.keyword }
   }

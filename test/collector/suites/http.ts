@@ -132,6 +132,14 @@ export function httpSuite(env: Env): void {
       expect((await post(c.collectUrl, batch(msgs))).body).toMatchObject({ accepted: 0, duplicates: 2 })
     })
 
+    it('a date PostgreSQL cannot store (year 0000) is answered 400 naming its path, not 500; nothing stored', async () => {
+      const c = await env.start()
+      const r = await post(c.collectUrl, batch(events('y0', 1).map((m) => ({ ...m, at: '0000-01-01T00:00:00Z' }))))
+      expect(r.status).toBe(400)
+      expect(r.body.problems.map((p: { path: string }) => p.path)).toEqual(['messages[0].at', 'messages[1].at'])
+      expect(await env.count('messages')).toBe(0)
+    })
+
     it('CORS: preflight answered for allowed origins, others refused', async () => {
       const c = await env.start({ corsOrigins: ['https://app.acme.test', 'http://127.0.0.1:*'] })
       const pre = await fetch(c.collectUrl, { method: 'OPTIONS', headers: { Origin: 'https://app.acme.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } })
