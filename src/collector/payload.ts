@@ -54,6 +54,26 @@ function describe(e: ErrorObject): Problem {
   }
 }
 
+/**
+ * Objects and arrays nested deeper than this (counted from the batch) are refused: the SDK nests props
+ * and traits at most 8 levels (about 12 from the batch), and deeper data would overflow the stack of a
+ * recursive walk (JSON.stringify when storing it, PostgreSQL's jsonb parser).
+ */
+export const MAX_DEPTH = 32
+
+/** JSON path of the first object or array nested deeper than MAX_DEPTH, if any. Iterative, for that reason. */
+function tooDeep(data: unknown): string | null {
+  const stack: Array<[unknown, string, number]> = [[data, '', 0]]
+  while (stack.length) {
+    const [v, pointer, depth] = stack.pop()!
+    if (depth > MAX_DEPTH) return jsonPath(pointer)
+    for (const [k, x] of Object.entries(v as object)) {
+      if (x && typeof x === 'object') stack.push([x, pointer + '/' + k.replace(/~/g, '~0').replace(/\//g, '~1'), depth + 1])
+    }
+  }
+  return null
+}
+
 /** Messages dated further ahead than this are refused: a wrong client clock would skew every score after it. */
 export const MAX_FUTURE_MS = 24 * 3_600_000
 
@@ -68,6 +88,11 @@ export function parseBatch(text: string, now = Date.now()): Parsed {
     const at = where ? { line: where.line, column: where.column, position: where.position } : undefined
     const why = where ? `line ${where.line}, column ${where.column}: ${where.message}` : e instanceof Error ? e.message : String(e)
     return { ok: false, error: 'invalid_json', message: `the body is not valid JSON (${why})`, ...(at ? { at } : {}) }
+  }
+  const deep = data && typeof data === 'object' ? tooDeep(data) : null
+  if (deep) {
+    const problem = { path: deep, message: `nests deeper than ${MAX_DEPTH} levels (counted from the batch)` }
+    return { ok: false, error: 'invalid_payload', message: `the batch nests too deep: ${problem.path} ${problem.message}`, problems: [problem] }
   }
   const obj = data as Record<string, unknown>
   if (obj && typeof obj === 'object' && Array.isArray(obj.batch) && !('messages' in obj)) {

@@ -202,6 +202,15 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     expect(plain.validate(schema, wrap([event()]))).toBe(true)
   })
 
+  it('refuses objects and arrays nested deeper than 32 levels, naming the path, without overflowing the stack; the SDK\'s deepest props pass', () => {
+    const nest = (n: number): unknown => (n ? { a: nest(n - 1) } : 1)
+    expect(ok(wrap([event({ props: nest(9) })]))).toMatchObject({ ok: true })
+    expect(ok(wrap([event({ props: { x: nest(29) } })]))).toMatchObject({ ok: true })
+    expect(problems(wrap([event({ props: { x: nest(30) } })]))).toEqual(['messages[0].props.x' + '.a'.repeat(29) + ': nests deeper than 32 levels (counted from the batch)'])
+    const deep = JSON.stringify(wrap([event({ props: { x: '@@' } })])).replace('"@@"', '['.repeat(20_000) + ']'.repeat(20_000))
+    expect(parseBatch(deep)).toMatchObject({ ok: false, error: 'invalid_payload', problems: [{ path: expect.stringMatching(/^messages\[0\]\.props\.x(\[0\]){29}$/) }] })
+  })
+
   it('recognises a Segment-format batch and says so', () => {
     expect(ok({ batch: [{ type: 'track' }] })).toMatchObject({ ok: false, message: expect.stringContaining('Segment') })
   })

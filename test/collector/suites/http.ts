@@ -140,6 +140,16 @@ export function httpSuite(env: Env): void {
       expect(await env.count('messages')).toBe(0)
     })
 
+    it('deeply nested props (20,000 levels, inside the body limit) are answered 400 naming the path, not 500', async () => {
+      const c = await env.start()
+      const [ev] = events('deep', 1)
+      const text = JSON.stringify(batch([{ ...ev, props: { x: '@@' } } as never])).replace('"@@"', '['.repeat(20_000) + ']'.repeat(20_000))
+      const r = await post(c.collectUrl, text)
+      expect(r.status).toBe(400)
+      expect(r.body.problems[0].path).toMatch(/^messages\[0\]\.props\.x\[0\]/)
+      expect(await env.count('messages')).toBe(0)
+    })
+
     it('CORS: preflight answered for allowed origins, others refused', async () => {
       const c = await env.start({ corsOrigins: ['https://app.acme.test', 'http://127.0.0.1:*'] })
       const pre = await fetch(c.collectUrl, { method: 'OPTIONS', headers: { Origin: 'https://app.acme.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } })
