@@ -1,4 +1,5 @@
 /** Bad input over real HTTP: the right status, a clear error, and nothing stored wrongly. */
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { signJwt, userHash } from '../../../src/collector/auth'
 import { batch, clientRun, config, type Ev, who } from '../helpers'
@@ -148,6 +149,18 @@ export function httpSuite(env: Env): void {
       expect(r.status).toBe(400)
       expect(r.body.problems[0].path).toMatch(/^messages\[0\]\.props\.x\[0\]/)
       expect(await env.count('messages')).toBe(0)
+    })
+
+    it('a malformed request target ("GET //[") is answered 400, not 500', async () => {
+      const c = await env.start()
+      const status = await new Promise<number>((resolve, reject) => {
+        const s = connect(Number(new URL(c.url).port), '127.0.0.1', () => s.write('GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))
+        let text = ''
+        s.on('data', (d) => (text += d))
+        s.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+        s.on('error', reject)
+      })
+      expect(status).toBe(400)
     })
 
     it('CORS: preflight answered for allowed origins, others refused', async () => {
