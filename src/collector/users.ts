@@ -10,7 +10,7 @@
  * already applied (another tab's or device's late delivery). Cost per
  * batch is therefore the batch's size, not the user's history.
  */
-import type { TierState } from '../score/tier'
+import type { TierChange, TierState } from '../score/tier'
 import type { Message } from '../sync/types'
 import { json, ms, type Queryable, type Row, ts } from './db'
 import { freshAggregates, type Item, ordered, replay, type ReplayResult, type Scorer, tzOf } from './rescore'
@@ -119,16 +119,22 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const items = [...trials, ...events, ...checks]
   const oldest = Math.min(...items.map((i) => i.t))
   let r: ReplayResult | null = null
+  let rebuilt = false
   if (items.length) {
     // Days are cut in the user's own timezone, as their browser cuts them: a new one (travel, or the
     // first identify after anonymous events) rebuilds the aggregates with it.
     const tz = tzOf(trials)
     const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through || (tz !== undefined && tz !== row.agg.tz)
     const stored = rebuild ? await storedEvents(q, row) : []
+    rebuilt = rebuild
     r = rebuild
       ? replay(scorer, freshAggregates(scorer, row.seen, tzOf(stored)), tierState(row), 0, ordered([...stored, ...checks]), false)
       : replay(scorer, row.agg, tierState(row), row.agg_through, ordered(items), true)
   }
+  // A rebuild starts from the tier held before the batch, over aggregates rebuilt from nothing: at the
+  // older reports it dips, then climbs back. Only the net move counts, so a late batch neither restarts
+  // the crossing clock (tier_since, prev_tier) nor alerts sales again for a crossing already alerted.
+  if (r && rebuilt && row.tier) r.changes = netChange(scorer, row.tier, r.changes)
   const last = r?.changes[r.changes.length - 1]
   const comparable = r?.checks.filter((c) => c.msg.model === scorer.model.version) ?? []
   const check = comparable.sort((a, b) => Date.parse(a.msg.at) - Date.parse(b.msg.at))[comparable.length - 1]
@@ -169,6 +175,14 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   if (r) await addHistory(q, row, r, clientScore)
   const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
   return { key: row.key, row: updated, replay: r, accounts }
+}
+
+/** The tier changes of a rebuild as one move from the tier before it to where it ended (none if back where it was). */
+function netChange(scorer: Scorer, before: string, changes: TierChange[]): TierChange[] {
+  const last = changes[changes.length - 1]
+  if (!last || last.to === before) return []
+  const rank = (name: string) => scorer.model.tiers.findIndex((t) => t.name === name)
+  return [{ ...last, from: before, direction: rank(last.to) > rank(before) ? 'up' : 'down' }]
 }
 
 function trialItem(t: number, start: string | null, end: string | null, tz?: unknown): Item {

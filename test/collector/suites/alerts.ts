@@ -95,6 +95,34 @@ export function alertsSuite(env: Env): void {
       expect(rows).toEqual([{ status: 'stored' }])
     })
 
+    it('a late batch of older events (another tab or device) does not alert sales again for a crossing already alerted', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-1', 'acme'), busyUser(Date.now() - 60_000))
+      const first = await post(c.collectUrl, batch(client.messages.slice(6)))
+      expect(first.body.alerts).toBe(1)
+      // A day later (the 24 h cooldown is over), the older batch arrives: the replay dips and climbs back.
+      await env.db().query(`update alerts set created_at = created_at - interval '25 hours'`)
+      const late = await post(c.collectUrl, batch(client.messages.slice(0, 6)))
+      expect(late.status).toBe(200)
+      expect(late.body.alerts).toBe(0)
+      expect(await env.count('alerts')).toBe(1)
+    })
+
+    it('a late batch of older events that lifts the user into an alert tier alerts once, from the tier held before it', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-3', 'acme'), busyUser(Date.now() - 60_000))
+      const split = client.messages.length - 8
+      expect((await post(c.collectUrl, batch(client.messages.slice(split)))).body.alerts).toBe(0)
+      const [before] = await env.db().query(`select tier from users where key = 'u:late-3'`)
+      const late = await post(c.collectUrl, batch(client.messages.slice(0, split)))
+      expect(late.body.alerts).toBe(1)
+      const [u] = await env.db().query(`select tier, prev_tier from users where key = 'u:late-3'`)
+      expect(['pql', 'hot']).toContain(u.tier)
+      expect(u.prev_tier).toBe(before.tier)
+      const [a] = await env.db().query(`select tier, content->>'from' as "from" from alerts`)
+      expect(a).toEqual({ tier: u.tier, from: before.tier })
+    })
+
     it('with identity verification on, anonymous visitors claiming an account raise no alert and flag no account', async () => {
       const secret = 'alerts-secret'
       const c = await env.start({ identitySecret: secret })

@@ -58,6 +58,16 @@ export function ingestSuite(env: Env): void {
       expect(u).toEqual({ score: client.result.score, tier: client.tier.tier, events: client.messages.length / 2 })
     })
 
+    it('a late batch of older events does not move the time the user crossed into their tier, nor the tier before it (the SLA clock)', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-2', 'acme'), busyUser(Date.now() - 60_000))
+      await post(c.collectUrl, batch(client.messages.slice(6)))
+      const [before] = await env.db().query(`select tier, tier_since, prev_tier from users where key = 'u:late-2'`)
+      await post(c.collectUrl, batch(client.messages.slice(0, 6)))
+      const [after] = await env.db().query(`select tier, tier_since, prev_tier from users where key = 'u:late-2'`)
+      expect(after).toEqual(before)
+    })
+
     it('flags a user whose client-reported score disagrees beyond the tolerance', async () => {
       const c = await env.start({ scoreTolerance: 5 })
       const evs: Ev[] = [{ name: 'feature_used', props: { feature: 'a' }, t: Date.now() - 60_000 }]
