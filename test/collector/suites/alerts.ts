@@ -74,6 +74,27 @@ export function alertsSuite(env: Env): void {
       expect(html).toContain('HTTP 503: receiver says no')
     })
 
+    it('a webhook answering a redirect is a failed delivery (retried, then failed), not "sent" after a GET of the landing page', async () => {
+      const gets: string[] = []
+      let posts = 0
+      const server: Server = createServer((req, res) => {
+        req.resume().on('end', () => {
+          if (req.method === 'POST') return (posts++, res.writeHead(302, { Location: '/landing' }).end())
+          gets.push(req.url ?? '')
+          res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>welcome</html>')
+        })
+      })
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      receivers.push({ url: '', bodies: [], close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) })
+      const { port } = server.address() as AddressInfo
+      const c = await env.start({ webhookUrl: `http://127.0.0.1:${port}/hook`, retry: { base: 10, max: 20, attempts: 2 } })
+      expect((await post(c.collectUrl, batch(clientRun(config(), who('redir'), busyUser(Date.now() - 60_000)).messages))).body.alerts).toBe(1)
+      await until(async () => (await env.count('alerts', `status in ('sent', 'failed')`)) === 1, 5000, 'the delivery to settle')
+      const [a] = await env.db().query(`select status, attempts, last_error from alerts`)
+      expect(a).toEqual({ status: 'failed', attempts: 2, last_error: 'HTTP 302: the webhook redirects to /landing; set WEBHOOK_URL to the final URL' })
+      expect({ posts, gets }).toEqual({ posts: 2, gets: [] })
+    })
+
     it('an unreachable webhook is recorded as an error, not lost', async () => {
       const r = await hook([200])
       const url = r.url
