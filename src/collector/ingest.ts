@@ -10,7 +10,7 @@ import type { TierChange } from '../score/tier'
 import type { Batch, Message } from '../sync/types'
 import { type AccountUpdate, recountAccount } from './accounts'
 import { type AlertContent, membersOf, type Sla, slaFor, suggestion } from './alerts'
-import { type Db, json, type Queryable, type Row, ts } from './db'
+import { type Db, json, ms, type Queryable, type Row, ts } from './db'
 import type { Settings } from './options'
 import type { Scorer } from './rescore'
 import { subjectOf, updateSubject } from './users'
@@ -115,7 +115,12 @@ export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch):
     // With identity verification on, only verified (identified) users raise alerts or count for an
     // account: anonymous messages pass unverified, and anyone could send them with any account id.
     const trusted = !s.identitySecret || up.row.user_id !== null
-    const change = trusted ? alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers) : undefined
+    // With verification on, an anonymous history raised no alert: a user who signs in already in an alert
+    // tier is alerted once, for the crossing made before signing in (adoption happens once per user).
+    const adopted: TierChange | undefined = s.identitySecret && up.adopted && s.alertTiers.includes(up.row.tier)
+      ? { from: up.row.prev_tier, to: up.row.tier, direction: 'up', score: up.row.score, at: ms(up.row.tier_since) ?? now }
+      : undefined
+    const change = trusted ? alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers) ?? adopted : undefined
     if (change) {
       const recent = await q.query(`select 1 from alerts where kind = 'user' and subject = $1 and tier = $2 and created_at > $3::timestamptz`, [up.key, up.row.tier, ts(now - COOLDOWN_MS)])
       if (!recent.length) {

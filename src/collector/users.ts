@@ -22,6 +22,8 @@ export interface SubjectUpdate {
   key: string
   row: Row
   replay: ReplayResult | null
+  /** The user took over an anonymous history (and its tier) with this batch: their first identified one. */
+  adopted: boolean
   /** Accounts whose counts may have changed (old and new account of the user). */
   accounts: string[]
 }
@@ -30,18 +32,19 @@ const tierState = (r: Row): TierState | null =>
   r.tier ? { tier: r.tier, since: ms(r.tier_since) ?? 0, entered: {}, score: r.score } : null
 
 /** First identify: the anonymous history becomes the user's, as the SDK copies its aggregates and tier. */
-async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): Promise<void> {
+async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): Promise<boolean> {
   const [anon] = await q.query(`select * from users where key = $1 and merged_into is null for update`, ['a:' + anonymousId])
-  if (!anon) return
+  if (!anon) return false
   await q.query(
     `update users set merged_from = $2, seen = $3, agg = ($4::text)::jsonb, agg_through = $5, agg_model = $6, events = $7,
        tier = $8, tier_since = $9, prev_tier = $10, score = $11, first_at = $12 where key = $1`,
     [key, anon.key, anon.seen, json(anon.agg), anon.agg_through, anon.agg_model, anon.events, anon.tier, anon.tier_since, anon.prev_tier, anon.score, anon.first_at],
   )
   await q.query(`update users set merged_into = $2 where key = $1`, [anon.key, key])
+  return true
 }
 
-async function lockRow(q: Queryable, first: Message): Promise<Row> {
+async function lockRow(q: Queryable, first: Message): Promise<{ row: Row; adopted: boolean }> {
   const key = subjectOf(first)
   const created = await q.query(
     `insert into users (key, user_id, anonymous_id, account_id, seen, first_at) values ($1, $2, $3, $4, $5, $6)
@@ -50,9 +53,9 @@ async function lockRow(q: Queryable, first: Message): Promise<Row> {
     // this user's state: backfilled events come later with older times.
     [key, first.userId, first.anonymousId, first.accountId, Date.parse(first.at), first.at],
   )
-  if (created.length && first.userId) await adoptAnonymous(q, key, first.anonymousId)
+  const adopted = created.length > 0 && !!first.userId && (await adoptAnonymous(q, key, first.anonymousId))
   const [row] = await q.query(`select * from users where key = $1 for update`, [key])
-  return row
+  return { row, adopted }
 }
 
 async function storedEvents(q: Queryable, row: Row): Promise<Item[]> {
@@ -104,7 +107,7 @@ async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: 
  * server cannot see as met).
  */
 export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: number, msgs: Message[], now: number): Promise<SubjectUpdate> {
-  const row = await lockRow(q, msgs[0])
+  const { row, adopted } = await lockRow(q, msgs[0])
   const events: Item[] = []
   const checks: Item[] = []
   const trials: Item[] = []
@@ -174,7 +177,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   )
   if (r) await addHistory(q, row, r, clientScore)
   const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
-  return { key: row.key, row: updated, replay: r, accounts }
+  return { key: row.key, row: updated, replay: r, adopted, accounts }
 }
 
 /** The tier changes of a rebuild as one move from the tier before it to where it ended (none if back where it was). */

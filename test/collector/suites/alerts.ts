@@ -161,6 +161,24 @@ export function alertsSuite(env: Env): void {
       expect(acct).toMatchObject({ users: 1, flagged: false })
     })
 
+    it('with identity verification on, a user who reached PQL before signing in is alerted once verified, for that crossing', async () => {
+      const secret = 'alerts-secret'
+      const c = await env.start({ identitySecret: secret })
+      const end = Date.now() - 60_000
+      const anon = clientRun(config(), who(null, 'acme', 'anon-pql'), busyUser(end - 60_000))
+      expect((await post(c.collectUrl, batch(anon.messages))).body.alerts).toBe(0) // anonymous: stored, not trusted
+      const [a] = await env.db().query(`select tier, tier_since from users where key = 'a:anon-pql'`)
+      const signedIn = (t: number) => clientRun(config(), who('verified-pql', 'acme', 'anon-pql'), [{ name: 'feature_used', props: { feature: 'boards' }, t }]).messages
+      const auth = { userHash: userHash(secret, 'verified-pql') }
+      expect((await post(c.collectUrl, batch(signedIn(end), auth))).body.alerts).toBe(1)
+      const [alert] = await env.db().query(`select subject, tier, crossed_at from alerts`)
+      expect(alert).toEqual({ subject: 'u:verified-pql', tier: a.tier, crossed_at: a.tier_since })
+      // Once: not again on the next batch, even past the cooldown.
+      await env.db().query(`update alerts set created_at = created_at - interval '25 hours'`)
+      expect((await post(c.collectUrl, batch(signedIn(end + 1000), auth))).body.alerts).toBe(0)
+      expect(await env.count('alerts')).toBe(1)
+    })
+
     it('an account with two PQL users is flagged once, with an account alert', async () => {
       const r = await hook([200])
       const c = await env.start({ webhookUrl: r.url, webhookFormat: 'json' })
