@@ -1,4 +1,5 @@
 /** Storage and server-side rescoring through the real HTTP path and database. */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../../../src/collector/migrate'
 import { identifyMessage } from '../../../src/sync/messages'
@@ -66,6 +67,16 @@ export function ingestSuite(env: Env): void {
       await post(c.collectUrl, batch(client.messages.slice(0, 6)))
       const [after] = await env.db().query(`select tier, tier_since, prev_tier from users where key = 'u:late-2'`)
       expect(after).toEqual(before)
+    })
+
+    it('out of order with trial-relative windows and no trial dates (demo config): the client\'s score', async () => {
+      const input = JSON.parse(readFileSync(new URL('../../../demo/momentkit.json', import.meta.url), 'utf8'))
+      const c = await env.start({ config: input })
+      const client = clientRun(config(input), who('ooo'), busyUser(Date.now() - 60_000))
+      const parts = chunks(client.messages, 30)
+      for (const part of [...parts.slice(1), parts[0]]) expect((await post(c.collectUrl, batch(part))).status).toBe(200)
+      const [u] = await env.db().query(`select score, tier, mismatch from users where key = 'u:ooo'`)
+      expect(u).toEqual({ score: client.result.score, tier: client.tier.tier, mismatch: false })
     })
 
     it('flags a user whose client-reported score disagrees beyond the tolerance', async () => {
