@@ -88,7 +88,9 @@ export function headline(c: AlertContent, now: number): string {
 
 /** Slack-compatible incoming-webhook body: {text, blocks}. */
 export function slackMessage(c: AlertContent, now: number, inboxUrl?: string): { text: string; blocks: unknown[] } {
-  const md = (text: string) => ({ type: 'mrkdwn', text: cut(text, 2900) })
+  // Slack's limits, counted after escaping (an & is 5 characters): 3000 for a section's text, 2000 for a field.
+  const md = (text: string, max = 2900) => ({ type: 'mrkdwn', text: cut(text, max) })
+  const field = (text: string) => md(text, 2000)
   const section = (text: string) => ({ type: 'section', text: md(text) })
   const ago = since(now - Date.parse(c.crossedAt))
   const blocks: unknown[] = [
@@ -96,10 +98,10 @@ export function slackMessage(c: AlertContent, now: number, inboxUrl?: string): {
     {
       type: 'section',
       fields: [
-        md(`*Score*\n${c.score}${c.from ? ` (was ${esc(c.from)})` : ''}`),
-        md(`*SLA*\n${esc(c.sla.label)}`),
-        md(`*Crossed*\n${ago === 'just now' ? ago : ago + ' ago'}`),
-        md(`*Account*\n${esc(c.accountId ?? '(none)')}`),
+        field(`*Score*\n${c.score}${c.from ? ` (was ${esc(c.from)})` : ''}`),
+        field(`*SLA*\n${esc(c.sla.label)}`),
+        field(`*Crossed*\n${ago === 'just now' ? ago : ago + ' ago'}`),
+        field(`*Account*\n${esc(c.accountId ?? '(none)')}`),
       ],
     },
   ]

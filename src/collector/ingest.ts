@@ -10,7 +10,7 @@ import type { TierChange } from '../score/tier'
 import type { Batch, Message } from '../sync/types'
 import { type AccountUpdate, recountAccount } from './accounts'
 import { type AlertContent, membersOf, type Sla, slaFor, suggestion } from './alerts'
-import { type Db, json, type Queryable, type Row, ts } from './db'
+import { type Db, json, ms, type Queryable, type Row, ts } from './db'
 import type { Settings } from './options'
 import type { Scorer } from './rescore'
 import { subjectOf, updateSubject } from './users'
@@ -90,19 +90,37 @@ export function alertCrossing(changes: readonly TierChange[], current: string, a
   return ups.filter((c) => c.to === current).pop() ?? ups.pop()
 }
 
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which track() and identify() let through: it becomes
+ * U+FFFD, in keys and values alike, before anything is stored, scored or alerted on (the rest of the
+ * batch is good data; refusing it would lose it).
+ */
+export function withoutNul<T>(v: T): T {
+  if (typeof v === 'string') return (v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v) as T
+  if (Array.isArray(v)) return v.map(withoutNul) as T
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k), withoutNul(x)])) as T
+  return v
+}
+
 /** Stores a batch (already validated and verified). Returns what was new. */
 export async function ingest(db: Db, s: Settings, scorer: Scorer, batch: Batch): Promise<IngestResult> {
   const now = s.now()
   const { tiers, version } = scorer.model
+  const messages = batch.messages.map(withoutNul)
   return db.tx(async (q) => {
-    const fresh = await insertMessages(q, batch.messages, now)
-    const result: IngestResult = { accepted: fresh.length, duplicates: batch.messages.length - fresh.length, alerts: 0 }
+    const fresh = await insertMessages(q, messages, now)
+    const result: IngestResult = { accepted: fresh.length, duplicates: messages.length - fresh.length, alerts: 0 }
     if (!fresh.length) return result
     const up = await updateSubject(q, scorer, s.scoreTolerance, fresh, now)
     // With identity verification on, only verified (identified) users raise alerts or count for an
     // account: anonymous messages pass unverified, and anyone could send them with any account id.
     const trusted = !s.identitySecret || up.row.user_id !== null
-    const change = trusted ? alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers) : undefined
+    // With verification on, an anonymous history raised no alert: a user who signs in already in an alert
+    // tier is alerted once, for the crossing made before signing in (adoption happens once per user).
+    const adopted: TierChange | undefined = s.identitySecret && up.adopted && s.alertTiers.includes(up.row.tier)
+      ? { from: up.row.prev_tier, to: up.row.tier, direction: 'up', score: up.row.score, at: ms(up.row.tier_since) ?? now }
+      : undefined
+    const change = trusted ? alertCrossing(up.replay?.changes ?? [], up.row.tier, s.alertTiers) ?? adopted : undefined
     if (change) {
       const recent = await q.query(`select 1 from alerts where kind = 'user' and subject = $1 and tier = $2 and created_at > $3::timestamptz`, [up.key, up.row.tier, ts(now - COOLDOWN_MS)])
       if (!recent.length) {

@@ -19,11 +19,13 @@ export type Parsed =
   | { ok: false; error: 'invalid_json' | 'invalid_payload'; message: string; problems?: Problem[]; at?: { line: number; column: number; position: number } }
 
 export const schema = JSON.parse(readFileSync(new URL('../sync/payload.schema.json', import.meta.url), 'utf8'))
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+const ISO = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 const ajv = new Ajv2020({ strict: true, allErrors: true })
 ajv.addFormat('date-time', { type: 'string', validate: (s: string) => ISO.test(s) && Number.isFinite(Date.parse(s)) })
 const check = ajv.compile<Batch>(schema)
 const MAX_PROBLEMS = 50
+/** The schema's date-times: its format, and a pattern (year 1000 on) for validators other than this one. */
+const DATE_TIME = 'must be an ISO 8601 date-time of year 1000 to 9999, such as "2026-03-01T12:00:00.000Z"'
 
 /** `/messages/0/props/a~1b` -> `messages[0].props["a/b"]` */
 export function jsonPath(pointer: string, extra?: string): string {
@@ -44,10 +46,32 @@ function describe(e: ErrorObject): Problem {
     case 'type':
       return { path: jsonPath(e.instancePath), message: 'must be ' + String(p.type).split(',').join(' or ') }
     case 'format':
-      return { path: jsonPath(e.instancePath), message: 'must be an ISO 8601 date-time such as "2026-03-01T12:00:00.000Z"' }
+      return { path: jsonPath(e.instancePath), message: DATE_TIME }
+    case 'pattern':
+      return { path: jsonPath(e.instancePath), message: p.pattern === '^[1-9]' ? DATE_TIME : e.message ?? 'must match ' + String(p.pattern) }
     default:
       return { path: jsonPath(e.instancePath), message: e.message ?? e.keyword }
   }
+}
+
+/**
+ * Objects and arrays nested deeper than this (counted from the batch) are refused: the SDK nests props
+ * and traits at most 8 levels (about 12 from the batch), and deeper data would overflow the stack of a
+ * recursive walk (JSON.stringify when storing it, PostgreSQL's jsonb parser).
+ */
+export const MAX_DEPTH = 32
+
+/** JSON path of the first object or array nested deeper than MAX_DEPTH, if any. Iterative, for that reason. */
+function tooDeep(data: unknown): string | null {
+  const stack: Array<[unknown, string, number]> = [[data, '', 0]]
+  while (stack.length) {
+    const [v, pointer, depth] = stack.pop()!
+    if (depth > MAX_DEPTH) return jsonPath(pointer)
+    for (const [k, x] of Object.entries(v as object)) {
+      if (x && typeof x === 'object') stack.push([x, pointer + '/' + k.replace(/~/g, '~0').replace(/\//g, '~1'), depth + 1])
+    }
+  }
+  return null
 }
 
 /** Messages dated further ahead than this are refused: a wrong client clock would skew every score after it. */
@@ -64,6 +88,11 @@ export function parseBatch(text: string, now = Date.now()): Parsed {
     const at = where ? { line: where.line, column: where.column, position: where.position } : undefined
     const why = where ? `line ${where.line}, column ${where.column}: ${where.message}` : e instanceof Error ? e.message : String(e)
     return { ok: false, error: 'invalid_json', message: `the body is not valid JSON (${why})`, ...(at ? { at } : {}) }
+  }
+  const deep = data && typeof data === 'object' ? tooDeep(data) : null
+  if (deep) {
+    const problem = { path: deep, message: `nests deeper than ${MAX_DEPTH} levels (counted from the batch)` }
+    return { ok: false, error: 'invalid_payload', message: `the batch nests too deep: ${problem.path} ${problem.message}`, problems: [problem] }
   }
   const obj = data as Record<string, unknown>
   if (obj && typeof obj === 'object' && Array.isArray(obj.batch) && !('messages' in obj)) {

@@ -79,6 +79,8 @@ async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: 
 }
 
 async function route(c: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A request target that is no URL path ("//[") would make new URL throw: the client's mistake, not ours.
+  if (!URL.canParse(req.url ?? '/', 'http://collector')) return sendJson(res, 400, { error: 'bad_request', message: 'the request target is not a valid URL path' })
   const { pathname } = new URL(req.url ?? '/', 'http://collector')
   const method = req.method ?? 'GET'
   if (COLLECT.has(pathname)) {

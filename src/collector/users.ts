@@ -10,7 +10,7 @@
  * already applied (another tab's or device's late delivery). Cost per
  * batch is therefore the batch's size, not the user's history.
  */
-import type { TierState } from '../score/tier'
+import type { TierChange, TierState } from '../score/tier'
 import type { Message } from '../sync/types'
 import { json, ms, type Queryable, type Row, ts } from './db'
 import { freshAggregates, type Item, ordered, replay, type ReplayResult, type Scorer, tzOf } from './rescore'
@@ -22,6 +22,8 @@ export interface SubjectUpdate {
   key: string
   row: Row
   replay: ReplayResult | null
+  /** The user took over an anonymous history (and its tier) with this batch: their first identified one. */
+  adopted: boolean
   /** Accounts whose counts may have changed (old and new account of the user). */
   accounts: string[]
 }
@@ -30,18 +32,19 @@ const tierState = (r: Row): TierState | null =>
   r.tier ? { tier: r.tier, since: ms(r.tier_since) ?? 0, entered: {}, score: r.score } : null
 
 /** First identify: the anonymous history becomes the user's, as the SDK copies its aggregates and tier. */
-async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): Promise<void> {
+async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): Promise<boolean> {
   const [anon] = await q.query(`select * from users where key = $1 and merged_into is null for update`, ['a:' + anonymousId])
-  if (!anon) return
+  if (!anon) return false
   await q.query(
     `update users set merged_from = $2, seen = $3, agg = ($4::text)::jsonb, agg_through = $5, agg_model = $6, events = $7,
        tier = $8, tier_since = $9, prev_tier = $10, score = $11, first_at = $12 where key = $1`,
     [key, anon.key, anon.seen, json(anon.agg), anon.agg_through, anon.agg_model, anon.events, anon.tier, anon.tier_since, anon.prev_tier, anon.score, anon.first_at],
   )
   await q.query(`update users set merged_into = $2 where key = $1`, [anon.key, key])
+  return true
 }
 
-async function lockRow(q: Queryable, first: Message): Promise<Row> {
+async function lockRow(q: Queryable, first: Message): Promise<{ row: Row; adopted: boolean }> {
   const key = subjectOf(first)
   const created = await q.query(
     `insert into users (key, user_id, anonymous_id, account_id, seen, first_at) values ($1, $2, $3, $4, $5, $6)
@@ -50,9 +53,9 @@ async function lockRow(q: Queryable, first: Message): Promise<Row> {
     // this user's state: backfilled events come later with older times.
     [key, first.userId, first.anonymousId, first.accountId, Date.parse(first.at), first.at],
   )
-  if (created.length && first.userId) await adoptAnonymous(q, key, first.anonymousId)
+  const adopted = created.length > 0 && !!first.userId && (await adoptAnonymous(q, key, first.anonymousId))
   const [row] = await q.query(`select * from users where key = $1 for update`, [key])
-  return row
+  return { row, adopted }
 }
 
 async function storedEvents(q: Queryable, row: Row): Promise<Item[]> {
@@ -77,6 +80,8 @@ function momentCounts(prev: Record<string, Record<string, number>>, msgs: Messag
 }
 
 const HISTORY_PER_BATCH = 48
+/** The int column's ceiling: rollup counts (any integer in the schema) saturate there rather than overflow. */
+const MAX_INT = 2_147_483_647
 
 /** Score-history points of a batch: every tier change, and an even sample of the other changes. */
 async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: number | null): Promise<void> {
@@ -102,7 +107,7 @@ async function addHistory(q: Queryable, row: Row, r: ReplayResult, clientScore: 
  * server cannot see as met).
  */
 export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: number, msgs: Message[], now: number): Promise<SubjectUpdate> {
-  const row = await lockRow(q, msgs[0])
+  const { row, adopted } = await lockRow(q, msgs[0])
   const events: Item[] = []
   const checks: Item[] = []
   const trials: Item[] = []
@@ -117,16 +122,22 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const items = [...trials, ...events, ...checks]
   const oldest = Math.min(...items.map((i) => i.t))
   let r: ReplayResult | null = null
+  let rebuilt = false
   if (items.length) {
     // Days are cut in the user's own timezone, as their browser cuts them: a new one (travel, or the
     // first identify after anonymous events) rebuilds the aggregates with it.
     const tz = tzOf(trials)
     const rebuild = !row.agg || row.agg_model !== scorer.hash || oldest < row.agg_through || (tz !== undefined && tz !== row.agg.tz)
     const stored = rebuild ? await storedEvents(q, row) : []
+    rebuilt = rebuild
     r = rebuild
       ? replay(scorer, freshAggregates(scorer, row.seen, tzOf(stored)), tierState(row), 0, ordered([...stored, ...checks]), false)
       : replay(scorer, row.agg, tierState(row), row.agg_through, ordered(items), true)
   }
+  // A rebuild starts from the tier held before the batch, over aggregates rebuilt from nothing: at the
+  // older reports it dips, then climbs back. Only the net move counts, so a late batch neither restarts
+  // the crossing clock (tier_since, prev_tier) nor alerts sales again for a crossing already alerted.
+  if (r && rebuilt && row.tier) r.changes = netChange(scorer, row.tier, r.changes)
   const last = r?.changes[r.changes.length - 1]
   const comparable = r?.checks.filter((c) => c.msg.model === scorer.model.version) ?? []
   const check = comparable.sort((a, b) => Date.parse(a.msg.at) - Date.parse(b.msg.at))[comparable.length - 1]
@@ -135,6 +146,8 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
   const accountId = msgs.map((m) => m.accountId).filter((a) => a !== null).pop() ?? row.account_id
   const res = r?.result
   const times = msgs.map((m) => Date.parse(m.at))
+  // The schema takes any number 0-100 (the SDK sends integers): the int columns get it rounded.
+  const clientScore = lastReport ? Math.round(lastReport.msg.score) : null
   const [updated] = await q.query(
     `update users set
        account_id = $2, events = events + $3, last_at = greatest(last_at, $4::timestamptz), first_at = least(first_at, $5::timestamptz),
@@ -146,7 +159,7 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
        client_score = coalesce($17, client_score), client_tier = coalesce($18, client_tier), client_at = coalesce($19::timestamptz, client_at),
        client_model = coalesce($20, client_model), client_crossed_at = coalesce($21::timestamptz, client_crossed_at),
        score_diff = case when $22::int is null then score_diff else $22 end, mismatch = coalesce($23, mismatch),
-       rolled_up = rolled_up + $24, partial = partial or $24 > 0, moments = ($25::text)::jsonb, updated_at = $26::timestamptz
+       rolled_up = least(rolled_up::bigint + $24, $27)::int, partial = partial or $24 > 0, moments = ($25::text)::jsonb, updated_at = $26::timestamptz
      where key = $1 returning *`,
     [
       row.key, accountId, events.length, ts(Math.max(...times)), ts(Math.min(...times)),
@@ -156,15 +169,23 @@ export async function updateSubject(q: Queryable, scorer: Scorer, tolerance: num
       res ? json(res.reasons.slice(0, 8)) : null,
       res ? json(Object.fromEntries(Object.values(res.signals).map((s) => [s.id, s.value]))) : null,
       res ? json(res.topFeatures) : null,
-      lastReport?.msg.score ?? null, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
+      clientScore, lastReport?.msg.tier ?? null, lastReport ? lastReport.msg.at : null, lastReport?.msg.model ?? null,
       lastTier?.type === 'tier' ? lastTier.crossedAt : null,
-      check ? check.diff : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
-      rolledUp, json(momentCounts(row.moments ?? {}, msgs)), ts(now),
+      check ? Math.round(check.diff) : null, check ? Math.abs(check.diff) > tolerance || check.tier !== check.msg.tier : null,
+      Math.min(rolledUp, MAX_INT), json(momentCounts(row.moments ?? {}, msgs)), ts(now), MAX_INT,
     ],
   )
-  if (r) await addHistory(q, row, r, lastReport?.msg.score ?? null)
+  if (r) await addHistory(q, row, r, clientScore)
   const accounts = [...new Set([row.account_id, updated.account_id].filter((a): a is string => !!a))]
-  return { key: row.key, row: updated, replay: r, accounts }
+  return { key: row.key, row: updated, replay: r, adopted, accounts }
+}
+
+/** The tier changes of a rebuild as one move from the tier before it to where it ended (none if back where it was). */
+function netChange(scorer: Scorer, before: string, changes: TierChange[]): TierChange[] {
+  const last = changes[changes.length - 1]
+  if (!last || last.to === before) return []
+  const rank = (name: string) => scorer.model.tiers.findIndex((t) => t.name === name)
+  return [{ ...last, from: before, direction: rank(last.to) > rank(before) ? 'up' : 'down' }]
 }
 
 function trialItem(t: number, start: string | null, end: string | null, tz?: unknown): Item {

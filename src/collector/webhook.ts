@@ -38,8 +38,12 @@ export function createDelivery(db: Db, s: Settings, inboxUrl: () => string): Del
     const content = alert.content as AlertContent
     const body = s.webhookFormat === 'json' ? { type: 'momentkit.alert', id: String(alert.id), ...content, inboxUrl: inboxUrl() } : slackMessage(content, s.now(), inboxUrl())
     try {
-      const res = await fetch(s.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) })
+      // A redirect is not followed: fetch would repeat a 302 as a GET without the alert, and its 200 mark the alert sent.
+      const res = await fetch(s.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
       if (res.ok) return { ok: true }
+      if (res.status >= 300 && res.status < 400) {
+        return { ok: false, error: `HTTP ${res.status}: the webhook redirects${res.headers.get('Location') ? ' to ' + res.headers.get('Location') : ''}; set WEBHOOK_URL to the final URL` }
+      }
       const text = (await res.text().catch(() => '')).slice(0, 200)
       return { ok: false, error: `HTTP ${res.status}${text ? ': ' + text : ''}`, retryAfter: retryAfter(res.headers.get('Retry-After'), s.now()) }
     } catch (e) {

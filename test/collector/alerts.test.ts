@@ -55,6 +55,14 @@ describe('alert content', () => {
     expect(json).not.toContain('<!channel>')
   })
 
+  it('keeps within Slack\'s limits after escaping: a field at most 2000 characters, a section\'s text 3000', () => {
+    const m = slackMessage(content({ accountId: '&'.repeat(1000), reasons: ['<'.repeat(1000), '>'.repeat(1000)] }), NOW)
+    const blocks = m.blocks as Array<{ fields?: Array<{ text: string }>; text?: { text: string } }>
+    const fields = blocks.flatMap((b) => b.fields ?? []).map((f) => f.text.length)
+    expect(Math.max(...fields)).toBeLessThanOrEqual(2000)
+    expect(Math.max(...blocks.map((b) => b.text?.text.length ?? 0))).toBeLessThanOrEqual(3000)
+  })
+
   it('escapes them in the notification text too (Slack reads mentions there)', () => {
     const m = slackMessage(content({ userId: '<!channel>', accountId: '<http://evil|acme> & co' }), NOW)
     expect(m.text).toContain('&lt;!channel&gt; (&lt;http://evil|acme&gt; &amp; co)')

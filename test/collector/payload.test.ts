@@ -2,7 +2,8 @@ import { VERSION } from '../../src/version'
 import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { jsonPath, parseBatch } from '../../src/collector/payload'
+import Ajv2020 from 'ajv/dist/2020'
+import { jsonPath, parseBatch, schema } from '../../src/collector/payload'
 import { createLogger } from '../../src/log'
 import { createInstance } from '../../src/core'
 import { momentMessage } from '../../src/sync/messages'
@@ -127,7 +128,7 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
       'sdk.name: must be "momentkit"',
       'sdk.version: is required',
       'messages[0].userId: must be string or null',
-      'messages[0].at: must be an ISO 8601 date-time such as "2026-03-01T12:00:00.000Z"',
+      'messages[0].at: must be an ISO 8601 date-time of year 1000 to 9999, such as "2026-03-01T12:00:00.000Z"',
       'messages[0].name: must NOT have fewer than 1 characters',
       'messages[1].score: must be number',
       'messages[1].breakdown: must be array',
@@ -186,6 +187,28 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     const later = new Date(now + 25 * 3_600_000).toISOString()
     expect(parseBatch(JSON.stringify(wrap([event(), event({ id: 'm2', at: later })])), now)).toMatchObject({ ok: false, problems: [{ path: 'messages[1].at' }] })
     expect(parseBatch(JSON.stringify(wrap([event({ at: new Date(now + 3_600_000).toISOString() })])), now)).toMatchObject({ ok: true })
+  })
+
+  it('refuses date-times PostgreSQL cannot store (year 0000, also reached by an offset from 0001), by JSON path; the schema says the same', () => {
+    const bad = wrap([event({ at: '0000-01-01T00:00:00Z' }), event({ id: 'm2', at: '0001-01-01T00:00:00+14:00' })])
+    expect(problems(bad)).toEqual([
+      'messages[0].at: must be an ISO 8601 date-time of year 1000 to 9999, such as "2026-03-01T12:00:00.000Z"',
+      'messages[1].at: must be an ISO 8601 date-time of year 1000 to 9999, such as "2026-03-01T12:00:00.000Z"',
+    ])
+    expect(ok(wrap([event({ at: '1000-01-01T00:00:00Z' })]))).toMatchObject({ ok: true })
+    // A validator with only RFC 3339's format (no year limit) refuses them too, by the schema's pattern.
+    const plain = new Ajv2020({ strict: true, allErrors: true }).addFormat('date-time', /^\d{4}-\d{2}-\d{2}T/)
+    expect(plain.validate(schema, bad)).toBe(false)
+    expect(plain.validate(schema, wrap([event()]))).toBe(true)
+  })
+
+  it('refuses objects and arrays nested deeper than 32 levels, naming the path, without overflowing the stack; the SDK\'s deepest props pass', () => {
+    const nest = (n: number): unknown => (n ? { a: nest(n - 1) } : 1)
+    expect(ok(wrap([event({ props: nest(9) })]))).toMatchObject({ ok: true })
+    expect(ok(wrap([event({ props: { x: nest(29) } })]))).toMatchObject({ ok: true })
+    expect(problems(wrap([event({ props: { x: nest(30) } })]))).toEqual(['messages[0].props.x' + '.a'.repeat(29) + ': nests deeper than 32 levels (counted from the batch)'])
+    const deep = JSON.stringify(wrap([event({ props: { x: '@@' } })])).replace('"@@"', '['.repeat(20_000) + ']'.repeat(20_000))
+    expect(parseBatch(deep)).toMatchObject({ ok: false, error: 'invalid_payload', problems: [{ path: expect.stringMatching(/^messages\[0\]\.props\.x(\[0\]){29}$/) }] })
   })
 
   it('recognises a Segment-format batch and says so', () => {

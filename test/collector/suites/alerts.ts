@@ -74,6 +74,27 @@ export function alertsSuite(env: Env): void {
       expect(html).toContain('HTTP 503: receiver says no')
     })
 
+    it('a webhook answering a redirect is a failed delivery (retried, then failed), not "sent" after a GET of the landing page', async () => {
+      const gets: string[] = []
+      let posts = 0
+      const server: Server = createServer((req, res) => {
+        req.resume().on('end', () => {
+          if (req.method === 'POST') return (posts++, res.writeHead(302, { Location: '/landing' }).end())
+          gets.push(req.url ?? '')
+          res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>welcome</html>')
+        })
+      })
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      receivers.push({ url: '', bodies: [], close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) })
+      const { port } = server.address() as AddressInfo
+      const c = await env.start({ webhookUrl: `http://127.0.0.1:${port}/hook`, retry: { base: 10, max: 20, attempts: 2 } })
+      expect((await post(c.collectUrl, batch(clientRun(config(), who('redir'), busyUser(Date.now() - 60_000)).messages))).body.alerts).toBe(1)
+      await until(async () => (await env.count('alerts', `status in ('sent', 'failed')`)) === 1, 5000, 'the delivery to settle')
+      const [a] = await env.db().query(`select status, attempts, last_error from alerts`)
+      expect(a).toEqual({ status: 'failed', attempts: 2, last_error: 'HTTP 302: the webhook redirects to /landing; set WEBHOOK_URL to the final URL' })
+      expect({ posts, gets }).toEqual({ posts: 2, gets: [] })
+    })
+
     it('an unreachable webhook is recorded as an error, not lost', async () => {
       const r = await hook([200])
       const url = r.url
@@ -95,6 +116,34 @@ export function alertsSuite(env: Env): void {
       expect(rows).toEqual([{ status: 'stored' }])
     })
 
+    it('a late batch of older events (another tab or device) does not alert sales again for a crossing already alerted', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-1', 'acme'), busyUser(Date.now() - 60_000))
+      const first = await post(c.collectUrl, batch(client.messages.slice(6)))
+      expect(first.body.alerts).toBe(1)
+      // A day later (the 24 h cooldown is over), the older batch arrives: the replay dips and climbs back.
+      await env.db().query(`update alerts set created_at = created_at - interval '25 hours'`)
+      const late = await post(c.collectUrl, batch(client.messages.slice(0, 6)))
+      expect(late.status).toBe(200)
+      expect(late.body.alerts).toBe(0)
+      expect(await env.count('alerts')).toBe(1)
+    })
+
+    it('a late batch of older events that lifts the user into an alert tier alerts once, from the tier held before it', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-3', 'acme'), busyUser(Date.now() - 60_000))
+      const split = client.messages.length - 8
+      expect((await post(c.collectUrl, batch(client.messages.slice(split)))).body.alerts).toBe(0)
+      const [before] = await env.db().query(`select tier from users where key = 'u:late-3'`)
+      const late = await post(c.collectUrl, batch(client.messages.slice(0, split)))
+      expect(late.body.alerts).toBe(1)
+      const [u] = await env.db().query(`select tier, prev_tier from users where key = 'u:late-3'`)
+      expect(['pql', 'hot']).toContain(u.tier)
+      expect(u.prev_tier).toBe(before.tier)
+      const [a] = await env.db().query(`select tier, content->>'from' as "from" from alerts`)
+      expect(a).toEqual({ tier: u.tier, from: before.tier })
+    })
+
     it('with identity verification on, anonymous visitors claiming an account raise no alert and flag no account', async () => {
       const secret = 'alerts-secret'
       const c = await env.start({ identitySecret: secret })
@@ -110,6 +159,24 @@ export function alertsSuite(env: Env): void {
       expect(await env.count('alerts', `kind = 'user'`)).toBe(1)
       const [acct] = await env.db().query(`select users, flagged from accounts where account_id = 'victim-corp'`)
       expect(acct).toMatchObject({ users: 1, flagged: false })
+    })
+
+    it('with identity verification on, a user who reached PQL before signing in is alerted once verified, for that crossing', async () => {
+      const secret = 'alerts-secret'
+      const c = await env.start({ identitySecret: secret })
+      const end = Date.now() - 60_000
+      const anon = clientRun(config(), who(null, 'acme', 'anon-pql'), busyUser(end - 60_000))
+      expect((await post(c.collectUrl, batch(anon.messages))).body.alerts).toBe(0) // anonymous: stored, not trusted
+      const [a] = await env.db().query(`select tier, tier_since from users where key = 'a:anon-pql'`)
+      const signedIn = (t: number) => clientRun(config(), who('verified-pql', 'acme', 'anon-pql'), [{ name: 'feature_used', props: { feature: 'boards' }, t }]).messages
+      const auth = { userHash: userHash(secret, 'verified-pql') }
+      expect((await post(c.collectUrl, batch(signedIn(end), auth))).body.alerts).toBe(1)
+      const [alert] = await env.db().query(`select subject, tier, crossed_at from alerts`)
+      expect(alert).toEqual({ subject: 'u:verified-pql', tier: a.tier, crossed_at: a.tier_since })
+      // Once: not again on the next batch, even past the cooldown.
+      await env.db().query(`update alerts set created_at = created_at - interval '25 hours'`)
+      expect((await post(c.collectUrl, batch(signedIn(end + 1000), auth))).body.alerts).toBe(0)
+      expect(await env.count('alerts')).toBe(1)
     })
 
     it('an account with two PQL users is flagged once, with an account alert', async () => {

@@ -1,4 +1,5 @@
 /** Bad input over real HTTP: the right status, a clear error, and nothing stored wrongly. */
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { signJwt, userHash } from '../../../src/collector/auth'
 import { batch, clientRun, config, type Ev, who } from '../helpers'
@@ -108,6 +109,58 @@ export function httpSuite(env: Env): void {
       expect((await post(c.collectUrl, batch(events('u3', 1)), { 'Content-Type': 'application/x-www-form-urlencoded' })).status).toBe(415)
       expect((await fetch(c.collectUrl)).status).toBe(405)
       expect((await fetch(c.url + '/nope')).status).toBe(404)
+    })
+
+    it('a fractional client score (the schema takes any number 0-100) is stored rounded, not answered 500', async () => {
+      const c = await env.start()
+      const msgs = events('frac', 1).map((m) => (m.type === 'score' || m.type === 'tier' ? { ...m, score: 12.5 } : m))
+      const r = await post(c.collectUrl, batch(msgs))
+      expect(r.status).toBe(200)
+      const [u] = await env.db().query(`select client_score, score_diff from users where key = 'u:frac'`)
+      expect(u.client_score).toBe(13)
+      expect(await env.count('score_history', `subject = 'u:frac' and client_score = 13`)).toBe(1)
+    })
+
+    it('NUL characters (which track() lets through; PostgreSQL text and jsonb refuse them) are stored as U+FFFD, not answered 500', async () => {
+      const c = await env.start()
+      const msgs = events('bad\u0000id', 1).map((m) => (m.type === 'event' ? { ...m, props: { q: 'a\u0000b', ['k\u0000']: 1 } } : m))
+      const r = await post(c.collectUrl, batch(msgs))
+      expect(r.status).toBe(200)
+      const [m] = await env.db().query(`select user_id, body from messages where type = 'event'`)
+      expect(m).toMatchObject({ user_id: 'bad\uFFFDid', body: { userId: 'bad\uFFFDid', props: { q: 'a\uFFFDb', ['k\uFFFD']: 1 } } })
+      expect(await env.count('users', `key = 'u:bad\uFFFDid'`)).toBe(1)
+      // A retry of the same batch is recognised as such.
+      expect((await post(c.collectUrl, batch(msgs))).body).toMatchObject({ accepted: 0, duplicates: 2 })
+    })
+
+    it('a date PostgreSQL cannot store (year 0000) is answered 400 naming its path, not 500; nothing stored', async () => {
+      const c = await env.start()
+      const r = await post(c.collectUrl, batch(events('y0', 1).map((m) => ({ ...m, at: '0000-01-01T00:00:00Z' }))))
+      expect(r.status).toBe(400)
+      expect(r.body.problems.map((p: { path: string }) => p.path)).toEqual(['messages[0].at', 'messages[1].at'])
+      expect(await env.count('messages')).toBe(0)
+    })
+
+    it('deeply nested props (20,000 levels, inside the body limit) are answered 400 naming the path, not 500', async () => {
+      const c = await env.start()
+      const [ev] = events('deep', 1)
+      const text = JSON.stringify(batch([{ ...ev, props: { x: '@@' } } as never])).replace('"@@"', '['.repeat(20_000) + ']'.repeat(20_000))
+      const r = await post(c.collectUrl, text)
+      expect(r.status).toBe(400)
+      expect(r.body.problems[0].path).toMatch(/^messages\[0\]\.props\.x\[0\]/)
+      expect(await env.count('messages')).toBe(0)
+    })
+
+    it('a malformed request target ("GET //[") is answered 400, not 500', async () => {
+      const c = await env.start()
+      const status = await new Promise<number>((resolve, reject) => {
+        const s = connect(Number(new URL(c.url).port), '127.0.0.1', () => s.write('GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))
+        let text = ''
+        s.on('data', (d) => (text += d))
+        s.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)))
+        s.on('error', reject)
+      })
+      expect(status).toBe(400)
     })
 
     it('CORS: preflight answered for allowed origins, others refused', async () => {

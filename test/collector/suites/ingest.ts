@@ -1,4 +1,5 @@
 /** Storage and server-side rescoring through the real HTTP path and database. */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../../../src/collector/migrate'
 import { identifyMessage } from '../../../src/sync/messages'
@@ -56,6 +57,26 @@ export function ingestSuite(env: Env): void {
       for (const part of [...parts.slice(1), parts[0]]) expect((await post(c.collectUrl, batch(part))).status).toBe(200)
       const [u] = await env.db().query(`select score, tier, events from users where key = 'u:u2'`)
       expect(u).toEqual({ score: client.result.score, tier: client.tier.tier, events: client.messages.length / 2 })
+    })
+
+    it('a late batch of older events does not move the time the user crossed into their tier, nor the tier before it (the SLA clock)', async () => {
+      const c = await env.start()
+      const client = clientRun(config(), who('late-2', 'acme'), busyUser(Date.now() - 60_000))
+      await post(c.collectUrl, batch(client.messages.slice(6)))
+      const [before] = await env.db().query(`select tier, tier_since, prev_tier from users where key = 'u:late-2'`)
+      await post(c.collectUrl, batch(client.messages.slice(0, 6)))
+      const [after] = await env.db().query(`select tier, tier_since, prev_tier from users where key = 'u:late-2'`)
+      expect(after).toEqual(before)
+    })
+
+    it('out of order with trial-relative windows and no trial dates (demo config): the client\'s score', async () => {
+      const input = JSON.parse(readFileSync(new URL('../../../demo/momentkit.json', import.meta.url), 'utf8'))
+      const c = await env.start({ config: input })
+      const client = clientRun(config(input), who('ooo'), busyUser(Date.now() - 60_000))
+      const parts = chunks(client.messages, 30)
+      for (const part of [...parts.slice(1), parts[0]]) expect((await post(c.collectUrl, batch(part))).status).toBe(200)
+      const [u] = await env.db().query(`select score, tier, mismatch from users where key = 'u:ooo'`)
+      expect(u).toEqual({ score: client.result.score, tier: client.tier.tier, mismatch: false })
     })
 
     it('flags a user whose client-reported score disagrees beyond the tolerance', async () => {
@@ -118,6 +139,17 @@ export function ingestSuite(env: Env): void {
       expect((await post(c.collectUrl, batch([moment, rollup] as never))).status).toBe(200)
       const [u] = await env.db().query(`select moments, rolled_up, partial from users where key = 'u:u-r'`)
       expect(u).toEqual({ moments: { upgrade: { dismissed: 1 } }, rolled_up: 42, partial: true })
+    })
+
+    it('rollup counts past the int range (any integer in the schema) saturate instead of being answered 500', async () => {
+      const c = await env.start()
+      const [ev] = clientRun(config(), who('u-big'), [{ name: 'x', t: Date.now() - 1000 }]).messages
+      const at = new Date().toISOString()
+      const rollup = (n: number) => ({ ...ev, id: crypto.randomUUID(), type: 'rollup', counts: { page_viewed: n, x: n }, from: at, to: at, name: undefined })
+      expect((await post(c.collectUrl, batch([rollup(2_000_000_000)] as never))).status).toBe(200)
+      expect((await post(c.collectUrl, batch([rollup(Number.MAX_SAFE_INTEGER)] as never))).status).toBe(200)
+      const [u] = await env.db().query(`select rolled_up, partial from users where key = 'u:u-big'`)
+      expect(u).toEqual({ rolled_up: 2_147_483_647, partial: true })
     })
 
     it('migrations are idempotent; a restart keeps the data', async () => {
