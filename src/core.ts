@@ -161,7 +161,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
   function switchTo(next: Identity, alias: boolean): void {
-    process()
+    // The old user's last events are theirs; with none left, rescoring would only publish their score again.
+    if (inbox.length) process()
     const prev = user
     user = null
     identity = next
@@ -277,8 +278,9 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     reset() {
       if (dead) return
       if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
-      publish(null, null)
       switchTo(newIdentity(), false)
+      // After the old user's last events are scored: nobody's score shows until the new user's is.
+      publish(null, null)
     },
     async destroy() {
       if (dead) return

@@ -140,6 +140,27 @@ describe('instance', () => {
     await mk.destroy()
   })
 
+  it('reset() clears the atoms and does not publish the previous user score again', async () => {
+    const mk = createInstance(config())
+    await mk.ready
+    mk.identify('user-1')
+    engage(mk)
+    await tick()
+    expect(mk.explain().score).toBeGreaterThan(40)
+    const seen: Array<number | null> = []
+    const off = $score.listen((v) => seen.push(v))
+    mk.reset()
+    expect({ score: $score.get(), tier: $tier.get(), seen }).toEqual({ score: null, tier: null, seen: [null] })
+    await mk.flush()
+    await tick()
+    off()
+    // Then the new anonymous user's score, and nothing else.
+    expect(mk.explain().user.userId).toBeNull()
+    expect(seen).toEqual([null, mk.explain().score])
+    expect(mk.explain().score).toBeLessThan(40)
+    await mk.destroy()
+  })
+
   it('two tabs writing the same user add up instead of overwriting', async () => {
     const cfg = config()
     const a = createInstance(cfg)
