@@ -166,6 +166,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     const prev = user
     user = null
     identity = next
+    if (!alias) {
+      // Someone else: the old user's score, reasons and features are not theirs (explain(), atoms, moment copy).
+      result = null
+      publish(null, null)
+    }
     // A first identify is the same person: what is on screen stays, and a moment their tier
     // crossing triggered a moment ago is not lost with the anonymous identity.
     void moments?.open(null, alias)
@@ -279,8 +284,6 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       if (dead) return
       if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
       switchTo(newIdentity(), false)
-      // After the old user's last events are scored: nobody's score shows until the new user's is.
-      publish(null, null)
     },
     async destroy() {
       if (dead) return

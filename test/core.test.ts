@@ -161,6 +161,24 @@ describe('instance', () => {
     await mk.destroy()
   })
 
+  it('explain() right after reset() or a switch to another user shows none of the previous user score, reasons or features', async () => {
+    const mk = createInstance(config())
+    await mk.ready
+    const blank = { score: null, reasons: [], topFeatures: [] }
+    for (const [id, next] of [['user-1', () => mk.reset()], ['user-2', () => mk.identify('user-3')]] as const) {
+      mk.identify(id)
+      engage(mk)
+      await mk.flush()
+      await tick()
+      expect(mk.explain()).toMatchObject({ user: { userId: id }, reasons: expect.arrayContaining(['invited 2 teammates']) })
+      next()
+      const { score, reasons, topFeatures } = mk.explain()
+      expect({ score, reasons, topFeatures }).toEqual(blank)
+      expect($score.get()).toBeNull()
+    }
+    await mk.destroy()
+  })
+
   it('two tabs writing the same user add up instead of overwriting', async () => {
     const cfg = config()
     const a = createInstance(cfg)
