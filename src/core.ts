@@ -66,7 +66,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
 
   function rescore(): void {
-    if (!user) return
+    // Destroyed: a reload still in flight must not publish, report or save a tier any more.
+    if (!user || dead) return
     const t = now()
     result = score(config.model, user.agg(), t)
     const { state, change } = nextTierState(config.model.tiers, user.tier(), result.score, config.model.hysteresis, result.floorTier, t)
@@ -289,6 +290,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       if (dead) return
       process()
       dead = true
+      // Other tabs' news no longer concerns it; the channel stays open to announce its last save.
+      if (channel) channel.onmessage = null
       clearTimeout(processTimer)
       clearInterval(minute)
       moments?.destroy()

@@ -6,7 +6,7 @@ import { createInstance } from '../src/core'
 import { resolveConfig } from '../src/config/validate'
 import { init } from '../src/init'
 import { resetWarnings } from '../src/log'
-import { $score, $tier } from '../src/state'
+import { $breakdown, $result, $score, $tier } from '../src/state'
 
 const tick = () => new Promise((r) => setTimeout(r, 5))
 let n = 0
@@ -193,6 +193,31 @@ describe('instance', () => {
     await c.ready
     expect(c.explain().signals.teammates_invited.value).toBe(7)
     await Promise.all([a.destroy(), b.destroy(), c.destroy()])
+  })
+
+  it('a destroyed instance publishes nothing when another tab saves (no rescore after destroy)', async () => {
+    const cfg = config()
+    // Two tabs of one user: a and b share the namespace, and so the anonymous identity.
+    const a = createInstance(cfg)
+    await a.ready
+    await a.flush()
+    const b = createInstance(cfg)
+    await b.ready
+    expect(b.explain().user.anonymousId).toBe(a.explain().user.anonymousId)
+    // The host tears b down as soon as the other tab announces a save, while b reloads what it saved.
+    const spy = new BroadcastChannel('momentkit:' + cfg.namespace)
+    let destroyed: Promise<void> | null = null
+    spy.onmessage = (e) => {
+      if (e.data?.saved && !destroyed) destroyed = b.destroy()
+    }
+    engage(a)
+    await tick()
+    await a.destroy() // writes a's events and posts { saved }
+    await expect.poll(() => destroyed).not.toBeNull()
+    await destroyed
+    await new Promise((r) => setTimeout(r, 50))
+    spy.close()
+    expect({ score: $score.get(), tier: $tier.get(), result: $result.get(), breakdown: $breakdown.get() }).toEqual({ score: null, tier: null, result: null, breakdown: [] })
   })
 
   it('keeps working in memory when IndexedDB throws', async () => {
