@@ -2,7 +2,8 @@
  * What the SDK sees on its own: user activity (for sessions, active days
  * and session length) and page views, including SPA navigations through
  * the History API. Returns a teardown that removes every listener and
- * restores history methods it wrapped (only if nobody wrapped them since).
+ * restores history methods it wrapped (only if nobody wrapped them since;
+ * otherwise its wrapper stays in their chain and only passes calls through).
  */
 export interface ObserveOptions {
   onActivity(ts: number): void
@@ -45,6 +46,8 @@ export function observe(opts: ObserveOptions): () => void {
       const original: HistoryFn = history[name]
       const wrapped: HistoryFn = function (this: History, ...args) {
         const out = original.apply(this, args)
+        // Torn down while another script's wrapper still calls this one: only pass through.
+        if (ac.signal.aborted) return out
         try {
           page()
         } catch {
