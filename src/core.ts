@@ -18,8 +18,11 @@ import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
-/** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
-export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
+/**
+ * Builds a live instance from a validated config. Use `init` instead: it validates and guards.
+ * `replaces`: it takes over from a running instance on this page, which recorded the current page view.
+ */
+export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false): Instance {
   const log = deps.log ?? createLogger(() => config.debug)
   const now = deps.now ?? Date.now
   const plan = planFor(config.model, config.sessionTimeout)
@@ -240,7 +243,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       restore: pageShow,
       hidden: () => (flush(), void outbox?.drain()),
       online: () => void outbox?.drain(),
-    })
+    }, replaces)
     enqueue({ k: 'a', t: now() })
   }
   if (typeof BroadcastChannel === 'function') {

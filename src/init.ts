@@ -93,11 +93,13 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
       log.error(new ConfigError(resolved.errors).message + '\nMomentKit stays inert until the config is fixed.')
       return inert(resolved.errors)
     }
+    // The running instance recorded this page view: its replacement does not count it again.
+    const replaces = !!current
     if (current) {
       log.warn('init() called again with a different config: replacing the running instance')
       void current.instance.destroy()
     }
-    const instance = guard(createInstance(resolved.config, deps), inert([]))
+    const instance = guard(createInstance(resolved.config, deps, replaces), inert([]))
     const destroy = instance.destroy
     instance.destroy = () => {
       if (current?.instance === instance) current = null

@@ -10,6 +10,8 @@ export interface ObserveOptions {
   onPage?(path: string, ts: number): void
   /** Minimum ms between two activity reports. */
   throttle?: number
+  /** The current page view is already recorded (by the instance this one replaces): report from the next one. */
+  counted?: boolean
 }
 
 type HistoryFn = typeof history.pushState
@@ -32,7 +34,7 @@ export function observe(opts: ObserveOptions): () => void {
   let restore = () => {}
   if (opts.onPage) {
     const onPage = opts.onPage
-    let path = ''
+    let path = opts.counted ? location.pathname + location.search : ''
     const page = () => {
       const next = location.pathname + location.search
       if (next === path) return

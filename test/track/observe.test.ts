@@ -34,6 +34,16 @@ describe('observe()', () => {
       expect(pages).toEqual(['/', '/next'])
     }))
 
+  it('counted: the current page view is not recorded again, the next navigation is', () =>
+    withPage((history) => {
+      const pages: string[] = []
+      const stop = observe({ onActivity: () => {}, onPage: (p) => pages.push(p), counted: true })
+      history.replaceState({}, '', '/')
+      history.pushState({}, '', '/next')
+      stop()
+      expect(pages).toEqual(['/next'])
+    }))
+
   it('after teardown, a pushState wrapped on top by another script still navigates but records nothing', () =>
     withPage((history, path) => {
       const pages: string[] = []
