@@ -270,6 +270,25 @@ describe('init', () => {
     expect(mk.explain().problems).toHaveLength(3)
     expect(mk.explain().ready).toBe(false)
   })
+
+  it('an invalid config while an instance runs is refused: the running instance is kept, returned and destroyable', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const cfg = { namespace: 'init-refused-' + n++ }
+    const a = init(cfg)
+    await a.ready
+    expect(init({ sessionTimeout: -1 })).toBe(a)
+    expect(String(error.mock.calls[0][1])).toContain('sessionTimeout: must be')
+    expect(String(error.mock.calls[0][1])).toContain('The new config was refused: MomentKit keeps running with the config it had.')
+    a.track('teammate_invited')
+    await a.flush()
+    await tick()
+    expect(a.explain().signals.teammates_invited.value).toBe(1)
+    await a.destroy()
+    // destroy() reached the running instance: the same config now starts a new one.
+    const b = init(cfg)
+    expect(b).not.toBe(a)
+    await b.destroy()
+  })
 })
 
 describe('the host page never sees an exception from the npm API', () => {
