@@ -25,6 +25,8 @@ let instance: Instance | null = null
 let buffer: Call[] = []
 /** After destroy(), calls are ignored (not buffered) until the next init(). */
 let stopped = false
+/** The data-config URL is loading: its init() is on the way, so destroy() and flush() wait for it too. */
+let loading = false
 const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
@@ -32,6 +34,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     if (method === 'init') {
       instance = init(args[0])
       stopped = false
+      loading = false
       const waiting = buffer
       buffer = []
       waiting.forEach(([m, a]) => call(m, a))
@@ -39,8 +42,8 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     }
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
-      // Nothing to destroy or flush yet; and once stopped, the SDK stays off until init().
-      if (stopped || method === 'destroy' || method === 'flush') return
+      // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
+      if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
       if (buffer.length < MAX_BUFFER) buffer.push([method, args])
       else log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
       return
@@ -82,6 +85,7 @@ function configFromScript(): void {
       return log.error('data-config is not valid JSON; MomentKit stays inert', e)
     }
   }
+  loading = true
   fetch(source, { credentials: 'same-origin' })
     .then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`)
@@ -89,7 +93,12 @@ function configFromScript(): void {
     })
     .then(
       (config) => call('init', [config]),
-      (e) => log.error(`could not load the config from ${source}; MomentKit stays inert`, e),
+      (e) => {
+        loading = false
+        // A destroy() made while it loaded stands: the next init() starts without it.
+        if (buffer.some(([m]) => m === 'destroy')) (buffer = []), (stopped = true)
+        log.error(`could not load the config from ${source}; MomentKit stays inert`, e)
+      },
     )
 }
 

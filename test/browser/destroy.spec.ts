@@ -124,8 +124,9 @@ test('init() with an invalid config while the SDK runs: refused, the SDK keeps r
   expect(await page.evaluate(() => [history.pushState === window.originalPushState, history.replaceState === window.originalReplaceState])).toEqual([true, true])
 })
 
-// destroy()/flush() with no running instance are no-ops; after destroy(), calls are
-// ignored until the next init().
+// destroy()/flush() with no running instance are no-ops (unless a data-config URL is still
+// loading: then they wait for it, see queue.spec.ts); after destroy(), calls are ignored
+// until the next init().
 test('destroy() twice, then init(): the new instance runs', async ({ page, logs }) => {
   await page.addInitScript(instrument)
   await page.goto('/fixtures/score.html')

@@ -116,3 +116,38 @@ test('order matters: reset() between queued calls starts a fresh anonymous user'
   expect(back.user.userId).toBe('user-1')
   expect(back.signals.projects.value).toBe(2)
 })
+
+// destroy() and flush() made while the data-config URL loads wait for it like other calls:
+// a destroy() replayed right after init leaves the SDK stopped.
+test('destroy() queued while the data-config URL loads: the SDK does not keep running once the config arrives', async ({ page, server }) => {
+  await page.addInitScript(() => {
+    ;(window as unknown as { nativePushState: unknown }).nativePushState = history.pushState
+  })
+  server.route('/fixtures/config.json', { delayMs: 500 })
+  server.page(
+    '/fixtures/queue-destroy.html',
+    `<!doctype html>${SNIPPET}<script>
+      momentkit.track('project_created')
+      momentkit.destroy() // the app unmounts, or the user opted out, before the config arrived
+    </script><script async src="${BUNDLE}" data-config="/fixtures/config.json"></script>`,
+  )
+  await page.goto('/fixtures/queue-destroy.html')
+  await expect.poll(() => server.requests.includes('/fixtures/config.json')).toBe(true)
+  await page.waitForTimeout(1500)
+  const state = await page.evaluate(() => ({
+    explained: window.momentkit.explain(),
+    historyPatched: history.pushState !== (window as unknown as { nativePushState: unknown }).nativePushState,
+  }))
+  expect(state).toEqual({ explained: null, historyPatched: false })
+})
+
+test('destroy() queued while the data-config URL fails to load: a later init() starts the SDK', async ({ page, server, logs }) => {
+  server.page(
+    '/fixtures/queue-destroy-404.html',
+    `<!doctype html>${SNIPPET}<script>momentkit.destroy()</script><script async src="${BUNDLE}" data-config="/fixtures/nope.json"></script>`,
+  )
+  await page.goto('/fixtures/queue-destroy-404.html')
+  await expect.poll(() => logs.some((l) => l.text.includes('could not load the config from /fixtures/nope.json'))).toBe(true)
+  await page.evaluate(() => window.momentkit.init({ model: { preset: 'five-dimension' } }))
+  expect(await ready(page)).toMatchObject({ ready: true, storage: 'idb' })
+})
