@@ -14,7 +14,8 @@ import { init } from './init'
 import { createLogger } from './log'
 import { $breakdown, $result, $score, $tier } from './state'
 
-type Call = [string, ArrayLike<unknown>]
+/** A method, its arguments, and for a buffered on(), what to do with its unsubscribe function once replayed. */
+type Call = [string, ArrayLike<unknown>, ((out: unknown) => void)?]
 const NAME = 'momentkit'
 const MAX_BUFFER = 1000
 const log = createLogger(() => false)
@@ -37,16 +38,27 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
       loading = false
       const waiting = buffer
       buffer = []
-      waiting.forEach(([m, a]) => call(m, a))
+      waiting.forEach(([m, a, done]) => {
+        const out = call(m, a)
+        done?.(out)
+      })
       return instance
     }
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
       // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
       if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
-      if (buffer.length < MAX_BUFFER) buffer.push([method, args])
-      else log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
-      return
+      if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
+      const entry: Call = [method, args]
+      buffer.push(entry)
+      if (method !== 'on') return
+      // on() answers its unsubscribe function now: it takes the listener out of the buffer, or off the instance once replayed.
+      let off: unknown
+      entry[2] = (out) => (off = out)
+      return () => {
+        buffer = buffer.filter((c) => c !== entry)
+        if (typeof off === 'function') off()
+      }
     }
     const out = (instance[method as (typeof methods)[number]] as (...a: unknown[]) => unknown)(...Array.from(args))
     if (method === 'destroy') (instance = null), (stopped = true)
@@ -64,6 +76,11 @@ const api: Record<string, unknown> = {
   $score, $tier, $breakdown, $result,
 }
 for (const m of methods) api[m] = (...args: unknown[]) => call(m, args)
+// README: on() returns the unsubscribe function, also when the call is ignored (after destroy) or fails.
+api.on = (...args: unknown[]) => {
+  const off = call('on', args)
+  return typeof off === 'function' ? off : () => {}
+}
 // The hot path (a page may track thousands of events in a row): straight to a running instance.
 api.track = function (name: unknown, props: unknown, options: unknown) {
   if (!instance) return void call('track', arguments)
