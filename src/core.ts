@@ -18,8 +18,11 @@ import type { OutboxOptions } from './sync/outbox'
 import { startOutbox } from './sync/start'
 import { createMoments, type MomentEvent, type Moments } from './moments'
 
-/** Builds a live instance from a validated config. Use `init` instead: it validates and guards. */
-export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Instance {
+/**
+ * Builds a live instance from a validated config. Use `init` instead: it validates and guards.
+ * `replaces`: it takes over from a running instance on this page, which recorded the current page view.
+ */
+export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false): Instance {
   const log = deps.log ?? createLogger(() => config.debug)
   const now = deps.now ?? Date.now
   const plan = planFor(config.model, config.sessionTimeout)
@@ -66,7 +69,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
   const run = (task: () => Promise<unknown> | void) => (chain = chain.then(task).catch((e) => log.error('internal error (the SDK keeps working)', e)))
 
   function rescore(): void {
-    if (!user) return
+    // Destroyed: a reload still in flight must not publish, report or save a tier any more.
+    if (!user || dead) return
     const t = now()
     result = score(config.model, user.agg(), t)
     const { state, change } = nextTierState(config.model.tiers, user.tier(), result.score, config.model.hysteresis, result.floorTier, t)
@@ -161,10 +165,16 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
 
   /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
   function switchTo(next: Identity, alias: boolean): void {
-    process()
+    // The old user's last events are theirs; with none left, rescoring would only publish their score again.
+    if (inbox.length) process()
     const prev = user
     user = null
     identity = next
+    if (!alias) {
+      // Someone else: the old user's score, reasons and features are not theirs (explain(), atoms, moment copy).
+      result = null
+      publish(null, null)
+    }
     // A first identify is the same person: what is on screen stays, and a moment their tier
     // crossing triggered a moment ago is not lost with the anonymous identity.
     void moments?.open(null, alias)
@@ -233,7 +243,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
       restore: pageShow,
       hidden: () => (flush(), void outbox?.drain()),
       online: () => void outbox?.drain(),
-    })
+    }, replaces)
     enqueue({ k: 'a', t: now() })
   }
   if (typeof BroadcastChannel === 'function') {
@@ -277,13 +287,14 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}): Ins
     reset() {
       if (dead) return
       if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
-      publish(null, null)
       switchTo(newIdentity(), false)
     },
     async destroy() {
       if (dead) return
       process()
       dead = true
+      // Other tabs' news no longer concerns it; the channel stays open to announce its last save.
+      if (channel) channel.onmessage = null
       clearTimeout(processTimer)
       clearInterval(minute)
       moments?.destroy()

@@ -14,7 +14,8 @@ import { init } from './init'
 import { createLogger } from './log'
 import { $breakdown, $result, $score, $tier } from './state'
 
-type Call = [string, ArrayLike<unknown>]
+/** A method, its arguments, and for a buffered on(), what to do with its unsubscribe function once replayed. */
+type Call = [string, ArrayLike<unknown>, ((out: unknown) => void)?]
 const NAME = 'momentkit'
 const MAX_BUFFER = 1000
 const log = createLogger(() => false)
@@ -25,6 +26,8 @@ let instance: Instance | null = null
 let buffer: Call[] = []
 /** After destroy(), calls are ignored (not buffered) until the next init(). */
 let stopped = false
+/** The data-config URL is loading: its init() is on the way, so destroy() and flush() wait for it too. */
+let loading = false
 const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
@@ -32,18 +35,30 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     if (method === 'init') {
       instance = init(args[0])
       stopped = false
+      loading = false
       const waiting = buffer
       buffer = []
-      waiting.forEach(([m, a]) => call(m, a))
+      waiting.forEach(([m, a, done]) => {
+        const out = call(m, a)
+        done?.(out)
+      })
       return instance
     }
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
-      // Nothing to destroy or flush yet; and once stopped, the SDK stays off until init().
-      if (stopped || method === 'destroy' || method === 'flush') return
-      if (buffer.length < MAX_BUFFER) buffer.push([method, args])
-      else log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
-      return
+      // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
+      if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
+      if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
+      const entry: Call = [method, args]
+      buffer.push(entry)
+      if (method !== 'on') return
+      // on() answers its unsubscribe function now: it takes the listener out of the buffer, or off the instance once replayed.
+      let off: unknown
+      entry[2] = (out) => (off = out)
+      return () => {
+        buffer = buffer.filter((c) => c !== entry)
+        if (typeof off === 'function') off()
+      }
     }
     const out = (instance[method as (typeof methods)[number]] as (...a: unknown[]) => unknown)(...Array.from(args))
     if (method === 'destroy') (instance = null), (stopped = true)
@@ -61,6 +76,11 @@ const api: Record<string, unknown> = {
   $score, $tier, $breakdown, $result,
 }
 for (const m of methods) api[m] = (...args: unknown[]) => call(m, args)
+// README: on() returns the unsubscribe function, also when the call is ignored (after destroy) or fails.
+api.on = (...args: unknown[]) => {
+  const off = call('on', args)
+  return typeof off === 'function' ? off : () => {}
+}
 // The hot path (a page may track thousands of events in a row): straight to a running instance.
 api.track = function (name: unknown, props: unknown, options: unknown) {
   if (!instance) return void call('track', arguments)
@@ -82,6 +102,7 @@ function configFromScript(): void {
       return log.error('data-config is not valid JSON; MomentKit stays inert', e)
     }
   }
+  loading = true
   fetch(source, { credentials: 'same-origin' })
     .then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`)
@@ -89,7 +110,12 @@ function configFromScript(): void {
     })
     .then(
       (config) => call('init', [config]),
-      (e) => log.error(`could not load the config from ${source}; MomentKit stays inert`, e),
+      (e) => {
+        loading = false
+        // A destroy() made while it loaded stands: the next init() starts without it.
+        if (buffer.some(([m]) => m === 'destroy')) (buffer = []), (stopped = true)
+        log.error(`could not load the config from ${source}; MomentKit stays inert`, e)
+      },
     )
 }
 

@@ -65,7 +65,8 @@ function inert(problems: Explanation['problems']): Instance {
  * Starts MomentKit with a JSON config and returns the instance. Calling it
  * again with the same config returns the same instance; with a different
  * config it replaces the running one. An invalid config logs every problem
- * with its JSON path and returns an inert instance: nothing throws.
+ * with its JSON path and returns an inert instance, or, while an instance
+ * runs, refuses the new config and returns the running one: nothing throws.
  *
  * @example
  * import { init } from 'momentkit'
@@ -90,14 +91,22 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
     }
     const resolved = resolveConfig(config)
     if (!resolved.ok) {
-      log.error(new ConfigError(resolved.errors).message + '\nMomentKit stays inert until the config is fixed.')
+      const message = new ConfigError(resolved.errors).message
+      // A bad update must not orphan the running instance: it keeps working, and destroy() still reaches it.
+      if (current) {
+        log.error(message + '\nThe new config was refused: MomentKit keeps running with the config it had.')
+        return current.instance
+      }
+      log.error(message + '\nMomentKit stays inert until the config is fixed.')
       return inert(resolved.errors)
     }
+    // The running instance recorded this page view: its replacement does not count it again.
+    const replaces = !!current
     if (current) {
       log.warn('init() called again with a different config: replacing the running instance')
       void current.instance.destroy()
     }
-    const instance = guard(createInstance(resolved.config, deps), inert([]))
+    const instance = guard(createInstance(resolved.config, deps, replaces), inert([]))
     const destroy = instance.destroy
     instance.destroy = () => {
       if (current?.instance === instance) current = null

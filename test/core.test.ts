@@ -6,7 +6,7 @@ import { createInstance } from '../src/core'
 import { resolveConfig } from '../src/config/validate'
 import { init } from '../src/init'
 import { resetWarnings } from '../src/log'
-import { $score, $tier } from '../src/state'
+import { $breakdown, $result, $score, $tier } from '../src/state'
 
 const tick = () => new Promise((r) => setTimeout(r, 5))
 let n = 0
@@ -140,6 +140,45 @@ describe('instance', () => {
     await mk.destroy()
   })
 
+  it('reset() clears the atoms and does not publish the previous user score again', async () => {
+    const mk = createInstance(config())
+    await mk.ready
+    mk.identify('user-1')
+    engage(mk)
+    await tick()
+    expect(mk.explain().score).toBeGreaterThan(40)
+    const seen: Array<number | null> = []
+    const off = $score.listen((v) => seen.push(v))
+    mk.reset()
+    expect({ score: $score.get(), tier: $tier.get(), seen }).toEqual({ score: null, tier: null, seen: [null] })
+    await mk.flush()
+    await tick()
+    off()
+    // Then the new anonymous user's score, and nothing else.
+    expect(mk.explain().user.userId).toBeNull()
+    expect(seen).toEqual([null, mk.explain().score])
+    expect(mk.explain().score).toBeLessThan(40)
+    await mk.destroy()
+  })
+
+  it('explain() right after reset() or a switch to another user shows none of the previous user score, reasons or features', async () => {
+    const mk = createInstance(config())
+    await mk.ready
+    const blank = { score: null, reasons: [], topFeatures: [] }
+    for (const [id, next] of [['user-1', () => mk.reset()], ['user-2', () => mk.identify('user-3')]] as const) {
+      mk.identify(id)
+      engage(mk)
+      await mk.flush()
+      await tick()
+      expect(mk.explain()).toMatchObject({ user: { userId: id }, reasons: expect.arrayContaining(['invited 2 teammates']) })
+      next()
+      const { score, reasons, topFeatures } = mk.explain()
+      expect({ score, reasons, topFeatures }).toEqual(blank)
+      expect($score.get()).toBeNull()
+    }
+    await mk.destroy()
+  })
+
   it('two tabs writing the same user add up instead of overwriting', async () => {
     const cfg = config()
     const a = createInstance(cfg)
@@ -154,6 +193,31 @@ describe('instance', () => {
     await c.ready
     expect(c.explain().signals.teammates_invited.value).toBe(7)
     await Promise.all([a.destroy(), b.destroy(), c.destroy()])
+  })
+
+  it('a destroyed instance publishes nothing when another tab saves (no rescore after destroy)', async () => {
+    const cfg = config()
+    // Two tabs of one user: a and b share the namespace, and so the anonymous identity.
+    const a = createInstance(cfg)
+    await a.ready
+    await a.flush()
+    const b = createInstance(cfg)
+    await b.ready
+    expect(b.explain().user.anonymousId).toBe(a.explain().user.anonymousId)
+    // The host tears b down as soon as the other tab announces a save, while b reloads what it saved.
+    const spy = new BroadcastChannel('momentkit:' + cfg.namespace)
+    let destroyed: Promise<void> | null = null
+    spy.onmessage = (e) => {
+      if (e.data?.saved && !destroyed) destroyed = b.destroy()
+    }
+    engage(a)
+    await tick()
+    await a.destroy() // writes a's events and posts { saved }
+    await expect.poll(() => destroyed).not.toBeNull()
+    await destroyed
+    await new Promise((r) => setTimeout(r, 50))
+    spy.close()
+    expect({ score: $score.get(), tier: $tier.get(), result: $result.get(), breakdown: $breakdown.get() }).toEqual({ score: null, tier: null, result: null, breakdown: [] })
   })
 
   it('keeps working in memory when IndexedDB throws', async () => {
@@ -205,6 +269,25 @@ describe('init', () => {
     expect(message).toContain('sessionTimeout: must be a number')
     expect(mk.explain().problems).toHaveLength(3)
     expect(mk.explain().ready).toBe(false)
+  })
+
+  it('an invalid config while an instance runs is refused: the running instance is kept, returned and destroyable', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const cfg = { namespace: 'init-refused-' + n++ }
+    const a = init(cfg)
+    await a.ready
+    expect(init({ sessionTimeout: -1 })).toBe(a)
+    expect(String(error.mock.calls[0][1])).toContain('sessionTimeout: must be')
+    expect(String(error.mock.calls[0][1])).toContain('The new config was refused: MomentKit keeps running with the config it had.')
+    a.track('teammate_invited')
+    await a.flush()
+    await tick()
+    expect(a.explain().signals.teammates_invited.value).toBe(1)
+    await a.destroy()
+    // destroy() reached the running instance: the same config now starts a new one.
+    const b = init(cfg)
+    expect(b).not.toBe(a)
+    await b.destroy()
   })
 })
 

@@ -2,13 +2,16 @@
  * What the SDK sees on its own: user activity (for sessions, active days
  * and session length) and page views, including SPA navigations through
  * the History API. Returns a teardown that removes every listener and
- * restores history methods it wrapped (only if nobody wrapped them since).
+ * restores history methods it wrapped (only if nobody wrapped them since;
+ * otherwise its wrapper stays in their chain and only passes calls through).
  */
 export interface ObserveOptions {
   onActivity(ts: number): void
   onPage?(path: string, ts: number): void
   /** Minimum ms between two activity reports. */
   throttle?: number
+  /** The current page view is already recorded (by the instance this one replaces): report from the next one. */
+  counted?: boolean
 }
 
 type HistoryFn = typeof history.pushState
@@ -31,7 +34,7 @@ export function observe(opts: ObserveOptions): () => void {
   let restore = () => {}
   if (opts.onPage) {
     const onPage = opts.onPage
-    let path = ''
+    let path = opts.counted ? location.pathname + location.search : ''
     const page = () => {
       const next = location.pathname + location.search
       if (next === path) return
@@ -45,6 +48,8 @@ export function observe(opts: ObserveOptions): () => void {
       const original: HistoryFn = history[name]
       const wrapped: HistoryFn = function (this: History, ...args) {
         const out = original.apply(this, args)
+        // Torn down while another script's wrapper still calls this one: only pass through.
+        if (ac.signal.aborted) return out
         try {
           page()
         } catch {

@@ -14,8 +14,11 @@ export interface PageHandlers {
   online(): void
 }
 
-/** Every page-level listener the SDK uses, removed together when `signal` aborts. No unload listener. */
-export function watchPage(signal: AbortSignal, h: PageHandlers): void {
+/**
+ * Every page-level listener the SDK uses, removed together when `signal` aborts. No unload listener.
+ * `counted`: the current page view is already recorded (see observe).
+ */
+export function watchPage(signal: AbortSignal, h: PageHandlers, counted?: boolean): void {
   const on = { signal }
   const gate = h.gate
   if (gate)
@@ -30,7 +33,7 @@ export function watchPage(signal: AbortSignal, h: PageHandlers): void {
       },
       { capture: true, signal },
     )
-  signal.addEventListener('abort', observe({ onActivity: h.activity, onPage: h.page }))
+  signal.addEventListener('abort', observe({ onActivity: h.activity, onPage: h.page, counted }))
   // Leaving the page fires pagehide, then visibilitychange: pagehide has handed everything over
   // by then, and storage or network work started after it runs in the back/forward cache, which
   // evicts the page (a full reload on Back).

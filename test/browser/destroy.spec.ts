@@ -111,8 +111,22 @@ test('after destroy(), init() starts the SDK again from what is stored', async (
   expect(sdkLogs(logs, 'error')).toEqual([])
 })
 
-// destroy()/flush() with no running instance are no-ops; after destroy(), calls are
-// ignored until the next init().
+test('init() with an invalid config while the SDK runs: refused, the SDK keeps running, and destroy() tears it down', async ({ page, logs }) => {
+  await page.addInitScript(instrument)
+  await page.goto('/fixtures/score.html')
+  await ready(page)
+  await page.evaluate(() => window.momentkit.init({ sessionTimeout: -1 })) // a typo in a config update
+  expect(sdkLogs(logs, 'error').map((l) => l.text)).toEqual([expect.stringContaining('The new config was refused: MomentKit keeps running')])
+  await page.evaluate(() => window.momentkit.track('integration_connected'))
+  await scoreIs(page, 20)
+  await page.evaluate(() => window.momentkit.destroy())
+  expect(await explain(page)).toBeNull()
+  expect(await page.evaluate(() => [history.pushState === window.originalPushState, history.replaceState === window.originalReplaceState])).toEqual([true, true])
+})
+
+// destroy()/flush() with no running instance are no-ops (unless a data-config URL is still
+// loading: then they wait for it, see queue.spec.ts); after destroy(), calls are ignored
+// until the next init().
 test('destroy() twice, then init(): the new instance runs', async ({ page, logs }) => {
   await page.addInitScript(instrument)
   await page.goto('/fixtures/score.html')

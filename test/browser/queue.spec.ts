@@ -116,3 +116,74 @@ test('order matters: reset() between queued calls starts a fresh anonymous user'
   expect(back.user.userId).toBe('user-1')
   expect(back.signals.projects.value).toBe(2)
 })
+
+// destroy() and flush() made while the data-config URL loads wait for it like other calls:
+// a destroy() replayed right after init leaves the SDK stopped.
+test('destroy() queued while the data-config URL loads: the SDK does not keep running once the config arrives', async ({ page, server }) => {
+  await page.addInitScript(() => {
+    ;(window as unknown as { nativePushState: unknown }).nativePushState = history.pushState
+  })
+  server.route('/fixtures/config.json', { delayMs: 500 })
+  server.page(
+    '/fixtures/queue-destroy.html',
+    `<!doctype html>${SNIPPET}<script>
+      momentkit.track('project_created')
+      momentkit.destroy() // the app unmounts, or the user opted out, before the config arrived
+    </script><script async src="${BUNDLE}" data-config="/fixtures/config.json"></script>`,
+  )
+  await page.goto('/fixtures/queue-destroy.html')
+  await expect.poll(() => server.requests.includes('/fixtures/config.json')).toBe(true)
+  await page.waitForTimeout(1500)
+  const state = await page.evaluate(() => ({
+    explained: window.momentkit.explain(),
+    historyPatched: history.pushState !== (window as unknown as { nativePushState: unknown }).nativePushState,
+  }))
+  expect(state).toEqual({ explained: null, historyPatched: false })
+})
+
+test('destroy() queued while the data-config URL fails to load: a later init() starts the SDK', async ({ page, server, logs }) => {
+  server.page(
+    '/fixtures/queue-destroy-404.html',
+    `<!doctype html>${SNIPPET}<script>momentkit.destroy()</script><script async src="${BUNDLE}" data-config="/fixtures/nope.json"></script>`,
+  )
+  await page.goto('/fixtures/queue-destroy-404.html')
+  await expect.poll(() => logs.some((l) => l.text.includes('could not load the config from /fixtures/nope.json'))).toBe(true)
+  await page.evaluate(() => window.momentkit.init({ model: { preset: 'five-dimension' } }))
+  expect(await ready(page)).toMatchObject({ ready: true, storage: 'idb' })
+})
+
+test('on() before init returns a working unsubscribe function: before the config arrives, once replayed, and after destroy()', async ({ page, server }) => {
+  server.route('/fixtures/config.json', { delayMs: 1500 })
+  server.page('/fixtures/queue-on.html', `<!doctype html>${SNIPPET}<script async src="${BUNDLE}" data-config="/fixtures/config.json"></script>`)
+  await page.goto('/fixtures/queue-on.html', { waitUntil: 'domcontentloaded' })
+  await expect.poll(() => page.evaluate(() => typeof window.momentkit.explain)).toBe('function')
+  const early = await page.evaluate(() => {
+    const w = window as unknown as { seen: Record<string, number>; offKept: () => void }
+    w.seen = { dropped: 0, kept: 0 }
+    const offDropped = window.momentkit.on('score', () => w.seen.dropped++)
+    w.offKept = window.momentkit.on('score', () => w.seen.kept++)
+    offDropped() // before the config has arrived: the listener never subscribes
+    return [typeof offDropped, typeof w.offKept, window.momentkit.explain()]
+  })
+  expect(early).toEqual(['function', 'function', null])
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('project_created'))
+  await scoreIs(page, 25)
+  const seen = () => page.evaluate(() => ({ ...(window as unknown as { seen: Record<string, number> }).seen }))
+  const afterReplay = await seen()
+  expect(afterReplay.dropped).toBe(0)
+  expect(afterReplay.kept).toBeGreaterThan(0)
+  // Once replayed, the same function unsubscribes from the instance.
+  await page.evaluate(() => (window as unknown as { offKept: () => void }).offKept())
+  await page.evaluate(() => window.momentkit.track('project_created'))
+  await scoreIs(page, 50)
+  expect(await seen()).toEqual(afterReplay)
+  // After destroy(), on() is ignored but still answers a function.
+  const late = await page.evaluate(async () => {
+    await window.momentkit.destroy()
+    const off = window.momentkit.on('score', () => {})
+    off()
+    return typeof off
+  })
+  expect(late).toBe('function')
+})

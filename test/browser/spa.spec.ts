@@ -82,3 +82,23 @@ test('trackPages: false records no page views', async ({ page, server }) => {
   const state = await scoreIs(page, 10)
   expect(state.signals.pages.value).toBe(1)
 })
+
+test('init() with a changed config on the same page does not record the current page view again; the next navigation counts', async ({ page }) => {
+  await page.goto(HOME)
+  expect((await ready(page)).signals.pages.value).toBe(1)
+  // The host updates one option: the new config replaces the running instance, and no navigation happens.
+  await page.evaluate(() =>
+    window.momentkit.init({
+      momentsPerDay: 3,
+      model: {
+        signals: { pages: { type: 'count', event: 'page_viewed', threshold: 10 }, paths: { type: 'distinct', event: 'page_viewed', prop: 'path', threshold: 10 } },
+        dimensions: { nav: { weight: 1, signals: ['pages'] } },
+        features: 'paths',
+      },
+    }),
+  )
+  await page.waitForTimeout(1000)
+  expect((await ready(page)).signals.pages.value, 'one page load, one page view').toBe(1)
+  await page.evaluate(() => history.pushState({}, '', '/app/next'))
+  expect((await scoreIs(page, 20)).signals.pages.value).toBe(2)
+})
