@@ -301,6 +301,14 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       ac.abort()
       events.clear()
       publish(null, null)
+      // Destroyed before the stored state opened: what was tracked until then is written once it has.
+      if (!user && inbox.some((x) => x.k !== 'call')) await ready
+      const left = inbox.filter((x): x is Op => x.k !== 'call')
+      inbox = []
+      if (user && left.length) {
+        outbox?.addEvents(left.filter((op) => op.k === 'e'), (op) => eventMessage(identity, config.model.version, op.n, op.p, op.t))
+        user.add(left, now())
+      }
       await flush()
       await outbox?.drain()
       outbox?.stop()

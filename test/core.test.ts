@@ -53,6 +53,18 @@ describe('instance', () => {
     await b.destroy()
   })
 
+  it('destroy() before the stored state has loaded still writes the events tracked before it', async () => {
+    const cfg = config()
+    const a = createInstance(cfg)
+    engage(a)
+    await a.destroy()
+    const b = createInstance(cfg)
+    await b.ready
+    expect(b.explain().reasons).toContain('invited 2 teammates')
+    expect(b.explain().score).toBeGreaterThan(40)
+    await b.destroy()
+  })
+
   it('emits tier changes with from, to, score and reasons', async () => {
     const mk = createInstance(config())
     const events: TierEvent[] = []
