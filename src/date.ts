@@ -5,8 +5,8 @@
  * starting "2026-11-25" would start on the 24th there.
  */
 export function toTime(v: unknown): number | undefined {
-  const bare = typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v)
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(bare ? v + 'T00:00' : v) : NaN
-  // No rollover: "2026-02-30" is not March 2nd.
-  return Number.isFinite(t) && !(bare && new Date(t).getDate() !== +(v as string).slice(8)) ? t : undefined
+  const d = typeof v === 'string' ? /^(\d{4})-(\d\d)-(\d\d)/.exec(v) : null
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(d && v.length === 10 ? v + 'T00:00' : v) : NaN
+  // No rollover: "2026-02-30" (with a time or not) is not March 2nd.
+  return Number.isFinite(t) && !(d && new Date(Date.UTC(+d[1], +d[2] - 1, +d[3])).getUTCDate() !== +d[3]) ? t : undefined
 }

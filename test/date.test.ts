@@ -21,9 +21,10 @@ describe('toTime', () => {
     expect(toTime('2026-11-25T10:00:00Z')).toBe(Date.parse('2026-11-25T10:00:00Z'))
     expect(toTime('2026-11-25T10:00:00+02:00')).toBe(Date.parse('2026-11-25T08:00:00Z'))
     expect(toTime(1_764_000_000_000)).toBe(1_764_000_000_000)
+    expect(toTime('2028-02-29T10:00:00Z')).toBe(Date.parse('2028-02-29T10:00:00Z'))
   })
 
-  it.each([['2026-02-30'], ['2026-13-01'], ['not a date'], [''], [NaN], [Infinity], [null], [{}]])('answers undefined for %s', (v) => {
+  it.each([['2026-02-30'], ['2026-02-31T10:00'], ['2026-04-31T10:00:00Z'], ['2026-13-01'], ['not a date'], [''], [NaN], [Infinity], [null], [{}]])('answers undefined for %s', (v) => {
     expect(toTime(v)).toBeUndefined()
   })
 })
