@@ -5,7 +5,8 @@
  */
 const COLOR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\(\s*[\d.%\s,/]+\)|[a-z]{3,20})$/i
 const LENGTH = /^\d{1,3}(\.\d{1,2})?(px|rem|em|%)?$/
-const FONT = /^[\w\s,'"-]{1,120}$/
+// Quotes must pair: the sheet is one line, an open string would swallow the rest.
+const FONT = /^(?=.{1,120}$)([\w\s,-]|"[\w\s,-]*"|'[\w\s,-]*')+$/
 
 export const THEME_KEYS: Record<string, RegExp> = {
   accent: COLOR,

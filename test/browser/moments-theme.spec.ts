@@ -32,10 +32,13 @@ test('scheme "dark" forces dark values on a light-preferring page', async ({ pag
   expect(await colors(page)).toEqual(['rgb(45, 212, 191)', 'rgb(250, 250, 250)'])
 })
 
-test('a theme value that could inject CSS is refused by init with its path', async ({ page, server, logs }) => {
-  await page.goto(momentPage(server, '/moments-theme-evil.html', config([NUDGE], { theme: { accent: 'red;}*{display:none' } })))
-  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain('theme.accent')
-  await show(page)
-  await page.waitForTimeout(300)
-  await expect(host(page)).toHaveCount(0)
-})
+// An unbalanced quote in the font would open a string that swallows the rest of the one-line sheet.
+for (const [i, [key, value]] of [['accent', 'red;}*{display:none'], ['font', '"Inter'], ['dark.font', "'Inter, sans-serif"]].entries()) {
+  test(`a theme value that could inject CSS is refused by init with its path: ${key} ${JSON.stringify(value)}`, async ({ page, server, logs }) => {
+    await page.goto(momentPage(server, `/moments-theme-evil-${i}.html`, config([NUDGE], { theme: { accent: '#0f766e', [key]: value } })))
+    await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain(`theme.${key}`)
+    await show(page)
+    await page.waitForTimeout(300)
+    await expect(host(page)).toHaveCount(0)
+  })
+}
