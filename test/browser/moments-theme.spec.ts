@@ -3,6 +3,7 @@
  * prefers-color-scheme unless `scheme` forces one; values that could inject
  * CSS are refused by init with their JSON path.
  */
+import { themeProblem } from '../../src/render/theme'
 import { test, expect, ready, sdkLogs } from './fixtures'
 import { NUDGE, config, ctaOf, host, momentPage, titleOf } from './moments-helpers'
 
@@ -42,3 +43,24 @@ for (const [i, [key, value]] of [['accent', 'red;}*{display:none'], ['font', '"I
     await expect(host(page)).toHaveCount(0)
   })
 }
+
+test('the theme check agrees with the browser on what is a colour or a length', async ({ page }) => {
+  await page.setContent('<p>x</p>')
+  const rows: Array<[key: string, prop: string, value: string]> = [
+    ['accent', 'color', '#12345'],
+    ['accent', 'color', '#1234567'],
+    ['accent', 'color', '#1234'],
+    ['accent', 'color', 'hsl(243deg 75% 59%)'],
+    ['radius', 'border-radius', '12'],
+    ['radius', 'border-radius', '0'],
+    ['radius', 'border-radius', '.5rem'],
+    ['radius', 'border-radius', '12PX'],
+  ]
+  const wrong: string[] = []
+  for (const [key, prop, value] of rows) {
+    const css = await page.evaluate(([p, v]) => CSS.supports(p, v), [prop, value])
+    const ours = themeProblem(key, value) === null
+    if (css !== ours) wrong.push(`${key} ${JSON.stringify(value)}: browser ${css ? 'accepts' : 'refuses'}, theme check ${ours ? 'accepts' : 'refuses'}`)
+  }
+  expect(wrong).toEqual([])
+})
