@@ -3,12 +3,13 @@ import { Cta } from './parts'
 import type { MomentProps } from './types'
 
 /**
- * A toast in a bottom corner, raised above a bottom widget that follows it
+ * A toast in a corner (bottom unless a top-* position), a bottom one raised above a bottom widget that follows it
  * (:has(); without it, the two may overlap). Full width on phones.
  */
 export const nudgeCss = `
 .mk-n{width:340px;max-width:calc(100vw - 32px);padding:14px 16px;background:var(--mk-background);border:1px solid var(--mk-border);border-left:4px solid var(--mk-accent);border-radius:var(--mk-radius);box-shadow:0 6px 24px #0003}
-.mk-n:has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o) + 52px)}
+.mk-n.mk-top{top:var(--mk-o);bottom:auto}
+.mk-n:not(.mk-top):has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o) + 52px)}
 .mk-n .mk-title{font-size:16px}
 `
 
@@ -23,7 +24,7 @@ class N extends Component<MomentProps, { on?: boolean }> {
   override render(p: MomentProps) {
     const on = this.state.on
     return (
-      <div class={`mk-n mk-c mk-anim${p.position?.endsWith('left') ? ' mk-left' : ''}`} role="status">
+      <div class={`mk-n mk-c mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.position?.endsWith('left') ? ' mk-left' : ''}`} role="status">
         {on && <p class="mk-title">{p.copy.title}</p>}
         {on && p.copy.body && <p class="mk-body">{p.copy.body}</p>}
         <div class="mk-actions">

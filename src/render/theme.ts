@@ -3,9 +3,10 @@
  * stylesheet (never inline style attributes). Each value is checked against
  * a strict pattern first, so config cannot inject CSS ("red; } * { ...").
  */
-const COLOR = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\(\s*[\d.%\s,/]+\)|[a-z]{3,20})$/i
-const LENGTH = /^\d{1,3}(\.\d{1,2})?(px|rem|em|%)?$/
-const FONT = /^[\w\s,'"-]{1,120}$/
+const COLOR = /^(#(([0-9a-f]{2}){3,4}|[0-9a-f]{3,4})|(rgb|hsl)a?\(([\d.%\s,/]|deg)+\)|[a-z]{3,20})$/i
+const LENGTH = /^(0|(\d{1,3}(\.\d{1,2})?|\.\d{1,2})(px|r?em|%))$/i
+// Quotes must pair: the sheet is one line, an open string would swallow the rest.
+const FONT = /^(?=.{1,120}$)([\w\s,-]|"[\w\s,-]*"|'[\w\s,-]*')+$/
 
 export const THEME_KEYS: Record<string, RegExp> = {
   accent: COLOR,
@@ -24,7 +25,7 @@ export function themeProblem(key: string, value: unknown): string | null {
   if (key.startsWith('dark.')) key = key.slice(5)
   const re = THEME_KEYS[key]
   if (!re) return `unknown theme key (expected one of: scheme, ${Object.keys(THEME_KEYS).join(', ')}, or dark.<key>)`
-  return typeof value === 'string' && re.test(value.trim()) ? null : `is not a safe ${re === COLOR ? 'colour' : re === LENGTH ? 'length' : 'font list'}`
+  return typeof value === 'string' && re.test(value.trim()) ? null : re === LENGTH ? 'must be 0 or a length with a unit (px, rem, em or %), such as "12px"' : `is not a safe ${re === COLOR ? 'colour' : 'font list'}`
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { KINDS, NUDGE, SCENARIOS, TRIAL, WIDGET, config, daysAhead, host, momentPage, titleOf, type Kind } from './moments-helpers'
+import { KINDS, NUDGE, SCENARIOS, TRIAL, WIDGET, config, daysAhead, host, momentPage, settled, titleOf, type Kind } from './moments-helpers'
 
 type Box = { x: number; y: number; width: number; height: number }
 const box = async (page: Page, kind: Kind): Promise<Box> => (await titleOf(page, kind).boundingBox())!
@@ -26,6 +26,21 @@ for (const position of ['top-left', 'top-right', 'bottom-left', 'bottom-right'] 
     await ready(page)
     await expect(titleOf(page, 'widget')).toBeVisible()
     const b = await box(page, 'widget')
+    const vp = page.viewportSize()!
+    const [v, h] = position.split('-')
+    expect(v === 'top' ? b.y + b.height < vp.height / 2 : b.y > vp.height / 2, `${position}: ${JSON.stringify(b)}`).toBe(true)
+    expect(h === 'left' ? b.x + b.width < vp.width / 2 : b.x > vp.width / 2, `${position}: ${JSON.stringify(b)}`).toBe(true)
+  })
+}
+
+for (const position of ['top-left', 'top-right', 'bottom-left', 'bottom-right'] as const) {
+  test(`nudge position ${position}: the nudge sits in that corner`, async ({ page, server }) => {
+    await page.goto(momentPage(server, `/moments-nudge-${position}.html`, config([{ ...NUDGE, position }])))
+    await ready(page)
+    await page.evaluate(() => window.momentkit.track('limit_reached'))
+    await expect(titleOf(page, 'nudge')).toBeVisible()
+    await settled(page)
+    const b = await momentBox(page, 'nudge')
     const vp = page.viewportSize()!
     const [v, h] = position.split('-')
     expect(v === 'top' ? b.y + b.height < vp.height / 2 : b.y > vp.height / 2, `${position}: ${JSON.stringify(b)}`).toBe(true)

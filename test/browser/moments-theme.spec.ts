@@ -3,6 +3,7 @@
  * prefers-color-scheme unless `scheme` forces one; values that could inject
  * CSS are refused by init with their JSON path.
  */
+import { themeProblem } from '../../src/render/theme'
 import { test, expect, ready, sdkLogs } from './fixtures'
 import { NUDGE, config, ctaOf, host, momentPage, titleOf } from './moments-helpers'
 
@@ -32,10 +33,34 @@ test('scheme "dark" forces dark values on a light-preferring page', async ({ pag
   expect(await colors(page)).toEqual(['rgb(45, 212, 191)', 'rgb(250, 250, 250)'])
 })
 
-test('a theme value that could inject CSS is refused by init with its path', async ({ page, server, logs }) => {
-  await page.goto(momentPage(server, '/moments-theme-evil.html', config([NUDGE], { theme: { accent: 'red;}*{display:none' } })))
-  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain('theme.accent')
-  await show(page)
-  await page.waitForTimeout(300)
-  await expect(host(page)).toHaveCount(0)
+// An unbalanced quote in the font would open a string that swallows the rest of the one-line sheet.
+for (const [i, [key, value]] of [['accent', 'red;}*{display:none'], ['font', '"Inter'], ['dark.font', "'Inter, sans-serif"]].entries()) {
+  test(`a theme value that could inject CSS is refused by init with its path: ${key} ${JSON.stringify(value)}`, async ({ page, server, logs }) => {
+    await page.goto(momentPage(server, `/moments-theme-evil-${i}.html`, config([NUDGE], { theme: { accent: '#0f766e', [key]: value } })))
+    await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain(`theme.${key}`)
+    await show(page)
+    await page.waitForTimeout(300)
+    await expect(host(page)).toHaveCount(0)
+  })
+}
+
+test('the theme check agrees with the browser on what is a colour or a length', async ({ page }) => {
+  await page.setContent('<p>x</p>')
+  const rows: Array<[key: string, prop: string, value: string]> = [
+    ['accent', 'color', '#12345'],
+    ['accent', 'color', '#1234567'],
+    ['accent', 'color', '#1234'],
+    ['accent', 'color', 'hsl(243deg 75% 59%)'],
+    ['radius', 'border-radius', '12'],
+    ['radius', 'border-radius', '0'],
+    ['radius', 'border-radius', '.5rem'],
+    ['radius', 'border-radius', '12PX'],
+  ]
+  const wrong: string[] = []
+  for (const [key, prop, value] of rows) {
+    const css = await page.evaluate(([p, v]) => CSS.supports(p, v), [prop, value])
+    const ours = themeProblem(key, value) === null
+    if (css !== ours) wrong.push(`${key} ${JSON.stringify(value)}: browser ${css ? 'accepts' : 'refuses'}, theme check ${ours ? 'accepts' : 'refuses'}`)
+  }
+  expect(wrong).toEqual([])
 })

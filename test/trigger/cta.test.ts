@@ -28,6 +28,10 @@ describe('unsafeUrl', () => {
     '//evil.example/x',
     '/\\evil.example/x',
     '\\\\evil.example',
+    'ht\ttps://acme.test/pricing',
+    ' https://acme.test/pricing',
+    'https://acme.test/a b',
+    'https://acme.test\\@evil.test',
     '',
     '   ',
     42,
@@ -39,6 +43,11 @@ describe('safeHref', () => {
   it('resolves relative paths on the same origin', () => expect(safeHref('/billing', base)).toBe('https://app.acme.test/billing'))
   it('keeps absolute http(s) links', () => expect(safeHref('https://acme.test/pricing', base)).toBe('https://acme.test/pricing'))
   it('refuses tricks at run time too', () => expect(safeHref(' javascript:alert(1)', base)).toBeNull())
+  // A URL config accepts must be a link at run time, not a dead button.
+  it.each(['https://acme.test/pricing', 'HTTP://acme.test', '/billing', 'upgrade', '#pricing', 'ht\ttps://acme.test/pricing', 'https://acme.test\\@evil.test'])(
+    'agrees with unsafeUrl on %j',
+    (url) => expect(safeHref(url, base) === null).toBe(unsafeUrl(url) !== null),
+  )
 })
 
 describe('copy', () => {
