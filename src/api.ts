@@ -52,9 +52,22 @@ export interface Instance {
   preview(momentId: string): boolean
   /** Registers a host callback for CTAs configured with `cta.action`. */
   action(name: string, fn: () => void): void
+  /**
+   * The person agrees to be tracked (with `requireConsent`, nothing is tracked, stored or sent before).
+   * Remembered on this device; starts the SDK if it was waiting.
+   */
+  optIn(): void
+  /**
+   * The person refuses: tracking, delivery and moments stop, in every tab, and what MomentKit stored on
+   * this device (events, scores, the delivery queue) is deleted. Remembered on this device until optIn().
+   */
+  optOut(): Promise<void>
   /** Resolves once stored state is loaded and scored. */
   ready: Promise<void>
 }
+
+/** What core.ts builds; consent.ts adds optIn/optOut around it. `destroy(true)` writes and sends nothing more. */
+export type Core = Omit<Instance, 'optIn' | 'optOut' | 'destroy'> & { destroy(discard?: boolean): Promise<void> }
 
 export interface CoreDeps {
   kv?: KVOptions

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from './config/types'
-import type { CoreDeps, Events, Instance } from './api'
+import type { Core, CoreDeps, Events } from './api'
 import { createEmitter } from './emitter'
 import { createLogger } from './log'
 import { score, type ScoreResult } from './score/score'
@@ -22,7 +22,7 @@ import { createMoments, type MomentEvent, type Moments } from './moments'
  * Builds a live instance from a validated config. Use `init` instead: it validates and guards.
  * `replaces`: it takes over from a running instance on this page, which recorded the current page view.
  */
-export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false): Instance {
+export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false): Core {
   const log = deps.log ?? createLogger(() => config.debug)
   const now = deps.now ?? Date.now
   const plan = planFor(config.model, config.sessionTimeout)
@@ -216,6 +216,24 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     return { ...explainState(config, identity, user, result, kv.mode()), delivery: outbox?.stats() ?? null, moments: moments?.decisions() ?? [] }
   }
 
+  /** Stops at once, writing and sending nothing more; resolves when no write or request is in flight. */
+  async function forget(): Promise<void> {
+    dead = true
+    inbox = []
+    if (channel) channel.onmessage = null
+    clearTimeout(processTimer)
+    clearTimeout(flushTimer)
+    clearInterval(minute)
+    moments?.destroy()
+    ac.abort()
+    events.clear()
+    publish(null, null)
+    user?.takePending()
+    channel?.close()
+    channel = null
+    await Promise.all([chain, outbox?.stop(true)])
+  }
+
   const ready = run(async () => {
     identity = await readIdentity(kv)
     for (const e of stash.drain()) {
@@ -256,7 +274,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     }
   }
 
-  const api: Instance = {
+  const api: Core = {
     ready,
     track(name, props, options) {
       const op = dead ? null : trackOp(name, props, options, now(), log)
@@ -289,8 +307,10 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
       switchTo(newIdentity(), false)
     },
-    async destroy() {
+    async destroy(discard?: boolean) {
       if (dead) return
+      // Opt-out (see consent.ts): nothing more is written or sent; what is stored is deleted after.
+      if (discard) return forget()
       process()
       dead = true
       // Other tabs' news no longer concerns it; the channel stays open to announce its last save.

@@ -28,6 +28,8 @@ export interface Explanation {
   moments?: Decision[]
   /** Delivery counters, when an endpoint is configured. */
   delivery?: OutboxStats | null
+  /** `granted`, or `pending` (requireConsent, before optIn()) or `denied` (after optOut()): then nothing runs. */
+  consent?: 'granted' | 'denied' | 'pending'
   /** Config problems when the SDK is inert. */
   problems?: Array<{ path: string; message: string }>
 }

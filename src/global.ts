@@ -4,7 +4,7 @@
  * Calls made before `init` (or before a config URL has loaded) wait in a
  * bounded buffer and run right after it.
  *
- *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
+ *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
  *   <script async src="momentkit.iife.js" data-config="/momentkit.json"></script>
  *
  * `data-config` is a URL of the JSON config, or the JSON itself.
@@ -28,7 +28,7 @@ let buffer: Call[] = []
 let stopped = false
 /** The data-config URL is loading: its init() is on the way, so destroy() and flush() wait for it too. */
 let loading = false
-const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action'] as const
+const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action', 'optIn', 'optOut'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
   try {

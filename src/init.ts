@@ -1,6 +1,7 @@
 import { resolveConfig } from './config/validate'
 import { ConfigError } from './config/validate'
 import type { CoreDeps, Instance } from './api'
+import { withConsent } from './consent'
 import { createInstance } from './core'
 import type { Explanation } from './explain'
 import { createLogger } from './log'
@@ -15,10 +16,10 @@ const log = createLogger(() => false)
  * fault must not lock a user out of a feature they may have paid for.
  */
 function guard(instance: Instance, fallback: Instance): Instance {
-  const safe = { ready: instance.ready.catch(() => {}) } as Instance
+  // Read at each access: optIn() swaps what the instance runs (consent.ts).
+  const safe = Object.defineProperty({}, 'ready', { get: () => instance.ready.catch(() => {}), enumerable: true }) as Instance
   for (const k of Object.keys(instance) as Array<keyof Instance>) {
-    const f = instance[k]
-    if (k === 'ready' || typeof f !== 'function') continue
+    if (k === 'ready' || typeof instance[k] !== 'function') continue
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     // Made once per method, not per call: track() may be called thousands of times in a row.
     const failed = (e: unknown) => {
@@ -41,7 +42,7 @@ function guard(instance: Instance, fallback: Instance): Instance {
     ;(safe as any)[k] = (...args: unknown[]) => {
       try {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const r = (f as any).apply(instance, args)
+        const r = (instance[k] as any).apply(instance, args)
         return r instanceof Promise ? r.catch(failed) : r
       } catch (e) {
         return failed(e)
@@ -58,7 +59,10 @@ function inert(problems: Explanation['problems']): Instance {
     modelVersion: '', storage: 'memory', problems,
   }
   const noop = () => {}
-  return { track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {}, ready: Promise.resolve(), gate: () => true, preview: () => false, action: noop }
+  return {
+    track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {},
+    ready: Promise.resolve(), gate: () => true, preview: () => false, action: noop, optIn: noop, optOut: async () => {},
+  }
 }
 
 /**
@@ -106,7 +110,9 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
       log.warn('init() called again with a different config: replacing the running instance')
       void current.instance.destroy()
     }
-    const instance = guard(createInstance(resolved.config, deps, replaces), inert([]))
+    const c = resolved.config
+    const logger = deps?.log ?? createLogger(() => c.debug)
+    const instance = guard(withConsent(c, deps ?? {}, logger, () => createInstance(c, deps, replaces), inert([])), inert([]))
     const destroy = instance.destroy
     instance.destroy = () => {
       if (current?.instance === instance) current = null

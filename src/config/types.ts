@@ -163,6 +163,8 @@ export interface Config {
   sessionTimeout?: number
   /** Record a `page_viewed` event on load and on SPA navigations. Default true. */
   trackPages?: boolean
+  /** Track, store and send nothing until `optIn()` (consent banners, GDPR). Default false: on until `optOut()`. */
+  requireConsent?: boolean
   /** Trial window, when not given by `identify` traits. ISO date strings or epoch ms. */
   trial?: { start?: string | number; end?: string | number }
   /** Where scores, tier crossings, moment outcomes and raw events are delivered (docs/payload.md). */
@@ -225,6 +227,7 @@ export interface ResolvedConfig {
   model: ResolvedModel
   sessionTimeout: number
   trackPages: boolean
+  requireConsent: boolean
   trial: { start?: number; end?: number }
   endpoint: string | null
   writeKey: string | null

@@ -75,6 +75,7 @@ const config = obj({
   model,
   sessionTimeout: num(1, 1440),
   trackPages: bool,
+  requireConsent: bool,
   trial: obj({ start: time, end: time }),
   // A backslash after "/" resolves like "//" (another host) in browsers, so neither may follow the first slash.
   endpoint: (v, p, err) => (typeof v === 'string' && /^(https?:\/\/[^\s\\]+|\/(?![/\\])[^\s\\]*)$/i.test(v)) || err(p, 'must be an http(s) URL or a path starting with "/"'),
@@ -139,6 +140,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       trial: { start: toTime(trial.start), end: toTime(trial.end) },
       sessionTimeout: c.sessionTimeout ?? 30,
       trackPages: c.trackPages ?? true,
+      requireConsent: c.requireConsent ?? false,
       endpoint: c.endpoint ?? null,
       writeKey: c.writeKey ?? null,
       delivery: { format: 'momentkit', batchSize: 1000, interval: 2000, maxQueue: 5000, timeout: 15_000, ...c.delivery },

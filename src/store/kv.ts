@@ -1,4 +1,4 @@
-import { del, get, keys, promisifyRequest, set, update, type UseStore } from 'idb-keyval'
+import { clear, del, get, keys, promisifyRequest, set, update, type UseStore } from 'idb-keyval'
 import type { Logger } from '../log'
 
 /**
@@ -22,6 +22,8 @@ export interface KV {
    * returns undefined deletes its key, and null in place of a function deletes it unread.
    */
   updateMany<T>(updates: Array<[key: string, fn: ((old: T | undefined) => T | undefined) | null]>): Promise<void>
+  /** Deletes every key (opt-out: nothing MomentKit stored stays on the device). */
+  clear(): Promise<void>
   /** 'idb' while IndexedDB works, 'memory' after a fallback. */
   mode(): 'idb' | 'memory'
   /**
@@ -199,6 +201,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         (s) => keys<string>(s),
         () => [...cache.keys()].filter((k) => cache.get(k) !== undefined).sort(),
       ),
+    clear: () => (cache.clear(), guarded((s) => clear(s), () => {})),
     del: (key: string) =>
       guarded(
         async (s) => {

@@ -66,6 +66,12 @@ export function createStash(namespace: string, log: Logger) {
       const s = ls()
       return s && s.getItem(own) !== null ? read(s, own) : null
     },
+    /** Removes every entry of the namespace, this page's and other pages' (opt-out). */
+    clear(): void {
+      const s = ls()
+      if (!s) return
+      for (let i = s.length - 1; i >= 0; i--) if (s.key(i)?.startsWith(prefix)) s.removeItem(s.key(i)!)
+    },
     /** Every entry left by pages that went away, removed as they are read. */
     drain(): StashEntry[] {
       const s = ls()

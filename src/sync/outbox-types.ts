@@ -69,5 +69,6 @@ export interface Outbox {
    */
   takePending(): Message[]
   stats(): OutboxStats
-  stop(): void
+  /** No more rounds; resolves when the one running has ended. `discard`: forget what is not sent (opt-out). */
+  stop(discard?: boolean): Promise<void>
 }

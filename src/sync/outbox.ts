@@ -299,9 +299,12 @@ export function createOutbox(o: OutboxOptions): Outbox {
       return out
     },
     stats: () => ({ ...st }),
-    stop() {
+    stop(discard) {
       stopped = true
       clearTimeout(timer)
+      // Opt-out: what is not sent yet is not sent at all, not even at page hide.
+      if (discard) (pending = []), unconfirmed.clear()
+      return running ?? Promise.resolve()
     },
   }
 }

@@ -89,7 +89,7 @@ async function expectDelivered(c: Collector, userId: string, expected: Stored[],
 async function servePage(context: BrowserContext, o: { endpoint: string; namespace: string; userId: string; batchSize?: number; timeout?: number }): Promise<string> {
   const config = { endpoint: o.endpoint, namespace: o.namespace, trackPages: false, delivery: { interval: 0, batchSize: o.batchSize ?? 10, ...(o.timeout ? { timeout: o.timeout } : {}) } }
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>delivery</title>
-<script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
+<script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
 <script>momentkit.init(${JSON.stringify(config)}); momentkit.identify(${JSON.stringify(o.userId)})</script>
 <script async src="/dist/momentkit.iife.js"></script>
 </head><body><h1>delivery</h1></body></html>`

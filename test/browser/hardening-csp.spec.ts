@@ -419,6 +419,8 @@ test('the queue snippet stays one text: README, src/global.ts and the demo file'
   expect(SNIPPET).toMatch(/^!function\(w,k\)/)
   expect(readFileSync(resolve(ROOT, 'src/global.ts'), 'utf8')).toContain(`<script>${SNIPPET}</script>`)
   expect(readFileSync(resolve(ROOT, 'demo/snippet.js'), 'utf8').trim().split('\n').at(-1)).toBe(SNIPPET)
+  // The hash README gives for a CSP that allows the snippet by hash.
+  expect(readFileSync(resolve(ROOT, 'README.md'), 'utf8')).toContain(`(\`${sha256(SNIPPET)}\``)
 })
 
 for (const allow of ['hash', 'nonce'] as const) {

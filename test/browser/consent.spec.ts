@@ -1,0 +1,105 @@
+/**
+ * Consent in real pages, real IndexedDB and real localStorage: optOut() in one
+ * tab stops every tab, deletes what MomentKit stored and sends nothing more;
+ * requireConsent keeps everything off until optIn(), also when the calls are
+ * queued by the snippet before the bundle has loaded.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, explain, ready } from './fixtures'
+
+const SNIPPET = `!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")`
+
+const html = (config: object, calls = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>consent</title>
+<script>${SNIPPET}</script>
+<script>momentkit.init(${JSON.stringify(config)});${calls}</script>
+<script async src="/dist/momentkit.iife.js"></script>
+</head><body><h1>consent</h1></body></html>`
+
+/** Keys in each of MomentKit's IndexedDB stores for the namespace (absent database: 0). */
+const storedKeys = (page: Page, ns: string) =>
+  page.evaluate(async (ns) => {
+    const count = (db: string, store: string) =>
+      new Promise<number>((resolve) => {
+        const req = indexedDB.open(db)
+        req.onupgradeneeded = () => req.result.createObjectStore(store)
+        req.onsuccess = () => {
+          const d = req.result
+          if (!d.objectStoreNames.contains(store)) return d.close(), resolve(0)
+          const r = d.transaction(store).objectStore(store).count()
+          r.onsuccess = () => (d.close(), resolve(r.result))
+        }
+      })
+    return { state: await count(ns, 'state'), outbox: await count(ns + '-outbox', 'outbox') }
+  }, ns)
+
+function engage(): void {
+  for (const feature of ['editor', 'export', 'search', 'comments']) window.momentkit.track('feature_used', { feature })
+  window.momentkit.track('teammate_invited')
+  window.momentkit.track('integration_connected')
+}
+
+test('optOut() in one tab stops every tab, deletes what is stored, sends nothing more, and survives a reload', async ({ context, server }) => {
+  const ns = 'consent-tabs'
+  server.route('/collect', { status: 503, body: '' })
+  server.page('/app.html', html({ namespace: ns, endpoint: '/collect', delivery: { interval: 0 } }))
+  const a = await context.newPage()
+  const b = await context.newPage()
+  await a.goto('/app.html')
+  await b.goto('/app.html')
+  await ready(a)
+  await ready(b)
+  await a.evaluate(engage)
+  await b.evaluate(engage)
+  await a.evaluate(() => window.momentkit.flush())
+  await b.evaluate(() => window.momentkit.flush())
+  const before = await storedKeys(a, ns)
+  expect(before.state).toBeGreaterThan(0)
+  expect(before.outbox).toBeGreaterThan(0)
+
+  await a.evaluate(() => (window.momentkit as unknown as { optOut(): Promise<void> }).optOut())
+  await expect.poll(async () => (await explain(b))?.consent).toBe('denied')
+  expect((await explain(a))?.consent).toBe('denied')
+  expect((await explain(b))?.score).toBeNull()
+
+  // The collector comes back; the other tab keeps being used: nothing goes out, nothing is stored.
+  server.route('/collect', { status: 200, body: '{}' })
+  const sent = server.requests.filter((p) => p.startsWith('/collect')).length
+  await b.evaluate(engage)
+  await b.evaluate(() => window.momentkit.flush())
+  await expect.poll(() => storedKeys(a, ns)).toEqual({ state: 0, outbox: 0 })
+  await b.waitForTimeout(500)
+  expect(server.requests.filter((p) => p.startsWith('/collect')).length).toBe(sent)
+  expect(await storedKeys(a, ns)).toEqual({ state: 0, outbox: 0 })
+
+  await b.reload()
+  await b.waitForFunction(() => typeof window.momentkit?.explain === 'function')
+  expect((await explain(b))?.consent).toBe('denied')
+  await b.evaluate(engage)
+  await b.waitForTimeout(300)
+  expect(await storedKeys(b, ns)).toEqual({ state: 0, outbox: 0 })
+})
+
+test('requireConsent: nothing runs before optIn(); optIn() queued by the snippet starts it, and other tabs follow', async ({ context, server }) => {
+  const ns = 'consent-required'
+  server.page('/pending.html', html({ namespace: ns, requireConsent: true }, "momentkit.track('teammate_invited')"))
+  const a = await context.newPage()
+  await a.goto('/pending.html')
+  await a.waitForFunction(() => typeof window.momentkit?.explain === 'function')
+  await a.evaluate(engage)
+  await a.waitForTimeout(300)
+  expect((await explain(a))?.consent).toBe('pending')
+  expect((await explain(a))?.score).toBeNull()
+  expect(await storedKeys(a, ns)).toEqual({ state: 0, outbox: 0 })
+
+  // A second page of the app queues optIn() before the bundle loads (a consent cookie the app read).
+  server.page('/granted.html', html({ namespace: ns, requireConsent: true }, 'momentkit.optIn()'))
+  const b = await context.newPage()
+  await b.goto('/granted.html')
+  const started = await ready(b)
+  expect(started.consent).toBe('granted')
+  // The first tab follows the choice.
+  await expect.poll(async () => (await explain(a))?.ready ?? false).toBe(true)
+  await a.evaluate(engage)
+  await a.evaluate(() => window.momentkit.flush())
+  expect((await storedKeys(a, ns)).state).toBeGreaterThan(0)
+})

@@ -1,0 +1,180 @@
+import 'fake-indexeddb/auto'
+import { createStore, keys } from 'idb-keyval'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Instance, TierEvent } from '../src/api'
+import { init } from '../src/init'
+import { resetWarnings } from '../src/log'
+import { $score } from '../src/state'
+import type { Batch } from '../src/sync/types'
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms))
+let n = 0
+let mk: Instance | null = null
+let ns = ''
+
+/** localStorage as a page has it (Node has none). */
+class MemoryStorage {
+  m = new Map<string, string>()
+  get length() {
+    return this.m.size
+  }
+  key(i: number) {
+    return [...this.m.keys()][i] ?? null
+  }
+  getItem(k: string) {
+    return this.m.get(k) ?? null
+  }
+  setItem(k: string, v: string) {
+    this.m.set(k, String(v))
+  }
+  removeItem(k: string) {
+    this.m.delete(k)
+  }
+}
+
+function engage(i: Instance) {
+  for (const f of ['boards', 'export', 'automations', 'reports']) i.track('feature_used', { feature: f })
+  i.track('teammate_invited')
+  i.track('teammate_invited')
+  i.track('integration_connected')
+}
+
+const stored = (name: string, store = 'state') => keys(createStore(name, store))
+
+beforeEach(() => {
+  ns = 'consent-test-' + n++
+  vi.stubGlobal('localStorage', new MemoryStorage())
+})
+
+afterEach(async () => {
+  await mk?.destroy()
+  mk = null
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+  resetWarnings()
+})
+
+describe('consent', () => {
+  it('runs by default; optOut() stops scoring, deletes what was stored, and is remembered', async () => {
+    mk = init({ namespace: ns })
+    await mk.ready
+    engage(mk)
+    await mk.flush()
+    expect(mk.explain().score).toBeGreaterThan(0)
+    expect(mk.explain().consent).toBe('granted')
+    expect((await stored(ns)).length).toBeGreaterThan(0)
+
+    await mk.optOut()
+    expect(mk.explain().consent).toBe('denied')
+    expect(mk.explain().score).toBeNull()
+    expect($score.get()).toBeNull()
+    expect(await stored(ns)).toEqual([])
+    mk.track('teammate_invited')
+    await tick()
+    expect(await stored(ns)).toEqual([])
+    expect(localStorage.getItem(`momentkit:${ns}:consent`)).toBe('denied')
+
+    // Next page: still opted out, nothing opens or is written.
+    await mk.destroy()
+    mk = init({ namespace: ns })
+    await mk.ready
+    engage(mk)
+    await tick(20)
+    expect(mk.explain().consent).toBe('denied')
+    expect(await stored(ns)).toEqual([])
+  })
+
+  it('with requireConsent, nothing is tracked or stored before optIn(); listeners registered before it then fire', async () => {
+    const tiers: TierEvent[] = []
+    mk = init({ namespace: ns, requireConsent: true })
+    const off = mk.on('score', () => {})
+    mk.on('tier', (e) => tiers.push(e))
+    await mk.ready
+    engage(mk)
+    await tick(20)
+    expect(mk.explain().consent).toBe('pending')
+    expect(mk.explain().score).toBeNull()
+    expect(await stored(ns)).toEqual([])
+    off()
+
+    mk.optIn()
+    await mk.ready
+    expect(mk.explain().consent).toBe('granted')
+    // The events before consent were not kept.
+    expect(mk.explain().signals.invites?.value ?? 0).toBe(0)
+    engage(mk)
+    await mk.flush()
+    expect(mk.explain().score).toBeGreaterThan(0)
+    expect(tiers.length).toBeGreaterThan(0)
+    expect((await stored(ns)).length).toBeGreaterThan(0)
+
+    // Remembered: the next page starts without asking again.
+    await mk.destroy()
+    mk = init({ namespace: ns, requireConsent: true })
+    await mk.ready
+    expect(mk.explain().consent).toBe('granted')
+    expect(mk.explain().score).toBeGreaterThan(0)
+  })
+
+  it('optOut() sends nothing more and empties the delivery queue', async () => {
+    const sent: Batch[] = []
+    let online = false
+    const send = async (b: Batch) => (online ? (sent.push(b), { status: 200 }) : { error: 'offline' })
+    mk = init({ namespace: ns, endpoint: '/collect', delivery: { interval: 0 } }, { send })
+    await mk.ready
+    engage(mk)
+    await mk.flush()
+    expect((await stored(ns + '-outbox', 'outbox')).length).toBeGreaterThan(0)
+    await mk.optOut()
+    online = true
+    mk.track('teammate_invited')
+    await mk.flush()
+    await tick(50)
+    expect(sent).toEqual([])
+    expect(await stored(ns + '-outbox', 'outbox')).toEqual([])
+  })
+
+  it('an unsubscribe taken before optIn() reaches the listener the running instance got', async () => {
+    const seen: number[] = []
+    mk = init({ namespace: ns, requireConsent: true })
+    const off = mk.on('score', (r) => seen.push(r.score))
+    mk.optIn()
+    await mk.ready
+    mk.track('teammate_invited')
+    await mk.flush()
+    const before = seen.length
+    expect(before).toBeGreaterThan(0)
+    off()
+    mk.track('teammate_invited')
+    await mk.flush()
+    expect(seen.length).toBe(before)
+  })
+
+  it('without localStorage the choice holds for the page, with a warning', async () => {
+    vi.stubGlobal('localStorage', {
+      getItem: () => {
+        throw new Error('denied')
+      },
+      setItem: () => {
+        throw new Error('denied')
+      },
+    })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    mk = init({ namespace: ns, requireConsent: true })
+    expect(mk.explain().consent).toBe('pending')
+    mk.optIn()
+    await mk.ready
+    mk.track('teammate_invited')
+    await mk.flush()
+    expect(mk.explain().consent).toBe('granted')
+    expect(mk.explain().score).toBeGreaterThan(0)
+    expect(warn.mock.calls.some((c) => String(c[1]).includes('consent choice holds for this page only'))).toBe(true)
+  })
+
+  it('the config option is checked', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    mk = init({ namespace: ns, requireConsent: 'yes' })
+    expect(mk.explain().problems?.[0]?.path).toBe('requireConsent')
+    expect(error).toHaveBeenCalled()
+  })
+})
