@@ -167,9 +167,20 @@ export function createMoments(d: MomentsDeps) {
     d.broadcast(m.id)
   }
 
+  /**
+   * Takes down the moment on screen once its target no longer holds (route left, tier or plan changed):
+   * a low-tier activation nudge still open must not keep the PQL crossing's prompt away. Not a dismissal.
+   */
+  function dropStale(s: DecisionState): void {
+    const cur = layer.state().transient
+    const m = cur && !cur.preview ? moments.find((x) => x.id === cur.id) : undefined
+    if (m?.target && offTarget(m, s)) layer.update({ transient: null })
+  }
+
   /** Decides for a trigger and claims the winner; the claim, if there is one, to wait for. */
   function run(t: Trigger, pool = moments): Promise<void> | undefined {
     if (!key || dead || !pool.length) return
+    dropStale(state())
     const r = decide(pool, state(), t, config.momentsPerDay)
     for (const x of r.decisions) last.set(x.id, x)
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
@@ -216,9 +227,7 @@ export function createMoments(d: MomentsDeps) {
       const down = () => dead || layer.state()[slot] !== cur || layer.update({ [slot]: null })
       if (cur) claimed ? void claimed.then(down) : down()
     }
-    const cur = layer.state().transient
-    const t = moments.find((m) => m.id === cur?.id)
-    if (t?.target?.routes && !cur!.preview && offTarget(t, s)) layer.update({ transient: null })
+    dropStale(s)
     run({ type: 'check' }, moments.filter((m) => !standing(m)))
   }
 

@@ -5,7 +5,8 @@
  * only see rows of plain values. Cast bigint/numeric results (`::int`,
  * `::float8`) in SQL: `pg` returns those as strings.
  */
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { resolve } from 'node:path'
 
 export type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,18 +34,60 @@ export async function openDb(o: DbOptions): Promise<Db> {
   return o.databaseUrl ? openPostgres(o.databaseUrl) : openPglite(o.pgliteDir ?? null)
 }
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * A PGlite folder serves one process: two collectors on it (a second demo while one runs) damage it for good.
+ * `<dir>.lock` holds the owner's pid; one left by a process that is gone is taken over. Returns the release.
+ */
+function lockDir(dir: string): () => void {
+  const file = resolve(dir) + '.lock'
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => rmSync(file, { force: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    }
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+      throw new Error(`the PGlite data in ${dir} is in use by another process (pid ${pid}): PGlite serves one process, and a second one damages the data. Stop the other collector or demo first ("npm run collector" can also be given another folder: --pglite-dir or PGLITE_DIR).`)
+    }
+    rmSync(file, { force: true })
+  }
+}
+
 async function openPglite(dir: string | null): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite')
   const inMemory = !dir || dir.startsWith('memory://')
-  if (!inMemory) mkdirSync(dir, { recursive: true })
-  const pg = await PGlite.create(inMemory ? undefined : dir)
+  if (inMemory) return pgliteDb(await PGlite.create(), () => {})
+  mkdirSync(dir, { recursive: true })
+  const unlock = lockDir(dir)
+  try {
+    return pgliteDb(await PGlite.create(dir), unlock)
+  } catch (e) {
+    unlock()
+    throw new Error(`could not open the PGlite data in ${dir} (${e instanceof Error ? e.message : e}). It may be damaged (two processes on it at once, or one killed while writing): move or delete it (${dir}) to start afresh.`)
+  }
+}
+
+function pgliteDb(pg: import('@electric-sql/pglite').PGlite, unlock: () => void): Db {
   // PGlite is one connection: transactions are serialised by PGlite itself.
   return {
     kind: 'pglite',
     query: async (sql, params) => (await pg.query(sql, params)).rows as never,
     tx: (fn) => pg.transaction((t) => fn({ query: async (sql, params) => (await t.query(sql, params)).rows as never })),
     exec: async (sql) => void (await pg.exec(sql)),
-    close: () => pg.close(),
+    close: () => pg.close().finally(unlock),
   }
 }
 
