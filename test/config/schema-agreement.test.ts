@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/validate'
+import { defaultMoments } from '../../src/trigger/defaults'
 
 /**
  * The JSON Schema (what editors and `$schema` users see) and resolveConfig
@@ -68,6 +69,12 @@ describe('JSON Schema and resolveConfig agree (test/config/schema-agreement.case
     const kinds = (base.moments as { kind: string }[]).map((m) => m.kind)
     expect(new Set(kinds)).toEqual(new Set(['upgrade', 'gate', 'trial', 'widget', 'nudge']))
     kinds.forEach((kind, i) => expect(pointers.some((p) => p.startsWith(`/moments/${i}/`)), kind).toBe(true))
+  })
+
+  it('the schema asks custom tiers for the names the default moments use', () => {
+    const used = new Set(defaultMoments.flatMap((m) => [...(m.on?.tierEntered ?? []), ...(m.target?.tiers ?? [])]))
+    const then = (schema.allOf as { then: { properties: { model: { properties: { tiers: { allOf: { contains: { properties: { name: { const: string } } } }[] } } } } } }[])[0].then
+    expect(new Set(then.properties.model.properties.tiers.allOf.map((c) => c.contains.properties.name.const))).toEqual(used)
   })
 
   it.each(cases.map((c) => [c[0], c] as const))('%s', (_, [name, mutations, expected, exception]) => {
