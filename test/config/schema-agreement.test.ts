@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/validate'
+import { COLOUR_NAMES } from '../../src/render/colour-names'
+import { themeProblem, useColourNames } from '../../src/render/theme'
 import { defaultMoments } from '../../src/trigger/defaults'
 
 /**
@@ -25,6 +27,9 @@ const { base, cases } = read('./schema-agreement.cases.json') as { base: Record<
 const schema = read('../../src/config/momentkit.schema.json') as Record<string, unknown>
 const ajv = new Ajv2020({ strict: true, allErrors: true })
 const matchesSchema = ajv.compile(schema)
+// Node has no CSS.supports: colour names are checked against the list, as `momentkit validate` does
+// (test/browser/moments-theme.spec.ts checks the list against Chromium's CSS.supports).
+useColourNames(COLOUR_NAMES)
 
 // { "$repeat": [text, n], "$prefix"?: text } keeps long strings readable in the cases file.
 const expand = (v: unknown): unknown => {
@@ -75,6 +80,20 @@ describe('JSON Schema and resolveConfig agree (test/config/schema-agreement.case
     const used = new Set(defaultMoments.flatMap((m) => [...(m.on?.tierEntered ?? []), ...(m.target?.tiers ?? [])]))
     const then = (schema.allOf as { then: { properties: { model: { properties: { tiers: { allOf: { contains: { properties: { name: { const: string } } } }[] } } } } } }[])[0].then
     expect(new Set(then.properties.model.properties.tiers.allOf.map((c) => c.contains.properties.name.const))).toEqual(used)
+    // resolveConfig keeps its own list: the tiers the defaults use are enough, and each is needed.
+    const tiers = [...used].map((name, i) => ({ name, min: i * 10 }))
+    expect(resolveConfig({ moments: 'default', model: { tiers } })).toMatchObject({ ok: true })
+    for (const name of used) expect(resolveConfig({ moments: 'default', model: { tiers: tiers.filter((t) => t.name !== name) } }), name).toMatchObject({ ok: false })
+  })
+
+  it('the schema and the validator accept the same colour names, in any case', () => {
+    const colour = new Ajv2020({ strict: true }).compile({ $defs: schema.$defs, $ref: '#/$defs/colour' })
+    const wrong: string[] = []
+    for (const name of [...COLOUR_NAMES, ...COLOUR_NAMES.map((n) => n.toUpperCase()), 'currentColor', 'DarkSlateGray'])
+      if (!colour(name) || themeProblem('accent', name)) wrong.push(name)
+    for (const word of ['bluee', 'inherit', 'initial', 'unset', 'revert', 'none', 'auto', 'reds', 'whitee'])
+      if (colour(word) || !themeProblem('accent', word)) wrong.push(word)
+    expect(wrong).toEqual([])
   })
 
   it.each(cases.map((c) => [c[0], c] as const))('%s', (_, [name, mutations, expected, exception]) => {
