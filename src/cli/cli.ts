@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { COLOUR_NAMES } from '../render/colour-names'
+import { useColourNames } from '../render/theme'
 import { VERSION } from '../version'
 import { numFlag, parseArgs, strFlag } from './args'
 import { calibrate } from './calibrate'
@@ -130,6 +132,7 @@ function generateCommand(argv: string[], io: Io): number {
  * tests run it in-process with their own `io`.
  */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  useColourNames(COLOUR_NAMES) // no CSS.supports in Node: theme colour names are checked against the list
   const [cmd, ...rest] = argv
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help') || rest.includes('-h')) {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ResolvedConfig } from '../config/types'
 import { type Problem, resolveConfig } from '../config/validate'
+import { COLOUR_NAMES } from '../render/colour-names'
+import { useColourNames } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
 import { CliError, type Io } from './io'
 
@@ -68,6 +70,7 @@ export function validateText(text: string): ValidateResult {
   } catch (e) {
     return { valid: false, errors: [{ path: '', message: `not valid JSON at ${jsonErrorAt(text, (e as Error).message)}: ${(e as Error).message}` }], warnings: [] }
   }
+  useColourNames(COLOUR_NAMES)
   const r = resolveConfig(raw)
   const errors = r.ok ? [] : [...r.errors]
   const moments = raw && typeof raw === 'object' ? (raw as { moments?: unknown }).moments : undefined

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs'
 import type { ResolvedConfig } from '../config/types'
 import { resolveConfig } from '../config/validate'
+import { COLOUR_NAMES } from '../render/colour-names'
+import { useColourNames } from '../render/theme'
 import { type AccountRule, parseAccountRule } from './accounts'
 
 export interface CollectorOptions {
@@ -89,6 +91,7 @@ export function loadConfig(input: unknown, path?: string | null): ResolvedConfig
       throw new Error(`cannot read the MomentKit config ${path}: ${e instanceof Error ? e.message : e}`)
     }
   }
+  useColourNames(COLOUR_NAMES) // as init() in a browser would: "bluee" is not a colour
   const r = resolveConfig(raw)
   if (!r.ok) throw new Error(`invalid MomentKit config${path ? ' ' + path : ''}:\n` + r.errors.map((e) => `  ${e.path || '(root)'}: ${e.message}`).join('\n'))
   return r.config

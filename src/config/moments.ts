@@ -2,7 +2,12 @@ import { themeProblem } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
 import { arr, at, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
 
-const range = obj({ min: num(-1000, 1000), max: num(-1000, 1000) })
+const bounds = obj({ min: num(-1000, 1000), max: num(-1000, 1000) })
+// JSON Schema cannot compare two values, so only this check sees a reversed range (which nothing is ever in).
+const range: Rule = (v, p, err) => {
+  bounds(v, p, err)
+  if (v?.min > v?.max) err(p, 'min is above max')
+}
 const label = str(60)
 const text = { title: str(120), body: str(600), cta: label }
 const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text) }, ['title'])
@@ -52,6 +57,8 @@ export const momentTop: Record<string, Rule> = {
 
 /** Cross-references JSON Schema cannot express: unique ids, known tiers, gates naming features. */
 export function checkMoments(list: unknown, tiers: Record<string, unknown>, err: (path: string, message: string) => void): void {
+  // The shipped set (src/trigger/defaults.ts) targets these tiers: with others, its moments would never show.
+  if (list === 'default' && ['low', 'pql', 'hot'].some((t) => !own(tiers, t))) err('moments', '"default" needs tiers named low, pql and hot')
   if (!Array.isArray(list)) return
   const seen: Record<string, 1> = {}
   list.forEach((m: Any, i: number) => {

@@ -15,15 +15,19 @@ export const at = (path: string, key: string | number) => (typeof key === 'numbe
 export const ID = /^(?!__proto__$)[\w.-]{1,64}$/
 export const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "." (not "__proto__")'
 
+/** Length in code points, as JSON Schema's maxLength counts it (an emoji is 1 character, not 2 UTF-16 units). */
+export const chars = (s: string): number => [...s].length
 export const str = (max = 200): Rule => (v, p, err) =>
-  (typeof v === 'string' && v && v.length <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
+  (typeof v === 'string' && v && chars(v) <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
 export const id: Rule = (v, p, err) => (typeof v === 'string' && ID.test(v)) || err(p, ID_MSG)
 export const num = (min: number, max: number, int?: 1): Rule => (v, p, err) =>
   (isNum(v) && v >= min && v <= max && (!int || Number.isInteger(v))) || err(p, `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`)
 export const bool: Rule = (v, p, err) => typeof v === 'boolean' || err(p, 'must be true or false')
 export const oneOf = (...values: unknown[]): Rule => (v, p, err) => values.includes(v) || err(p, 'must be one of: ' + values.map((x) => JSON.stringify(x)).join(', '))
-// ISO 8601 only: looser strings parse differently across browsers.
-export const ISO = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/
+// The ECMAScript date-time format (a subset of ISO 8601), as the JSON Schema states it: looser strings
+// ("T24:00", ".5" or ".123456" seconds) parse differently across browsers, or not at all. Out-of-range
+// fields ("2026-13-01", "T10:60") are left to toTime, which refuses them.
+export const ISO = /^\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):\d\d(:\d\d(\.\d{3})?)?(Z|[+-]\d\d:\d\d)?)?$/
 export const time: Rule = (v, p, err) =>
   (typeof v === 'string' ? ISO.test(v) && isNum(toTime(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
 export const arr = (item: Rule, min = 1): Rule => (v, p, err) =>

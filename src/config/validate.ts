@@ -127,6 +127,8 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
   })
   if (m.features !== undefined && signals[m.features]?.type !== 'distinct') err('model.features', 'must name a signal of type "distinct"')
   checkMoments(c.moments, tierNames, err)
+  // undefined (a missing or bad date) compares false either way.
+  if (toTime(c.trial?.start)! > toTime(c.trial?.end)!) err('trial.end', 'is before trial.start')
   if (errors.length) return { ok: false, errors }
 
   const trial = (c.trial ?? {}) as { start?: string | number; end?: string | number }

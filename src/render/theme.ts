@@ -19,13 +19,22 @@ export const THEME_KEYS: Record<string, RegExp> = {
   font: FONT,
 }
 
+let names: Set<string> | undefined
+/** Where there is no CSS (Node: the CLI, the collector), the colour names to accept; without them any word passes there. */
+export const useColourNames = (list: readonly string[]): void => void (names = new Set(list))
+// A bare word must name a colour: "bluee" would make the accent transparent (an invisible button).
+// CSS-wide keywords ("inherit") pass for colour, but also for width, which no colour does.
+const colourWord = (w: string, css = globalThis.CSS) => (css ? css.supports('color', w) && !css.supports('width', w) : !names || names.has(w.toLowerCase()))
+
 /** Why a theme value is refused, or null. Used by config validation. */
 export function themeProblem(key: string, value: unknown): string | null {
   if (key === 'scheme') return value === 'light' || value === 'dark' || value === 'auto' ? null : 'must be "light", "dark" or "auto"'
   if (key.startsWith('dark.')) key = key.slice(5)
   const re = THEME_KEYS[key]
   if (!re) return `unknown theme key (expected one of: scheme, ${Object.keys(THEME_KEYS).join(', ')}, or dark.<key>)`
-  return typeof value === 'string' && re.test(value.trim()) ? null : re === LENGTH ? 'must be 0 or a length with a unit (px, rem, em or %), such as "12px"' : `is not a safe ${re === COLOR ? 'colour' : 'font list'}`
+  const v = typeof value === 'string' ? value.trim() : ''
+  if (re.test(v) && (re !== COLOR || /[#(]/.test(v) || colourWord(v))) return null
+  return re === LENGTH ? 'must be 0 or a length with a unit (px, rem, em or %), such as "12px"' : `is not a safe ${re === COLOR ? 'colour' : 'font list'}`
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())

@@ -1,3 +1,5 @@
+import { chars } from '../config/rules'
+
 /**
  * CTA links accept only http(s) URLs and same-origin relative paths.
  * Browsers ignore ASCII whitespace and control characters inside a scheme
@@ -8,14 +10,17 @@
  */
 export function unsafeUrl(url: unknown): string | null {
   if (typeof url !== 'string' || !url.trim()) return 'must be a non-empty string'
-  if (url.length > 2000) return 'must be at most 2000 characters'
+  if (chars(url) > 2000) return 'must be at most 2000 characters'
   // eslint-disable-next-line no-control-regex
   const bare = url.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/g, '')
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(bare)
   if (scheme && !/^https?$/i.test(scheme[1])) return `scheme "${scheme[1].toLowerCase()}:" is not allowed (use https, http or a relative path)`
   if (/^[/\\]{2}|^\/\\/.test(bare)) return 'protocol-relative URLs leave the site (use https:// or a path)'
-  // Checked on http(s) URLs too: "ht\ttps://..." would pass here but fail in safeHref (a dead button).
-  if (bare !== url || (scheme && url.includes('\\'))) return 'must not contain spaces, control characters or backslashes (encode them)'
+  if (bare !== url) return 'must not contain spaces or control characters (encode them)'
+  // "https:example.com" is a path on an https page and a host on an http one; "https://" goes nowhere;
+  // a backslash in a full URL would fail in safeHref (a dead button). A relative URL
+  // has no ":" or "\\" before its first "/", "?" or "#" (else it reads as a scheme).
+  if (scheme ? !/^https?:\/\/[^/\\?#][^\\]*$/i.test(url) : /^[^/?#]*[:\\]/.test(url)) return 'must be https://host..., http://host... or a path'
   return null
 }
 

@@ -3,7 +3,8 @@
  * prefers-color-scheme unless `scheme` forces one; values that could inject
  * CSS are refused by init with their JSON path.
  */
-import { themeProblem } from '../../src/render/theme'
+import { COLOUR_NAMES } from '../../src/render/colour-names'
+import { themeProblem, useColourNames } from '../../src/render/theme'
 import { test, expect, ready, sdkLogs } from './fixtures'
 import { NUDGE, config, ctaOf, host, momentPage, titleOf } from './moments-helpers'
 
@@ -55,7 +56,12 @@ test('the theme check agrees with the browser on what is a colour or a length', 
     ['radius', 'border-radius', '0'],
     ['radius', 'border-radius', '.5rem'],
     ['radius', 'border-radius', '12PX'],
+    ['accent', 'color', 'bluee'],
+    ['accent', 'color', 'RGB(1, 2, 3)'],
+    ...COLOUR_NAMES.map((n): [string, string, string] => ['accent', 'color', n]),
   ]
+  // Here the check runs in Node, with the list the CLI uses; in the page, init() asks CSS.supports (test below).
+  useColourNames(COLOUR_NAMES)
   const wrong: string[] = []
   for (const [key, prop, value] of rows) {
     const css = await page.evaluate(([p, v]) => CSS.supports(p, v), [prop, value])
@@ -63,4 +69,18 @@ test('the theme check agrees with the browser on what is a colour or a length', 
     if (css !== ours) wrong.push(`${key} ${JSON.stringify(value)}: browser ${css ? 'accepts' : 'refuses'}, theme check ${ours ? 'accepts' : 'refuses'}`)
   }
   expect(wrong).toEqual([])
+})
+
+// A colour CSS does not know makes the custom property invalid: the accent button turned transparent.
+test('a misspelt colour name is refused by init with its path, a real one applies', async ({ page, server, logs }) => {
+  await page.goto(momentPage(server, '/moments-theme-bluee.html', config([NUDGE], { theme: { accent: 'bluee' } })))
+  await expect.poll(() => sdkLogs(logs, 'error').map((l) => l.text).join('\n')).toContain('theme.accent')
+  await show(page)
+  await page.waitForTimeout(300)
+  await expect(host(page)).toHaveCount(0)
+  await page.goto(momentPage(server, '/moments-theme-named.html', config([NUDGE], { theme: { accent: ' RebeccaPurple ', text: 'CanvasText' } })))
+  await ready(page)
+  await show(page)
+  await expect(titleOf(page, 'nudge')).toBeVisible()
+  expect((await colors(page))[0]).toBe('rgb(102, 51, 153)')
 })
