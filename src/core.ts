@@ -92,6 +92,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
 
   function process(): void {
     processTimer = undefined
+    // Run from a timer and from page events: an internal error must not reach the page as uncaught.
+    try {
+      drainInbox()
+    } catch (e) {
+      log.error('internal error (the SDK keeps working)', e)
+    }
+  }
+
+  function drainInbox(): void {
     while (user && !dead) {
       const i = inbox.findIndex((x) => x.k === 'call')
       const ops = (i < 0 ? inbox : inbox.slice(0, i)) as Op[]

@@ -63,6 +63,14 @@ function openStore(name: string, storeName: string): UseStore {
   return (mode, fn) => db().then((d) => fn(d.transaction(storeName, mode).objectStore(storeName)))
 }
 
+/**
+ * An error thrown by the caller's own updater, not by IndexedDB: the call fails with it, and IndexedDB
+ * stays in use (a bad stored value must not cost the page its storage).
+ */
+class Thrown {
+  constructor(readonly e: unknown) {}
+}
+
 export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, storeName = 'state'): KV {
   const cache = new Map<string, unknown>()
   // Long enough for a loaded low-end device opening IndexedDB at page load (falling back is for the
@@ -94,6 +102,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stalled')), timeout))),
       ])
     } catch (e) {
+      if (e instanceof Thrown) throw e.e
       const name = (e as Error)?.name
       const stalled = (e as Error)?.message === 'stalled'
       fallback(stalled ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`, stalled ? 'stalled' : 'failed')
@@ -123,7 +132,13 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
       }
       return guarded(async (s) => {
         let out!: T
-        await update<T>(key, (old) => (out = fn(old)), s)
+        await update<T>(key, (old) => {
+          try {
+            return (out = fn(old))
+          } catch (e) {
+            throw new Thrown(e)
+          }
+        }, s)
         cache.set(key, out)
         return out
       }, memory)
@@ -165,7 +180,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         (s) =>
           s('readwrite', (st) => {
             const out = new Map<string, T | undefined>()
-            let failure: unknown
+            let failure: Thrown | undefined
             for (const [k, fn] of updates) {
               // Reading a value costs its deserialization: none for a key deleted regardless.
               if (!fn) {
@@ -181,7 +196,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
                   if (v === undefined) st.delete(k)
                   else st.put(v, k)
                 } catch (e) {
-                  if (failure === undefined) (failure = e), st.transaction.abort()
+                  if (!failure) (failure = new Thrown(e)), st.transaction.abort()
                 }
               }
             }
