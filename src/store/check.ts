@@ -1,3 +1,4 @@
+import { isNum, isObj } from '../config/rules'
 import type { Aggregates } from './aggregate'
 import type { TierState } from '../score/tier'
 
@@ -5,27 +6,22 @@ import type { TierState } from '../score/tier'
  * Checks of what is read back from storage. Another version of the SDK, a hand-edited value or a
  * broken disk can leave anything there; a value that passes is safe to apply ops to and to score.
  */
-export const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
-export const isNum = (x: unknown): x is number => typeof x === 'number' && isFinite(x)
-const optNum = (x: unknown) => x === undefined || isNum(x)
-export const nums = (m: unknown): boolean => isObj(m) && Object.values(m).every(isNum)
-const maps = (m: unknown): boolean => isObj(m) && Object.values(m).every(nums)
-
-function bucket(b: unknown): boolean {
-  return isObj(b) && nums(b.e) && (b.d === undefined || maps(b.d)) && optNum(b.s) && optNum(b.sl) && optNum(b.sc) && (b.a === undefined || b.a === 1) && optNum(b.h)
-}
+export { isObj }
+/** An object whose every value passes `f`. */
+export const all = (x: unknown, f: (v: unknown) => boolean): boolean => isObj(x) && Object.values(x).every(f)
+/** Finite numbers, in objects and arrays nested at any depth. */
+export const nested = (x: unknown): boolean => isNum(x) || x === undefined || (typeof x === 'object' && x !== null && Object.values(x).every(nested))
+/** Each of `keys` (space-separated) is a finite number. */
+const has = (o: Record<string, unknown>, keys: string): boolean => keys.split(' ').every((k) => isNum(o[k]))
+export const times = (x: unknown): boolean => Array.isArray(x) && x.every(isNum)
 
 /** Aggregates of the shape this version writes, with numbers where numbers go. */
 export function validAggregates(a: unknown): a is Aggregates {
-  if (!isObj(a) || a.v !== 1 || !isNum(a.tz) || !isObj(a.days)) return false
-  for (const [k, b] of Object.entries(a.days)) if (!Number.isInteger(Number(k)) || !bucket(b)) return false
-  const s = a.session
   return (
-    nums(a.total) && nums(a.first) && nums(a.last) && maps(a.distinct) &&
-    (s === null || (isObj(s) && isNum(s.start) && isNum(s.last))) &&
-    isNum(a.seen) && isNum(a.lastActive) && isNum(a.prevVisit) && isNum(a.n) && optNum(a.trialStart) && optNum(a.trialEnd) &&
-    (a.w === undefined || (Array.isArray(a.w) && a.w.every((x) => typeof x === 'string'))) && optNum(a.r)
+    isObj(a) && a.v === 1 && has(a, 'tz seen lastActive prevVisit n') && 'days total first last distinct'.split(' ').every((k) => isObj(a[k])) &&
+    all(a.days, (b) => isObj(b) && isObj(b.e)) && (a.session === null || (isObj(a.session) && has(a.session, 'start last'))) &&
+    (a.w === undefined || (Array.isArray(a.w) && a.w.every((x) => typeof x === 'string'))) && nested({ ...a, w: 0 })
   )
 }
 
-export const validTier = (t: unknown): t is TierState => isObj(t) && typeof t.tier === 'string' && isNum(t.since) && isNum(t.score) && nums(t.entered)
+export const validTier = (t: unknown): t is TierState => isObj(t) && typeof t.tier === 'string' && has(t, 'since score') && isObj(t.entered) && nested(t.entered)

@@ -1,5 +1,5 @@
 import type { MomentHistory } from '../trigger/types'
-import { isNum, isObj } from './check'
+import { all, isObj, nested, times } from './check'
 import type { KV } from './kv'
 
 /** One user's moment history, as stored. */
@@ -10,15 +10,10 @@ export interface Stored {
 }
 
 const empty = (): Stored => ({ h: {}, log: [] })
-const times = (x: unknown) => Array.isArray(x) && x.every(isNum)
-const optNum = (x: unknown) => x === undefined || isNum(x)
 
 /** A history of the shape this version writes (another version or a hand edit may leave anything). */
 function readable(s: unknown): s is Stored {
-  return (
-    isObj(s) && times(s.log) && isObj(s.h) &&
-    Object.values(s.h).every((m) => isObj(m) && times(m.shown) && optNum(m.count) && optNum(m.dismissedAt) && optNum(m.clickedAt) && optNum(m.convertedAt))
-  )
+  return isObj(s) && times(s.log) && all(s.h, (m) => isObj(m) && times(m.shown)) && nested(s.h)
 }
 
 /**

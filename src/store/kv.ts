@@ -63,14 +63,6 @@ function openStore(name: string, storeName: string): UseStore {
   return (mode, fn) => db().then((d) => fn(d.transaction(storeName, mode).objectStore(storeName)))
 }
 
-/**
- * An error thrown by the caller's own updater, not by IndexedDB: the call fails with it, and IndexedDB
- * stays in use (a bad stored value must not cost the page its storage).
- */
-class Thrown {
-  constructor(readonly e: unknown) {}
-}
-
 export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, storeName = 'state'): KV {
   const cache = new Map<string, unknown>()
   // Long enough for a loaded low-end device opening IndexedDB at page load (falling back is for the
@@ -102,7 +94,9 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stalled')), timeout))),
       ])
     } catch (e) {
-      if (e instanceof Thrown) throw e.e
+      // The caller's own updater threw (wrapped in an array, which IndexedDB never rejects with): the call
+      // fails with its error, and IndexedDB stays in use (a bad stored value must not cost the page its storage).
+      if (Array.isArray(e)) throw e[0]
       const name = (e as Error)?.name
       const stalled = (e as Error)?.message === 'stalled'
       fallback(stalled ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`, stalled ? 'stalled' : 'failed')
@@ -136,7 +130,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
           try {
             return (out = fn(old))
           } catch (e) {
-            throw new Thrown(e)
+            throw [e]
           }
         }, s)
         cache.set(key, out)
@@ -180,7 +174,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         (s) =>
           s('readwrite', (st) => {
             const out = new Map<string, T | undefined>()
-            let failure: Thrown | undefined
+            let failure: [unknown] | undefined
             for (const [k, fn] of updates) {
               // Reading a value costs its deserialization: none for a key deleted regardless.
               if (!fn) {
@@ -196,7 +190,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
                   if (v === undefined) st.delete(k)
                   else st.put(v, k)
                 } catch (e) {
-                  if (!failure) (failure = new Thrown(e)), st.transaction.abort()
+                  if (!failure) (failure = [e]), st.transaction.abort()
                 }
               }
             }
