@@ -1,5 +1,5 @@
 import type { MomentHistory } from '../trigger/types'
-import { all, isObj, nested, times } from './check'
+import { all, isObj, times } from './check'
 import type { KV } from './kv'
 
 /** One user's moment history, as stored. */
@@ -13,7 +13,7 @@ const empty = (): Stored => ({ h: {}, log: [] })
 
 /** A history of the shape this version writes (another version or a hand edit may leave anything). */
 function readable(s: unknown): s is Stored {
-  return isObj(s) && times(s.log) && all(s.h, (m) => isObj(m) && times(m.shown)) && nested(s.h)
+  return isObj(s) && times(s.log) && all(s.h, (m) => isObj(m) && times(m.shown))
 }
 
 /**
