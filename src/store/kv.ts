@@ -174,6 +174,7 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         (s) =>
           s('readwrite', (st) => {
             const out = new Map<string, T | undefined>()
+            /** The first error: the updater's (as [e], see guarded) or IndexedDB's (a put over quota). */
             let failure: [unknown] | undefined
             for (const [k, fn] of updates) {
               // Reading a value costs its deserialization: none for a key deleted regardless.
@@ -184,20 +185,22 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
               }
               st.get(k).onsuccess = function (this: IDBRequest) {
                 // Thrown here, it would reach the page as an uncaught error: abort, and reject with it.
+                let mine = 1
                 try {
                   const v = fn(this.result)
+                  mine = 0
                   out.set(k, v)
                   if (v === undefined) st.delete(k)
                   else st.put(v, k)
                 } catch (e) {
-                  if (!failure) (failure = [e]), st.transaction.abort()
+                  if (!failure) (failure = [mine ? [e] : e]), st.transaction.abort()
                 }
               }
             }
             // Resolves when the transaction commits, all or nothing.
             return promisifyRequest(st.transaction).then(
               () => out.forEach((v, k) => (v === undefined ? cache.delete(k) : cache.set(k, v))),
-              (e) => Promise.reject(failure ?? e),
+              (e) => Promise.reject(failure ? failure[0] : e),
             )
           }),
         memory,

@@ -181,4 +181,22 @@ describe('an updater that throws', () => {
     await kv.update<number>('k', (old) => (old ?? 0) + 1)
     expect(await kv.get('k')).toBe(2)
   })
+
+  it('a put refused by IndexedDB (quota) in updateMany still falls back to memory, as before', async () => {
+    const warnings: string[] = []
+    const log = { ...createLogger(() => false), warn: (m: string) => void warnings.push(m) }
+    const kv = createKV('x', log, { store: createStore('store-review-kv-' + n++, 'state') })
+    const put = IDBObjectStore.prototype.put
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    }
+    try {
+      await kv.updateMany<number>([['k', () => 1]])
+    } finally {
+      IDBObjectStore.prototype.put = put
+    }
+    expect(kv.mode()).toBe('memory')
+    expect(warnings).toEqual(['IndexedDB is full; keeping data in memory for this page'])
+    expect(await kv.get('k')).toBe(1)
+  })
 })
