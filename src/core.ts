@@ -7,7 +7,7 @@ import { nextTierState, type TierChange } from './score/tier'
 import { publish } from './state'
 import { type Op, planFor } from './store/aggregate'
 import { createKV, type KVOptions } from './store/kv'
-import { createStash } from './store/stash'
+import { type Call, createStash } from './store/stash'
 import { adoptState, mergeOps, openUserState, type UserState } from './store/userstate'
 import { trackOp } from './track/event'
 import { watchPage } from './track/page'
@@ -31,8 +31,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   const emit = events.emit
   const ac = new AbortController()
   /** Ops waiting to be applied, and identity calls made while no user state was open, in call order. */
-  let inbox: Array<Op | { k: 'call'; run: () => void }> = []
+  let inbox: Array<Op | { k: 'call'; c: Call }> = []
   let user: UserState | null = null
+  /** A switch of users under way: the user left, and the call that switched. */
+  let switching: { prev: UserState | null; c: Call } | null = null
+  /** The inbox handed over at page hide, taken back if the page is restored from the back/forward cache. */
+  let held: typeof inbox = []
   let identity: Identity = newIdentity()
   /**
    * The traits identify()/reset() calls waiting in the inbox will give (plan, entitlements): gate() and
@@ -92,6 +96,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
 
   function process(): void {
     processTimer = undefined
+    // Run from a timer and from page events: an internal error must not reach the page as uncaught.
+    try {
+      drainInbox()
+    } catch (e) {
+      log.error('internal error (the SDK keeps working)', e)
+    }
+  }
+
+  function drainInbox(): void {
     while (user && !dead) {
       const i = inbox.findIndex((x) => x.k === 'call')
       const ops = (i < 0 ? inbox : inbox.slice(0, i)) as Op[]
@@ -100,10 +113,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       if (i < 0) return
       // An identify/reset made while no state was open: it runs after the events tracked before it,
       // and the events tracked after it wait for the identity it opens.
-      const call = inbox.shift() as { run: () => void }
+      const { c } = inbox.shift() as { c: Call }
       const after = inbox
       inbox = []
-      call.run()
+      if (c[0] === 'reset') api.reset()
+      else api.identify(c[1] as string, c[2] as Record<string, unknown>, c[3] as Verification)
       inbox = after.concat(inbox)
       if (!inbox.some((x) => x.k === 'call')) ahead = null
     }
@@ -164,11 +178,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   }
 
   /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
-  function switchTo(next: Identity, alias: boolean): void {
+  function switchTo(next: Identity, alias: boolean, c: Call): void {
     // The old user's last events are theirs; with none left, rescoring would only publish their score again.
     if (inbox.length) process()
     const prev = user
     user = null
+    const s = (switching = { prev, c })
     identity = next
     if (!alias) {
       // Someone else: the old user's score, reasons and features are not theirs (explain(), atoms, moment copy).
@@ -185,19 +200,28 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       await kv.update('identity', () => next)
       if (alias && prev) await adoptState(kv, prev, userKey(next))
       await open()
+      if (switching === s) switching = null
     })
   }
 
   /** The page is going away: hand unsaved work over through localStorage (see store/stash.ts). */
   function pageHide(): void {
     process()
-    const u = user
+    // Switching users: the user left still has its last ops to write.
+    const u = user ?? switching?.prev
     const messages = outbox?.takePending() ?? []
     const ops = u?.takePending() ?? []
     // A write still in flight is dropped if the page unloads before it lands: hand it over too.
     const w = u?.inflight() ?? undefined
-    if ((ops.length || messages.length || w) && !stash.write({ key: u?.key ?? '', ops, messages, w })) {
+    // No user state open (loading, or an identify()/reset() under way, as when a login redirects at
+    // once): the next page replays the switch and what waits for it, instead of losing them.
+    held = user ? [] : inbox
+    const q = held.map((x) => (x.k === 'call' ? x.c : x))
+    if (!user && switching) q.unshift(switching.c)
+    inbox = []
+    if ((ops.length || messages.length || w || q.length) && !stash.write({ key: u?.key ?? '', ops, messages, w, q })) {
       u?.restorePending(ops)
+      inbox = held.concat(inbox)
       outbox?.add(messages)
       flush()
     }
@@ -208,7 +232,11 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   function pageShow(): void {
     const e = stash.take()
     if (!e) return
-    if (user && e.key === user.key) user.restorePending(e.ops)
+    const u = user ?? switching?.prev
+    if (u && e.key === u.key) u.restorePending(e.ops)
+    // The user left by a switch is no longer flushed on its own.
+    if (u && u !== user) run(() => u.flush(now()))
+    inbox = held.concat(inbox)
     outbox?.add(e.messages)
   }
 
@@ -236,11 +264,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
 
   const ready = run(async () => {
     identity = await readIdentity(kv)
+    const replay: typeof inbox = []
     for (const e of stash.drain()) {
       if (e.w) await mergeOps(kv, e.key, plan, e.w.ops, now(), e.w.id)
       await mergeOps(kv, e.key, plan, e.ops, now())
       outbox?.add(e.messages)
+      for (const x of e.q ?? []) replay.push(Array.isArray(x) ? { k: 'call', c: x } : x)
     }
+    // Before this page's own: they came first.
+    inbox = replay.concat(inbox)
     await open()
     emit('ready', explain())
     void outbox?.drain()
@@ -287,7 +319,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
         const was = ahead ?? { id: identity.userId, traits: identity.traits }
         const t = traits && typeof traits === 'object' ? (traits as Record<string, unknown>) : {}
         ahead = { id: String(userId), traits: String(userId) === was.id ? { ...was.traits, ...t } : { ...t } }
-        return void inbox.push({ k: 'call', run: () => api.identify(userId, traits, verification) })
+        return void inbox.push({ k: 'call', c: ['identify', userId, traits, verification] })
       }
       const r = nextIdentity(identity, userId, traits, verification, log)
       if (!r) return
@@ -299,13 +331,13 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
         run(() => kv.update('identity', () => next))
         moments?.check()
         if (!ops.length) sendIdentify()
-      } else switchTo(next, identity.userId === null)
+      } else switchTo(next, identity.userId === null, ['identify', userId, traits, verification])
       ops.forEach(enqueue)
     },
     reset() {
       if (dead) return
-      if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', run: () => api.reset() }))
-      switchTo(newIdentity(), false)
+      if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', c: ['reset'] }))
+      switchTo(newIdentity(), false, ['reset'])
     },
     async destroy(discard?: boolean) {
       if (dead) return

@@ -64,7 +64,7 @@ export function createMoments(d: MomentsDeps) {
   let asked: string | undefined
   /** Destroyed: work still in flight (a claim, a scheduled check, another tab's message) must not render again. */
   let dead = false
-  const history = createHistory(d.kv, () => key)
+  const history = createHistory(d.kv, () => key, (what) => log.warn(`stored ${what} was unreadable; starting fresh`))
   const last = new Map<string, Decision>()
   const locale = config.locale ?? (typeof navigator !== 'undefined' ? navigator.language : 'en') ?? 'en'
 

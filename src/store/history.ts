@@ -1,4 +1,5 @@
 import type { MomentHistory } from '../trigger/types'
+import { all, isObj, times } from './check'
 import type { KV } from './kv'
 
 /** One user's moment history, as stored. */
@@ -10,6 +11,11 @@ export interface Stored {
 
 const empty = (): Stored => ({ h: {}, log: [] })
 
+/** A history of the shape this version writes (another version or a hand edit may leave anything). */
+function readable(s: unknown): s is Stored {
+  return isObj(s) && times(s.log) && all(s.h, (m) => isObj(m) && times(m.shown))
+}
+
 /**
  * The current user's moment history as this page sees it: what the store
  * holds, with the outcomes (clicked, dismissed, held_out, converted) that
@@ -17,7 +23,7 @@ const empty = (): Stored => ({ h: {}, log: [] })
  * or a trigger may come before the store gets to them, and must not show a
  * dismissed moment again or record an outcome twice.
  */
-export function createHistory(kv: KV, key: () => string | null) {
+export function createHistory(kv: KV, key: () => string | null, onCorrupt: (what: string) => void = () => {}) {
   let stored = empty()
   const unwritten: Array<{ key: string | null; fn: (s: Stored) => Stored }> = []
   const over = (s: Stored) => unwritten.reduce((v, u) => (u.key === key() ? u.fn(v) : v), s)
@@ -27,7 +33,7 @@ export function createHistory(kv: KV, key: () => string | null) {
     const k = key()
     if (!k) return Promise.resolve(stored)
     return kv.update<Stored>('moments:' + k, (old) => {
-      const v = fn(old && old.h ? old : empty())
+      const v = fn(readable(old) ? old : empty())
       stored = over(v)
       return v
     })
@@ -50,9 +56,11 @@ export function createHistory(kv: KV, key: () => string | null) {
     async load(orEmpty: boolean): Promise<boolean> {
       const k = key()
       const s = k ? await kv.get<Stored>('moments:' + k) : undefined
-      if (s && s.h) stored = over(s)
+      const ok = readable(s)
+      if (s !== undefined && !ok) onCorrupt('moments:' + k)
+      if (ok) stored = over(s)
       else if (orEmpty) stored = over(empty())
-      return !!(s && s.h)
+      return ok
     },
   }
 }

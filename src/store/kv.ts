@@ -96,6 +96,9 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('stalled')), timeout))),
       ])
     } catch (e) {
+      // The caller's own updater threw (wrapped in an array, which IndexedDB never rejects with): the call
+      // fails with its error, and IndexedDB stays in use (a bad stored value must not cost the page its storage).
+      if (Array.isArray(e)) throw e[0]
       const name = (e as Error)?.name
       const stalled = (e as Error)?.message === 'stalled'
       fallback(stalled ? `did not answer within ${timeout} ms` : name === 'QuotaExceededError' ? 'is full' : `failed (${name || e})`, stalled ? 'stalled' : 'failed')
@@ -125,7 +128,13 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
       }
       return guarded(async (s) => {
         let out!: T
-        await update<T>(key, (old) => (out = fn(old)), s)
+        await update<T>(key, (old) => {
+          try {
+            return (out = fn(old))
+          } catch (e) {
+            throw [e]
+          }
+        }, s)
         cache.set(key, out)
         return out
       }, memory)
@@ -167,7 +176,8 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
         (s) =>
           s('readwrite', (st) => {
             const out = new Map<string, T | undefined>()
-            let failure: unknown
+            /** The first error: the updater's (as [e], see guarded) or IndexedDB's (a put over quota). */
+            let failure: [unknown] | undefined
             for (const [k, fn] of updates) {
               // Reading a value costs its deserialization: none for a key deleted regardless.
               if (!fn) {
@@ -177,20 +187,22 @@ export function createKV(namespace: string, log: Logger, opts: KVOptions = {}, s
               }
               st.get(k).onsuccess = function (this: IDBRequest) {
                 // Thrown here, it would reach the page as an uncaught error: abort, and reject with it.
+                let mine = 1
                 try {
                   const v = fn(this.result)
+                  mine = 0
                   out.set(k, v)
                   if (v === undefined) st.delete(k)
                   else st.put(v, k)
                 } catch (e) {
-                  if (failure === undefined) (failure = e), st.transaction.abort()
+                  if (!failure) (failure = [mine ? [e] : e]), st.transaction.abort()
                 }
               }
             }
             // Resolves when the transaction commits, all or nothing.
             return promisifyRequest(st.transaction).then(
               () => out.forEach((v, k) => (v === undefined ? cache.delete(k) : cache.set(k, v))),
-              (e) => Promise.reject(failure ?? e),
+              (e) => Promise.reject(failure ? failure[0] : e),
             )
           }),
         memory,

@@ -19,7 +19,15 @@ export interface StashEntry {
   messages: Message[]
   /** A write that was in flight: merged only if it did not land (mergeOps). */
   w?: Write
+  /**
+   * What the page had not yet applied because no user state was open (still loading, or switching
+   * users): events, and identify/reset calls (the switch under way first), replayed in order by the next page.
+   */
+  q?: Array<Op | Call>
 }
+
+/** An identify() or reset() call, as data. */
+export type Call = ['identify', unknown, unknown, unknown] | ['reset']
 
 const MAX_BYTES = 2_000_000
 
@@ -38,6 +46,7 @@ export function createStash(namespace: string, log: Logger) {
       const v = JSON.parse(s.getItem(key) ?? 'null')
       s.removeItem(key)
       if (v?.w && (typeof v.w.id !== 'string' || !Array.isArray(v.w.ops))) delete v.w
+      if (v && !Array.isArray(v.q)) delete v.q
       return v && typeof v.key === 'string' && Array.isArray(v.ops) && Array.isArray(v.messages) ? v : null
     } catch {
       return null

@@ -1,5 +1,6 @@
 import type { TierState } from '../score/tier'
 import { type Aggregates, apply, emptyAggregates, type Op, type Plan, prune } from './aggregate'
+import { validAggregates as valid, validTier } from './check'
 import type { KV } from './kv'
 
 /**
@@ -81,11 +82,6 @@ const MAX_UNSAVED = 10_000
 
 const clone = <T>(v: T): T => (typeof structuredClone === 'function' ? structuredClone(v) : JSON.parse(JSON.stringify(v)))
 
-function valid(a: unknown): a is Aggregates {
-  const x = a as Aggregates
-  return !!x && x.v === 1 && typeof x.days === 'object' && typeof x.total === 'object'
-}
-
 export async function openUserState(kv: KV, key: string, plan: Plan, now: number, onCorrupt: (what: string) => void): Promise<UserState> {
   const aggKey = 'agg:' + key
   const tierKey = 'tier:' + key
@@ -100,8 +96,14 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     return emptyAggregates(now)
   }
   let view = await read()
-  let tier = (await kv.get<TierState>(tierKey)) ?? null
-  if (tier && typeof tier.tier !== 'string') tier = null
+  /** The stored tier state; an unreadable one is reported and read as none. */
+  const readTier = async (): Promise<TierState | null> => {
+    const t = await kv.get<TierState>(tierKey)
+    if (t === undefined || validTier(t)) return t ?? null
+    onCorrupt(tierKey)
+    return null
+  }
+  let tier = await readTier()
   let pending: Op[] = []
   // Ops written after IndexedDB failed mid-page live in memory only: they are handed over at page
   // hide with the pending ones, so the next page load can store them. `handed`: how many of the ops
@@ -178,7 +180,7 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
     },
     async reload(t) {
       view = apply(local(await read(), t), plan, pending, t)
-      tier = (await kv.get<TierState>(tierKey)) ?? tier
+      tier = (await readTier()) ?? tier
     },
     async saveTier(state) {
       tier = state
