@@ -198,10 +198,13 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
  * browser already holds state for that user.
  */
 export async function adoptState(kv: KV, from: UserState, key: string): Promise<void> {
-  if ((await kv.get('agg:' + key)) !== undefined) return
-  await kv.update('agg:' + key, () => from.agg())
-  const t = from.tier()
-  if (t) await kv.update('tier:' + key, () => t)
   const seen = await kv.get('moments:' + from.key)
-  if (seen !== undefined) await kv.update('moments:' + key, (old) => old ?? seen)
+  const t = from.tier()
+  // One transaction: two tabs identifying at once must not both find the user new and overwrite each other.
+  let adopt = false
+  await kv.updateMany<unknown>([
+    ['agg:' + key, (old) => ((adopt = old === undefined) ? from.agg() : old)],
+    ['tier:' + key, (old) => (adopt ? old ?? t ?? undefined : old)],
+    ['moments:' + key, (old) => (adopt ? old ?? seen : old)],
+  ])
 }
