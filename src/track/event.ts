@@ -1,5 +1,6 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
+import { toTime } from '../date'
 
 /** Limits on what one `track` call may carry. */
 export const MAX_NAME = 200
@@ -177,7 +178,8 @@ export function trackOp(name: unknown, props: unknown, options: { at?: unknown }
   let t = now
   const at = options?.at
   if (at !== undefined) {
-    t = at instanceof Date ? +at : typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : NaN
+    // As identify()'s dates: a bare date is local midnight (Date.parse takes it as UTC, the evening before west of UTC).
+    t = (at instanceof Date ? +at : toTime(at)) ?? NaN
     if (!Number.isFinite(t) || t > now + 60_000 || t < now - MAX_BACKFILL) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`), null
   }
   return { k: 'e', n, p, t }
