@@ -72,7 +72,8 @@ const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v :
  * Traits merge for the same user and start over for another one.
  */
 export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, verification: unknown, log: Logger): { next: Identity; ops: Op[] } | null {
-  const id = typeof userId === 'number' ? String(userId) : userId
+  // A number as its string; NaN (parseInt of a missing id) would make every such visitor one person "NaN".
+  const id = typeof userId === 'number' && Number.isFinite(userId) ? String(userId) : userId
   if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
   const clean = cleanProps(traits)
   if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`), null
