@@ -9,11 +9,18 @@ const MAX_DEPTH = 8
 
 export type Props = Record<string, unknown>
 
+/**
+ * A lone surrogate (a string cut in the middle of an emoji): JSON.stringify writes it as "\ud83d",
+ * which PostgreSQL's jsonb refuses, so a collector could store no batch holding it.
+ */
+export const malformed = (s: string): boolean => (s as { isWellFormed?: () => boolean }).isWellFormed?.() === false
+
 /** Why a `track` input is refused; null when it is fine. */
 export function checkName(name: unknown): string | null {
   if (typeof name !== 'string') return `event name must be a string, got ${name === null ? 'null' : typeof name}`
   if (!name.trim()) return 'event name must not be empty'
   if (name.length > MAX_NAME) return `event name longer than ${MAX_NAME} characters`
+  if (malformed(name)) return 'event name has a lone surrogate'
   return null
 }
 
@@ -120,7 +127,7 @@ function special(v: object, path: string): { value: unknown } | { problem: strin
 function scalar(v: unknown): number | string | null {
   switch (typeof v) {
     case 'string':
-      return (v as { isWellFormed?: () => boolean }).isWellFormed?.() === false ? 'has a lone surrogate' : v.length + 2
+      return malformed(v as string) ? 'has a lone surrogate' : (v as string).length + 2
     case 'boolean':
       return 5
     case 'number':
@@ -189,7 +196,7 @@ const MAX_BACKFILL = 400 * 86_400_000
  */
 export function trackOp(name: unknown, props: unknown, options: { at?: unknown } | undefined, now: number, log: Logger): Op | null {
   // The common case first, without intermediate objects: a short name, flat props of scalars.
-  const n = typeof name === 'string' && name.length <= MAX_NAME ? name.trim() : ''
+  const n = typeof name === 'string' && name.length <= MAX_NAME && !malformed(name) ? name.trim() : ''
   if (!n) return log.warn(`track() dropped: ${checkName(name)}`), null
   // cleanProps, without its result object when the flat copy takes the props, and without trying
   // the flat copy twice when it does not (50,000 keys are slow to list).

@@ -1,7 +1,7 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
 import type { KV } from '../store/kv'
-import { cleanProps, MAX_PROPS_BYTES } from './event'
+import { cleanProps, malformed, MAX_PROPS_BYTES } from './event'
 import { toJson } from '../json'
 import { toTime } from '../date'
 
@@ -42,7 +42,7 @@ function merged(old: Record<string, unknown>, t: Record<string, unknown>, log: L
 }
 
 /** An account id the payload schema takes (it goes on every message of the user). */
-const badAccount = (a: string) => !a.trim() || a.length > 1000
+const badAccount = (a: string) => !a.trim() || a.length > 1000 || malformed(a)
 
 export async function readIdentity(kv: KV): Promise<Identity> {
   // Read-or-create in one transaction: two tabs opened together must agree on one anonymous id.
@@ -64,7 +64,7 @@ export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
 }
 
 // Within the payload schema's limits: an empty hash would get every batch of the user refused.
-const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v : undefined)
+const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 && !malformed(v) ? v : undefined)
 
 /**
  * The identity after identify(userId, traits, verification), and the ops its
@@ -74,7 +74,8 @@ const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v :
 export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, verification: unknown, log: Logger): { next: Identity; ops: Op[] } | null {
   // A number as its string; NaN (parseInt of a missing id) would make every such visitor one person "NaN".
   const id = typeof userId === 'number' && Number.isFinite(userId) ? String(userId) : userId
-  if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
+  // It goes on every message of the user: one with a lone surrogate would get every batch refused.
+  if (typeof id !== 'string' || !id.trim() || id.length > 200 || malformed(id)) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
   const clean = cleanProps(traits)
   if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`), null
   const t = clean.props ?? {}
