@@ -163,8 +163,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     process()
   }
 
-  /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
-  function switchTo(next: Identity, alias: boolean): void {
+  /**
+   * Switches to another identity: writes the old user's pending ops, carries anonymous history over on
+   * first identify, and tells the other tabs. `followed`: another tab switched (and stored, and carried
+   * over); this tab follows, and what it has not written yet of the visitor it named is theirs.
+   */
+  function switchTo(next: Identity, alias: boolean, followed = false): void {
     // The old user's last events are theirs; with none left, rescoring would only publish their score again.
     if (inbox.length) process()
     const prev = user
@@ -179,12 +183,29 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     // crossing triggered a moment ago is not lost with the anonymous identity.
     void moments?.open(null, alias)
     // The person is still here: the new identity starts with activity now.
-    if (typeof window !== 'undefined') inbox.push({ k: 'a', t: now() })
+    if (typeof window !== 'undefined' && !followed) inbox.push({ k: 'a', t: now() })
     run(async () => {
-      if (prev) await prev.flush(now())
-      await kv.update('identity', () => next)
-      if (alias && prev) await adoptState(kv, prev, userKey(next))
+      if (prev && followed && alias) await mergeOps(kv, userKey(next), plan, prev.takePending(), now())
+      else if (prev) await prev.flush(now())
+      if (!followed) {
+        await kv.update('identity', () => next)
+        if (alias && prev) await adoptState(kv, prev, userKey(next))
+      }
       await open()
+      if (!followed) channel?.postMessage({ identity: 1 })
+    })
+  }
+
+  /** Another tab named the user, changed their traits or reset: this one follows (it read the identity only at load). */
+  function followIdentity(): void {
+    run(async () => {
+      const next = await kv.get<Identity>('identity')
+      // Mid-switch itself (its own call wins, and will tell the others), or destroyed.
+      if (!user || dead || !next || typeof next.anonymousId !== 'string') return
+      // Its verification, for the messages this tab sends for them.
+      outbox?.remember(next)
+      if (userKey(next) !== userKey(identity)) switchTo(next, identity.userId === null && !!next.userId && next.anonymousId === identity.anonymousId, true)
+      else if (next.userId) (identity = next), moments?.check()
     })
   }
 
@@ -251,6 +272,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data?.moment === 'string') moments?.otherTab(e.data.moment)
       if (Array.isArray(e.data?.removed)) outbox?.removed(e.data.removed)
+      if (e.data?.identity) followIdentity()
       const u = user
       if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
     }
@@ -278,7 +300,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       const id = next.userId
       if (id === identity.userId) {
         identity = next
-        run(() => kv.update('identity', () => next))
+        run(() => kv.update('identity', () => next).then(() => channel?.postMessage({ identity: 1 })))
         moments?.check()
         if (!ops.length) sendIdentify()
       } else switchTo(next, identity.userId === null)
