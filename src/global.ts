@@ -12,6 +12,7 @@
 import type { Instance } from './api'
 import { init } from './init'
 import { createLogger } from './log'
+import { cleanProps } from './track/event'
 import { $breakdown, $result, $score, $tier } from './state'
 
 /** A method, its arguments, and for a buffered on(), what to do with its unsubscribe function once replayed. */
@@ -49,7 +50,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
       // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
       if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
       if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
-      const entry: Call = [method, args]
+      const entry: Call = [method, method === 'track' ? asOfNow(args) : args]
       buffer.push(entry)
       if (method !== 'on') return
       // on() answers its unsubscribe function now: it takes the listener out of the buffer, or off the instance once replayed.
@@ -66,6 +67,24 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
   } catch (e) {
     log.error(`momentkit.${method}() failed`, e)
   }
+}
+
+/**
+ * A track() call kept for init(): as it is now, not as the host leaves it. Its props are copied (an
+ * object reused and changed between calls would otherwise be recorded as last changed), and it is
+ * dated now, not when init() comes. Props track() would refuse are kept as given: it warns about them then.
+ */
+function asOfNow(args: ArrayLike<unknown>): ArrayLike<unknown> {
+  const [name, props, options] = Array.from(args)
+  let copy = props
+  try {
+    const clean = cleanProps(props)
+    if (!clean.problem) copy = clean.props
+  } catch {
+    /* a getter that throws: left for track() to refuse */
+  }
+  const o = options && typeof options === 'object' ? (options as { at?: unknown }) : {}
+  return [name, copy, o.at === undefined ? { ...o, at: Date.now() } : o]
 }
 
 const api: Record<string, unknown> = {

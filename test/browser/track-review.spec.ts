@@ -88,3 +88,37 @@ test('identify() with new traits in one tab: the other tab answers gate() for th
   await page.evaluate(() => window.momentkit.identify('u1', { plan: 'pro' }))
   await expect.poll(() => other.evaluate(() => (window.momentkit as unknown as { gate(f: string): boolean }).gate('sso'))).toBe(true)
 })
+
+// Script tag: calls made after the bundle loaded but before init() (the app fetches its config
+// first, or data-config is a URL) wait in a buffer. They kept the host's props object, not a copy, and
+// got their time at init(): an object reused and changed between two calls was recorded twice as last
+// changed, and events were dated when init() came.
+test('track() before init(): recorded with its props and time as of the call', async ({ page, server }) => {
+  server.page('/fixtures/late-init.html', `<!doctype html><script src="/dist/momentkit.iife.js"></script>`)
+  const bodies: string[] = []
+  await page.route('**/collect', (route) => {
+    bodies.push(route.request().postData() ?? '')
+    return route.fulfill({ status: 200, contentType: 'application/json', body: '{}' })
+  })
+  await page.goto('/fixtures/late-init.html')
+  const t0 = await page.evaluate(() => {
+    const props = { step: 1 }
+    const t = Date.now()
+    window.momentkit.track('onboarding_step', props)
+    props.step = 2
+    window.momentkit.track('onboarding_step', props)
+    return t
+  })
+  await page.waitForTimeout(1500)
+  await page.evaluate(() => {
+    window.momentkit.init({ endpoint: '/collect', model: { signals: { s: { type: 'distinct', event: 'onboarding_step', prop: 'step', threshold: 5 } }, dimensions: { d: { weight: 1, signals: ['s'] } } } })
+  })
+  expect((await ready(page)).signals.s.value).toBe(2)
+  await page.evaluate(() => window.momentkit.flush())
+  await expect.poll(() => bodies.length).toBeGreaterThan(0)
+  const events = bodies
+    .flatMap((b) => (JSON.parse(b) as { messages: Array<{ type: string; name?: string; at: string; props?: { step: number } }> }).messages)
+    .filter((m) => m.type === 'event' && m.name === 'onboarding_step')
+  expect(events.map((e) => e.props?.step)).toEqual([1, 2])
+  for (const e of events) expect(Math.abs(Date.parse(e.at) - t0)).toBeLessThan(500)
+})
