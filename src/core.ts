@@ -201,11 +201,12 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     run(async () => {
       const next = await kv.get<Identity>('identity')
       // Mid-switch itself (its own call wins, and will tell the others), or destroyed.
-      if (!user || dead || !next || typeof next.anonymousId !== 'string') return
+      if (!user || dead || !next) return
       // Its verification, for the messages this tab sends for them.
       outbox?.remember(next)
-      if (userKey(next) !== userKey(identity)) switchTo(next, identity.userId === null && !!next.userId && next.anonymousId === identity.anonymousId, true)
-      else if (next.userId) (identity = next), moments?.check()
+      // The same user: their traits (plan, entitlements) as given there.
+      if (userKey(next) === userKey(identity)) identity = next
+      else switchTo(next, !identity.userId && next.anonymousId === identity.anonymousId, true)
     })
   }
 

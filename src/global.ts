@@ -74,17 +74,12 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
  * object reused and changed between calls would otherwise be recorded as last changed), and it is
  * dated now, not when init() comes. Props track() would refuse are kept as given: it warns about them then.
  */
-function asOfNow(args: ArrayLike<unknown>): ArrayLike<unknown> {
-  const [name, props, options] = Array.from(args)
-  let copy = props
-  try {
-    const clean = cleanProps(props)
-    if (!clean.problem) copy = clean.props
-  } catch {
-    /* a getter that throws: left for track() to refuse */
-  }
-  const o = options && typeof options === 'object' ? (options as { at?: unknown }) : {}
-  return [name, copy, o.at === undefined ? { ...o, at: Date.now() } : o]
+function asOfNow(args: ArrayLike<unknown>): unknown[] {
+  const a = Array.from(args)
+  // A getter that throws: call() catches it, and the call is dropped with an error, as track() would.
+  a[1] = cleanProps(a[1]).props ?? a[1]
+  a[2] = { at: Date.now(), ...(a[2] as object) }
+  return a
 }
 
 const api: Record<string, unknown> = {

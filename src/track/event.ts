@@ -29,8 +29,7 @@ export function checkName(name: unknown): string | null {
  * change what was recorded. Refuses (returns a reason) cyclic structures,
  * functions, symbols, BigInt, NaN/Infinity, deep nesting, lone surrogates
  * and anything over the size limit, and values JSON would write as {} (a Map,
- * Set, typed array, RegExp, Error...). Dates become ISO strings, other
- * objects with a toJSON (a Decimal, a money type) what it answers.
+ * Set, typed array, RegExp, Error...). Dates become ISO strings.
  */
 export function cleanProps(input: unknown): { props?: Props; problem?: string } {
   if (input === undefined || input === null) return {}
@@ -73,8 +72,10 @@ export function walkProps(input: Props, keys: string[]): { props?: Props; proble
         if (stack.includes(v)) return ((problem = `props.${path} is cyclic`), undefined)
         stack.push(v)
         let out: unknown
-        const sp = Array.isArray(v) || isRecord(v) ? null : special(v as object, path)
-        if (sp) out = 'value' in sp ? copy(sp.value, depth + 1, path) : void (problem = sp.problem)
+        // A Map, Set, typed array, RegExp, Error... would be written as {} or an object of indices, the
+        // data lost without a word: refused. Class instances are their own fields.
+        const tag = tagOf.call(v).slice(8, -1)
+        if (tag !== 'Object' && tag !== 'Array') problem = `props.${path}: ${tag} is not JSON data`
         else if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
         else {
           const o: Record<string, unknown> = {}
@@ -103,25 +104,6 @@ export function walkProps(input: Props, keys: string[]): { props?: Props; proble
 }
 
 const tagOf = Object.prototype.toString
-
-/**
- * A prop value that is not a plain object, array or Date: what JSON.stringify would write of it. A
- * toJSON (a Decimal, a Luxon DateTime, a money type) answers the value to record, checked as any other.
- * A Map, Set, typed array, RegExp, Error... would be written as {} or an object of indices, the data
- * lost without a word: refused. Other class instances are recorded as their own fields.
- */
-function special(v: object, path: string): { value: unknown } | { problem: string } | null {
-  const toJSON = (v as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') {
-    try {
-      return { value: toJSON.call(v) }
-    } catch (e) {
-      return { problem: `props.${path}.toJSON() threw: ${e instanceof Error ? e.message : String(e)}` }
-    }
-  }
-  const tag = tagOf.call(v).slice(8, -1)
-  return tag === 'Object' ? null : { problem: `props.${path} is ${/^[AEIO]/.test(tag) ? 'an' : 'a'} ${tag} (not JSON data)` }
-}
 
 /** Bytes a scalar prop value counts for (null: 0), what is wrong with it, or null when it is not a scalar. */
 function scalar(v: unknown): number | string | null {

@@ -42,7 +42,7 @@ function merged(old: Record<string, unknown>, t: Record<string, unknown>, log: L
 }
 
 /** An account id the payload schema takes (it goes on every message of the user). */
-const badAccount = (a: string) => !a.trim() || a.length > 1000 || malformed(a)
+const badAccount = (a: string) => !a.trim() || a.length > 1000
 
 export async function readIdentity(kv: KV): Promise<Identity> {
   // Read-or-create in one transaction: two tabs opened together must agree on one anonymous id.
@@ -64,7 +64,7 @@ export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
 }
 
 // Within the payload schema's limits: an empty hash would get every batch of the user refused.
-const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 && !malformed(v) ? v : undefined)
+const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v : undefined)
 
 /**
  * The identity after identify(userId, traits, verification), and the ops its
