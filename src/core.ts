@@ -34,7 +34,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   let inbox: Array<Op | { k: 'call'; c: Call }> = []
   let user: UserState | null = null
   /** A switch of users under way: the user left, and the call that switched. */
-  let switching: { prev: UserState | null; c: Call } | null = null
+  let switching: { prev: UserState | null; c: Call | null } | null = null
   /** The inbox handed over at page hide, taken back if the page is restored from the back/forward cache. */
   let held: typeof inbox = []
   let identity: Identity = newIdentity()
@@ -177,8 +177,13 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     process()
   }
 
-  /** Switches to another identity: writes the old user's pending ops, carries anonymous history over on first identify. */
-  function switchTo(next: Identity, alias: boolean, c: Call): void {
+  /**
+   * Switches to another identity: writes the old user's pending ops, carries anonymous history over on
+   * first identify, and tells the other tabs. `c`: the call that switched, replayed by the next page if
+   * this one goes away mid-switch. `followed`: another tab switched (and stored, and carried over); this
+   * tab follows, and what it has not written yet of the visitor it named is theirs.
+   */
+  function switchTo(next: Identity, alias: boolean, c: Call | null, followed = false): void {
     // The old user's last events are theirs; with none left, rescoring would only publish their score again.
     if (inbox.length) process()
     const prev = user
@@ -194,13 +199,31 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     // crossing triggered a moment ago is not lost with the anonymous identity.
     void moments?.open(null, alias)
     // The person is still here: the new identity starts with activity now.
-    if (typeof window !== 'undefined') inbox.push({ k: 'a', t: now() })
+    if (typeof window !== 'undefined' && !followed) inbox.push({ k: 'a', t: now() })
     run(async () => {
-      if (prev) await prev.flush(now())
-      await kv.update('identity', () => next)
-      if (alias && prev) await adoptState(kv, prev, userKey(next))
+      if (prev && followed && alias) await mergeOps(kv, userKey(next), plan, prev.takePending(), now())
+      else if (prev) await prev.flush(now())
+      if (!followed) {
+        await kv.update('identity', () => next)
+        if (alias && prev) await adoptState(kv, prev, userKey(next))
+      }
       await open()
       if (switching === s) switching = null
+      if (!followed) channel?.postMessage({ identity: 1 })
+    })
+  }
+
+  /** Another tab named the user, changed their traits or reset: this one follows (it read the identity only at load). */
+  function followIdentity(): void {
+    run(async () => {
+      const next = await kv.get<Identity>('identity')
+      // Mid-switch itself (its own call wins, and will tell the others), or destroyed.
+      if (!user || dead || !next) return
+      // Its verification, for the messages this tab sends for them.
+      outbox?.remember(next)
+      // The same user: their traits (plan, entitlements) as given there.
+      if (userKey(next) === userKey(identity)) identity = next
+      else switchTo(next, !identity.userId && next.anonymousId === identity.anonymousId, null, true)
     })
   }
 
@@ -217,7 +240,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     // once): the next page replays the switch and what waits for it, instead of losing them.
     held = user ? [] : inbox
     const q = held.map((x) => (x.k === 'call' ? x.c : x))
-    if (!user && switching) q.unshift(switching.c)
+    if (!user && switching?.c) q.unshift(switching.c)
     inbox = []
     if ((ops.length || messages.length || w || q.length) && !stash.write({ key: u?.key ?? '', ops, messages, w, q })) {
       u?.restorePending(ops)
@@ -301,6 +324,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data?.moment === 'string') moments?.otherTab(e.data.moment)
       if (Array.isArray(e.data?.removed)) outbox?.removed(e.data.removed)
+      if (e.data?.identity) followIdentity()
       const u = user
       if (u && e.data?.saved === u.key) run(() => u.reload(now())).then(() => user === u && rescore())
     }
@@ -328,7 +352,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       const id = next.userId
       if (id === identity.userId) {
         identity = next
-        run(() => kv.update('identity', () => next))
+        run(() => kv.update('identity', () => next).then(() => channel?.postMessage({ identity: 1 })))
         moments?.check()
         if (!ops.length) sendIdentify()
       } else switchTo(next, identity.userId === null, ['identify', userId, traits, verification])

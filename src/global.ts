@@ -12,6 +12,7 @@
 import type { Instance } from './api'
 import { init } from './init'
 import { createLogger } from './log'
+import { cleanProps } from './track/event'
 import { $breakdown, $result, $score, $tier } from './state'
 
 /** A method, its arguments, and for a buffered on(), what to do with its unsubscribe function once replayed. */
@@ -49,7 +50,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
       // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
       if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
       if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
-      const entry: Call = [method, args]
+      const entry: Call = [method, method === 'track' ? asOfNow(args) : args]
       buffer.push(entry)
       if (method !== 'on') return
       // on() answers its unsubscribe function now: it takes the listener out of the buffer, or off the instance once replayed.
@@ -66,6 +67,19 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
   } catch (e) {
     log.error(`momentkit.${method}() failed`, e)
   }
+}
+
+/**
+ * A track() call kept for init(): as it is now, not as the host leaves it. Its props are copied (an
+ * object reused and changed between calls would otherwise be recorded as last changed), and it is
+ * dated now, not when init() comes. Props track() would refuse are kept as given: it warns about them then.
+ */
+function asOfNow(args: ArrayLike<unknown>): unknown[] {
+  const a = Array.from(args)
+  // A getter that throws: call() catches it, and the call is dropped with an error, as track() would.
+  a[1] = cleanProps(a[1]).props ?? a[1]
+  a[2] = { at: Date.now(), ...(a[2] as object) }
+  return a
 }
 
 const api: Record<string, unknown> = {

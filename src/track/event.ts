@@ -1,5 +1,6 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
+import { toTime } from '../date'
 
 /** Limits on what one `track` call may carry. */
 export const MAX_NAME = 200
@@ -8,11 +9,18 @@ const MAX_DEPTH = 8
 
 export type Props = Record<string, unknown>
 
+/**
+ * A lone surrogate (a string cut in the middle of an emoji): JSON.stringify writes it as "\ud83d",
+ * which PostgreSQL's jsonb refuses, so a collector could store no batch holding it.
+ */
+export const malformed = (s: string): boolean => (s as { isWellFormed?: () => boolean }).isWellFormed?.() === false
+
 /** Why a `track` input is refused; null when it is fine. */
 export function checkName(name: unknown): string | null {
   if (typeof name !== 'string') return `event name must be a string, got ${name === null ? 'null' : typeof name}`
   if (!name.trim()) return 'event name must not be empty'
   if (name.length > MAX_NAME) return `event name longer than ${MAX_NAME} characters`
+  if (malformed(name)) return 'event name has a lone surrogate'
   return null
 }
 
@@ -20,7 +28,8 @@ export function checkName(name: unknown): string | null {
  * Copies props into plain JSON data, so later mutation by the host cannot
  * change what was recorded. Refuses (returns a reason) cyclic structures,
  * functions, symbols, BigInt, NaN/Infinity, deep nesting, lone surrogates
- * and anything over the size limit. Dates become ISO strings.
+ * and anything over the size limit, and values JSON would write as {} (a Map,
+ * Set, typed array, RegExp, Error...). Dates become ISO strings.
  */
 export function cleanProps(input: unknown): { props?: Props; problem?: string } {
   if (input === undefined || input === null) return {}
@@ -63,7 +72,11 @@ export function walkProps(input: Props, keys: string[]): { props?: Props; proble
         if (stack.includes(v)) return ((problem = `props.${path} is cyclic`), undefined)
         stack.push(v)
         let out: unknown
-        if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
+        // A Map, Set, typed array, RegExp, Error... would be written as {} or an object of indices, the
+        // data lost without a word: refused. Class instances are their own fields.
+        const tag = tagOf.call(v).slice(8, -1)
+        if (tag !== 'Object' && tag !== 'Array') problem = `props.${path}: ${tag} is not JSON data`
+        else if (Array.isArray(v)) out = v.map((x, i) => copy(x, depth + 1, `${path}[${i}]`))
         else {
           const o: Record<string, unknown> = {}
           for (const k of v === input ? keys : Object.keys(v as object)) {
@@ -90,11 +103,13 @@ export function walkProps(input: Props, keys: string[]): { props?: Props; proble
   return problem ? { problem } : { props }
 }
 
+const tagOf = Object.prototype.toString
+
 /** Bytes a scalar prop value counts for (null: 0), what is wrong with it, or null when it is not a scalar. */
 function scalar(v: unknown): number | string | null {
   switch (typeof v) {
     case 'string':
-      return (v as { isWellFormed?: () => boolean }).isWellFormed?.() === false ? 'has a lone surrogate' : v.length + 2
+      return malformed(v as string) ? 'has a lone surrogate' : (v as string).length + 2
     case 'boolean':
       return 5
     case 'number':
@@ -163,7 +178,7 @@ const MAX_BACKFILL = 400 * 86_400_000
  */
 export function trackOp(name: unknown, props: unknown, options: { at?: unknown } | undefined, now: number, log: Logger): Op | null {
   // The common case first, without intermediate objects: a short name, flat props of scalars.
-  const n = typeof name === 'string' && name.length <= MAX_NAME ? name.trim() : ''
+  const n = typeof name === 'string' && name.length <= MAX_NAME && !malformed(name) ? name.trim() : ''
   if (!n) return log.warn(`track() dropped: ${checkName(name)}`), null
   // cleanProps, without its result object when the flat copy takes the props, and without trying
   // the flat copy twice when it does not (50,000 keys are slow to list).
@@ -177,7 +192,8 @@ export function trackOp(name: unknown, props: unknown, options: { at?: unknown }
   let t = now
   const at = options?.at
   if (at !== undefined) {
-    t = at instanceof Date ? +at : typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : NaN
+    // As identify()'s dates: a bare date is local midnight (Date.parse takes it as UTC, the evening before west of UTC).
+    t = (at instanceof Date ? +at : toTime(at)) ?? NaN
     if (!Number.isFinite(t) || t > now + 60_000 || t < now - MAX_BACKFILL) return log.warn(`track("${name}") dropped: options.at must be a date within the last 400 days`), null
   }
   return { k: 'e', n, p, t }

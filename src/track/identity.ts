@@ -1,7 +1,7 @@
 import type { Logger } from '../log'
 import type { Op } from '../store/aggregate'
 import type { KV } from '../store/kv'
-import { cleanProps, MAX_PROPS_BYTES } from './event'
+import { cleanProps, malformed, MAX_PROPS_BYTES } from './event'
 import { toJson } from '../json'
 import { toTime } from '../date'
 
@@ -72,8 +72,10 @@ const str = (v: unknown) => (typeof v === 'string' && v && v.length < 4096 ? v :
  * Traits merge for the same user and start over for another one.
  */
 export function nextIdentity(cur: Identity, userId: unknown, traits: unknown, verification: unknown, log: Logger): { next: Identity; ops: Op[] } | null {
-  const id = typeof userId === 'number' ? String(userId) : userId
-  if (typeof id !== 'string' || !id.trim() || id.length > 200) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
+  // A number as its string; NaN (parseInt of a missing id) would make every such visitor one person "NaN".
+  const id = typeof userId === 'number' && Number.isFinite(userId) ? String(userId) : userId
+  // It goes on every message of the user: one with a lone surrogate would get every batch refused.
+  if (typeof id !== 'string' || !id.trim() || id.length > 200 || malformed(id)) return log.warn('identify() dropped: userId must be a non-empty string of at most 200 characters'), null
   const clean = cleanProps(traits)
   if (clean.problem) return log.warn(`identify() dropped: traits ${clean.problem.replace(/^props/, '')}`), null
   const t = clean.props ?? {}

@@ -24,7 +24,8 @@ export function observe(opts: ObserveOptions): () => void {
   let lastReport = 0
   const activity = () => {
     const now = Date.now()
-    if (now - lastReport < throttle) return
+    // Both ways: after the clock is set back, a report "in the future" must not silence activity until it is reached.
+    if (Math.abs(now - lastReport) < throttle) return
     lastReport = now
     opts.onActivity(now)
   }
