@@ -15,6 +15,7 @@ import type { MomentProps } from './types'
  */
 export const modalCss = `
 .mk-pane{position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
+.mk-modal:focus{outline:none}
 .mk-modal::backdrop{background:rgb(12 14 20/.55)}
 .mk-slide{inset:auto 16px var(--mk-o,16px) auto;margin:0;width:min(360px,100vw - 32px)}
 .mk-slide.mk-top{top:var(--mk-o,16px);bottom:auto}
@@ -74,15 +75,22 @@ export class Pane extends Component<PaneProps> {
       this.g || ((this.g = true), p.onDismiss())
     }
     const key = (ev: KeyboardEvent) => {
-      if (ev.key == 'Escape') p.onDismiss()
-      else if (p.modal && ev.key == 'Tab') {
+      if (ev.key == 'Escape') {
+        // Ours alone: unhandled, the browser's close request would then close the
+        // next dialog or popover down (the host's own <dialog>), and host Esc handlers would run.
+        ev.preventDefault()
+        ev.stopPropagation()
+        p.onDismiss()
+      } else if (p.modal && ev.key == 'Tab') {
         // The page is inert, but Chrome lets Tab leave for the browser UI after
-        // the last control; the WAI-ARIA pattern wraps around instead.
-        const t = this.e!.querySelectorAll<HTMLElement>('button,a')
-        const n = t.length - 1
-        if (ev.target == t[ev.shiftKey ? 0 : n]) {
+        // the last control; the WAI-ARIA pattern wraps around instead. Focus on
+        // the dialog itself (a click on its text) counts as before the first control.
+        const t = [...this.e!.querySelectorAll<HTMLElement>('button,a')]
+        const i = t.indexOf(ev.target as HTMLElement)
+        const to = ev.shiftKey ? (i < 1 ? t.length - 1 : -1) : i == t.length - 1 ? 0 : -1
+        if (to >= 0) {
           ev.preventDefault()
-          t[ev.shiftKey ? n : 0].focus()
+          t[to].focus()
         }
       }
     }
@@ -101,6 +109,8 @@ export class Pane extends Component<PaneProps> {
         // Click outside = "not now": light dismiss where supported, through `cancel` (the aside ignores it).
         closedby="any"
         aria-modal={p.modal ? 'true' : undefined}
+        // A click on the dialog's text focuses the dialog (not the inert page), so the keys above still see Tab.
+        tabIndex={p.modal ? -1 : undefined}
         aria-labelledby="mk-t"
         aria-describedby={body}
         onCancel={dismiss}
