@@ -5,7 +5,7 @@
  * (transform on <body>), long words on a 320 px phone, and RTL host pages.
  */
 import { test, expect, ready } from './fixtures'
-import { GATE, UPGRADE, config, crossTier, deepFocus, host, momentPage, outcomes, settled, titleOf } from './moments-helpers'
+import { GATE, NUDGE, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, settled, titleOf } from './moments-helpers'
 
 test('gate over a host page\'s own modal <dialog>: Esc closes the gate only, and focus returns into the host dialog', async ({ page, server }) => {
   const body = `<dialog id="host-dialog"><p>Export options</p><button id="opener" type="button" data-momentkit-gate="advanced-export">Advanced export</button></dialog>`
@@ -46,4 +46,22 @@ test('upgrade modal: after a click on its text or padding, Tab and Shift+Tab sti
   }
   await expect(dialog).toBeVisible()
   expect(await outcomes(page)).toEqual(['upgrade-pql:shown'])
+})
+
+test('host CSS that makes <body> a containing block (transform) does not push the banner, widget and nudge off screen', async ({ page, server }) => {
+  const head = '<style>body { transform: translateZ(0) } main { height: 4000px }</style>'
+  await page.goto(momentPage(server, '/render-transform.html', config([TRIAL, WIDGET, NUDGE], { plan: 'trial', trial: { end: daysAhead(2) } }), { head }))
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  const vp = page.viewportSize()!
+  for (const kind of ['trial', 'widget', 'nudge'] as const) {
+    await expect(titleOf(page, kind)).toBeVisible()
+    const r = (await titleOf(page, kind).boundingBox())!
+    expect(r.y >= 0 && r.y + r.height <= vp.height, `${kind} within the viewport: ${JSON.stringify(r)}`).toBe(true)
+  }
+  // No trace in the host's layout: the page is as tall and wide with the moments as without them.
+  const size = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])
+  const withMoments = await size()
+  await page.evaluate(() => document.querySelector('momentkit-root')!.remove())
+  expect(withMoments).toEqual(await size())
 })
