@@ -4,8 +4,9 @@
  * after a click inside the dialog, host CSS that moves fixed elements
  * (transform on <body>), long words on a 320 px phone, and RTL host pages.
  */
+import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { GATE, NUDGE, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, settled, titleOf } from './moments-helpers'
+import { GATE, KINDS, NUDGE, SCENARIOS, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, settled, titleOf } from './moments-helpers'
 
 test('gate over a host page\'s own modal <dialog>: Esc closes the gate only, and focus returns into the host dialog', async ({ page, server }) => {
   const body = `<dialog id="host-dialog"><p>Export options</p><button id="opener" type="button" data-momentkit-gate="advanced-export">Advanced export</button></dialog>`
@@ -65,3 +66,41 @@ test('host CSS that makes <body> a containing block (transform) does not push th
   await page.evaluate(() => document.querySelector('momentkit-root')!.remove())
   expect(withMoments).toEqual(await size())
 })
+
+const WORD = 'Datenschutzgrundverordnungskonformitätsprüfungsbericht'
+const URL_TEXT = 'https://example.com/settings/integrations/advanced-export-configuration'
+
+/** Elements of the moments whose box leaves the viewport, or whose content is wider than their box. */
+const overflowing = (page: Page): Promise<string[]> =>
+  page.evaluate(() => {
+    const out: string[] = []
+    for (const h of document.querySelectorAll('momentkit-root'))
+      for (const e of h.shadowRoot!.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect()
+        if (!r.width) continue
+        if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(`<${e.localName} class="${e.className}"> spans ${Math.round(r.left)}..${Math.round(r.right)}`)
+        // The widget badge cuts its one line with an ellipsis, by design.
+        else if (e.scrollWidth > e.clientWidth + 1 && !e.classList.contains('mk-wb')) out.push(`<${e.localName} class="${e.className}"> content ${e.scrollWidth} > ${e.clientWidth}`)
+      }
+    return out
+  })
+
+for (const kind of KINDS) {
+  test(`320 px phone, long words and URLs in the copy: the ${kind} fits the screen, all text visible, close reachable`, async ({ page, server }) => {
+    await page.setViewportSize({ width: 320, height: 640 })
+    const cfg = SCENARIOS[kind].cfg() as { moments: Array<{ copy: { en: Record<string, string> } }> }
+    cfg.moments = cfg.moments.map((m) => ({ ...m, copy: { en: { ...m.copy.en, title: m.copy.en.title.split(' ')[0] + ' ' + WORD, body: `${WORD} ${URL_TEXT}`, cta: 'Zur Konformitätsprüfungsberichtsexportfunktion' } } }))
+    await page.goto(momentPage(server, `/render-320-${kind}.html`, cfg))
+    await ready(page)
+    await SCENARIOS[kind].show(page)
+    const first = host(page).locator('button').first()
+    await expect(first).toBeVisible()
+    if (kind === 'widget') await first.click()
+    await expect(host(page).getByText(URL_TEXT)).toBeVisible()
+    await settled(page)
+    expect(await overflowing(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no horizontal scrolling of the page').toBe(320)
+    // Every control can be clicked where it is (Playwright checks the hit target).
+    for (const b of await host(page).locator('button, a[href]').all()) await b.click({ trial: true })
+  })
+}
