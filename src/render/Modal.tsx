@@ -109,6 +109,8 @@ export class Pane extends Component<PaneProps> {
         // Click outside = "not now": light dismiss where supported, through `cancel` (the aside ignores it).
         closedby="any"
         aria-modal={p.modal ? 'true' : undefined}
+        // The copy's own direction (Hebrew copy on an English page, English on an Arabic one), not the page's.
+        dir="auto"
         // A click on the dialog's text focuses the dialog (not the inert page), so the keys above still see Tab.
         tabIndex={p.modal ? -1 : undefined}
         aria-labelledby="mk-t"

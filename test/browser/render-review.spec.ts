@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test'
 import { test, expect, ready } from './fixtures'
-import { GATE, KINDS, NUDGE, SCENARIOS, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, settled, titleOf } from './moments-helpers'
+import { GATE, KINDS, NUDGE, SCENARIOS, TRIAL, UPGRADE, WIDGET, config, crossTier, daysAhead, deepFocus, host, momentPage, outcomes, settled, titleOf, type Kind } from './moments-helpers'
 
 test('gate over a host page\'s own modal <dialog>: Esc closes the gate only, and focus returns into the host dialog', async ({ page, server }) => {
   const body = `<dialog id="host-dialog"><p>Export options</p><button id="opener" type="button" data-momentkit-gate="advanced-export">Advanced export</button></dialog>`
@@ -104,3 +104,27 @@ for (const kind of KINDS) {
     for (const b of await host(page).locator('button, a[href]').all()) await b.click({ trial: true })
   })
 }
+
+/** Where the text of the moment's title runs: the element's resolved direction. */
+const direction = (page: Page, kind: Kind): Promise<string> => titleOf(page, kind).evaluate((el) => getComputedStyle(el).direction)
+
+for (const kind of KINDS) {
+  test(`RTL host page with English copy: the ${kind} reads left to right (no "days left 2", no ".limit")`, async ({ page, server }) => {
+    const { cfg, show } = SCENARIOS[kind]
+    await page.goto(momentPage(server, `/render-rtl-${kind}.html`, cfg(), { head: '<script>document.documentElement.dir = "rtl"</script>' }))
+    await ready(page)
+    await show(page)
+    await expect(titleOf(page, kind)).toBeVisible()
+    expect(await direction(page, kind)).toBe('ltr')
+  })
+}
+
+test('LTR host page with Hebrew copy: the nudge reads right to left', async ({ page, server }) => {
+  const he = { ...NUDGE, copy: { he: { title: 'השתמשת ב-80% מהפרויקטים', body: 'שדרגו לפרויקטים ללא הגבלה.', cta: 'לתוכניות', dismiss: 'הבנתי' } } }
+  await page.goto(momentPage(server, '/render-he.html', config([he], { locale: 'he' })))
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  const title = host(page).getByText('השתמשת')
+  await expect(title).toBeVisible()
+  expect(await title.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
+})
