@@ -35,6 +35,15 @@ function focused(): HTMLElement | null {
   return a as HTMLElement | null
 }
 
+/** A modal dialog (or fullscreen element) is open in the page. */
+function modalOpen(): boolean {
+  try {
+    return !!document.querySelector(':modal')
+  } catch {
+    return false // a browser without :modal
+  }
+}
+
 export class Pane extends Component<PaneProps> {
   /** The panel element. */
   declare e: HTMLDialogElement | null
@@ -42,6 +51,12 @@ export class Pane extends Component<PaneProps> {
   declare f: HTMLElement | null
   /** Dismissed or unmounting: a later `cancel`/`close` (e.g. the one our own close() queues) is not another dismissal. */
   declare g: boolean
+  /**
+   * A slide-in in the top layer. Not while a modal (the host's <dialog>) is open:
+   * over it, the slide-in would be inert and cover the host's content; it waits
+   * under it, at the corner moments' z-index, as the page does.
+   */
+  declare t: boolean
 
   override componentDidMount() {
     const e = this.e!
@@ -51,7 +66,7 @@ export class Pane extends Component<PaneProps> {
       e.showModal()
       // The action, not the close button showModal would pick first.
       e.querySelector<HTMLElement>('.mk-primary')!.focus()
-    } else e.showPopover?.() // top layer too; without popover support it is still position:fixed
+    } else if (this.t) e.showPopover?.() // top layer too; without popover support it is still position:fixed
   }
 
   override componentWillUnmount() {
@@ -64,6 +79,7 @@ export class Pane extends Component<PaneProps> {
   }
 
   render(p: PaneProps) {
+    this.t ??= !p.modal && !modalOpen()
     const body = p.copy.body ? 'mk-b' : undefined
     // Esc with focus on the page, a click outside or Android's back fire
     // `cancel`: the dialog stays open and the controller unmounts it, so the
@@ -82,16 +98,15 @@ export class Pane extends Component<PaneProps> {
         ev.stopPropagation()
         p.onDismiss()
       } else if (p.modal && ev.key == 'Tab') {
-        // The page is inert, but Chrome lets Tab leave for the browser UI after
-        // the last control; the WAI-ARIA pattern wraps around instead. Focus on
-        // the dialog itself (a click on its text) counts as before the first control.
+        // Tab moves focus here, always: the page is inert, but Chrome lets Tab leave
+        // for the browser UI after the last control, and a host focus trap (capture
+        // listeners taking Tab over) would leave it stuck. WAI-ARIA wraps around.
+        // Focus on the dialog itself (a click on its text) counts as before the first control.
         const t = [...this.e!.querySelectorAll<HTMLElement>('button,a')]
         const i = t.indexOf(ev.target as HTMLElement)
-        const to = ev.shiftKey ? (i < 1 ? t.length - 1 : -1) : i == t.length - 1 ? 0 : -1
-        if (to >= 0) {
-          ev.preventDefault()
-          t[to].focus()
-        }
+        const n = t.length
+        ev.preventDefault()
+        t[i < 0 ? (ev.shiftKey ? n - 1 : 0) : (i + (ev.shiftKey ? n - 1 : 1)) % n].focus()
       }
     }
     // The slide-in is not a dialog: it appears unasked and must not take focus,
@@ -105,7 +120,7 @@ export class Pane extends Component<PaneProps> {
           this.e = e as HTMLDialogElement | null
         }}
         class={p.modal ? 'mk-pane mk-modal mk-anim' : 'mk-pane mk-slide mk-c mk-anim mk-' + (p.position ?? 'bottom-right').replace('-', ' mk-')}
-        popover={p.modal ? undefined : 'manual'}
+        popover={this.t ? 'manual' : undefined}
         // Click outside = "not now": light dismiss where supported, through `cancel` (the aside ignores it).
         closedby="any"
         aria-modal={p.modal ? 'true' : undefined}
