@@ -126,6 +126,7 @@ export class Pane extends Component<PaneProps> {
         aria-modal={p.modal ? 'true' : undefined}
         // The copy's own direction (Hebrew copy on an English page, English on an Arabic one), not the page's.
         dir="auto"
+        lang={p.lang}
         // A click on the dialog's text focuses the dialog (not the inert page), so the keys above still see Tab.
         tabIndex={p.modal ? -1 : undefined}
         aria-labelledby="mk-t"

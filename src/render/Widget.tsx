@@ -30,6 +30,7 @@ class W extends Ticking<{ open?: boolean }> {
     return (
       <div
         dir="auto"
+        lang={p.lang}
         class={`mk-w mk-c${pos.startsWith('top') ? ' mk-top' : ''}${pos.endsWith('left') ? ' mk-left' : ''}`}
         onKeyDown={(e) => {
           if (e.key !== 'Escape' || !open) return

@@ -128,3 +128,23 @@ test('LTR host page with Hebrew copy: the nudge reads right to left', async ({ p
   await expect(title).toBeVisible()
   expect(await title.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
 })
+
+/** Whether the element is in the given language for assistive technology (its lang, or the nearest one it inherits, through the shadow root). */
+const inLang = (page: Page, text: string | RegExp, lang: string): Promise<boolean> => host(page).getByText(text).first().evaluate((el, lang) => el.matches(`:lang(${lang})`), lang)
+
+test('the copy\'s language is marked: German copy on an English page is read as German, English fallback copy on a French page as English', async ({ page, server }) => {
+  const de = { ...NUDGE, copy: { de: { title: '80 % Ihrer kostenlosen Projekte genutzt', body: 'Upgrade für unbegrenzte Projekte.', cta: 'Pro-Pläne ansehen', dismiss: 'Verstanden' } } }
+  await page.goto(momentPage(server, '/render-lang-de.html', config([de], { locale: 'de' })))
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  await expect(host(page).getByText(/80 % Ihrer/)).toBeVisible()
+  expect(await inLang(page, /80 % Ihrer/, 'de')).toBe(true)
+  expect(await inLang(page, 'Verstanden', 'de')).toBe(true)
+
+  // The page is French, the locale French, the moment has English copy only: what shows is English.
+  await page.goto(momentPage(server, '/render-lang-fr.html', config([UPGRADE], { locale: 'fr', namespace: 'fr' }), { head: '<script>document.documentElement.lang = "fr"</script>' }))
+  await ready(page)
+  await crossTier(page)
+  await expect(titleOf(page, 'upgrade')).toBeVisible()
+  expect(await inLang(page, /Unlock Pro/, 'en')).toBe(true)
+})
