@@ -15,7 +15,7 @@ import type { MomentProps } from './types'
  */
 export const modalCss = `
 .mk-pane{position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
-.mk-modal:focus{outline:none}
+.mk-pane:focus{outline:0}
 .mk-modal::backdrop{background:rgb(12 14 20/.55)}
 .mk-slide{inset:auto 16px var(--mk-o,16px) auto;margin:0;width:min(360px,100vw - 32px)}
 .mk-slide.mk-top{top:var(--mk-o,16px);bottom:auto}
@@ -33,15 +33,6 @@ function focused(): HTMLElement | null {
   let a = document.activeElement
   while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement
   return a as HTMLElement | null
-}
-
-/** A modal dialog (or fullscreen element) is open in the page. */
-function modalOpen(): boolean {
-  try {
-    return !!document.querySelector(':modal')
-  } catch {
-    return false // a browser without :modal
-  }
 }
 
 export class Pane extends Component<PaneProps> {
@@ -66,7 +57,7 @@ export class Pane extends Component<PaneProps> {
       e.showModal()
       // The action, not the close button showModal would pick first.
       e.querySelector<HTMLElement>('.mk-primary')!.focus()
-    } else if (this.t) e.showPopover?.() // top layer too; without popover support it is still position:fixed
+    } else if (this.t) e.showPopover() // top layer (not without popover support: then position:fixed, z-index as the corner moments)
   }
 
   override componentWillUnmount() {
@@ -79,7 +70,8 @@ export class Pane extends Component<PaneProps> {
   }
 
   render(p: PaneProps) {
-    this.t ??= !p.modal && !modalOpen()
+    // Browsers with popovers all know :modal (a modal <dialog> or a fullscreen element is open).
+    this.t ??= !p.modal && !!document.documentElement.showPopover && !document.querySelector(':modal')
     const body = p.copy.body ? 'mk-b' : undefined
     // Esc with focus on the page, a click outside or Android's back fire
     // `cancel`: the dialog stays open and the controller unmounts it, so the
