@@ -101,9 +101,11 @@ export function createMoments(d: MomentsDeps) {
     const url = m.cta?.url && typeof location !== 'undefined' ? safeHref(m.cta.url, location.href) : null
     const close = () => layer.update({ [slotOf(m)]: null })
     const eng = isEngaged(config.model.tiers, d.tier())
-    const { engaged: strong, ...c } = pickCopy(m.copy, locale)
+    const picked = pickCopy(m.copy, locale)
+    const { engaged: strong, ...c } = picked
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
+      lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
       copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,

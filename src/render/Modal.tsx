@@ -15,6 +15,7 @@ import type { MomentProps } from './types'
  */
 export const modalCss = `
 .mk-pane{position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
+.mk-pane:focus{outline:0}
 .mk-modal::backdrop{background:rgb(12 14 20/.55)}
 .mk-slide{inset:auto 16px var(--mk-o,16px) auto;margin:0;width:min(360px,100vw - 32px)}
 .mk-slide.mk-top{top:var(--mk-o,16px);bottom:auto}
@@ -41,6 +42,12 @@ export class Pane extends Component<PaneProps> {
   declare f: HTMLElement | null
   /** Dismissed or unmounting: a later `cancel`/`close` (e.g. the one our own close() queues) is not another dismissal. */
   declare g: boolean
+  /**
+   * A slide-in in the top layer. Not while a modal (the host's <dialog>) is open:
+   * over it, the slide-in would be inert and cover the host's content; it waits
+   * under it, at the corner moments' z-index, as the page does.
+   */
+  declare t: boolean
 
   override componentDidMount() {
     const e = this.e!
@@ -50,7 +57,7 @@ export class Pane extends Component<PaneProps> {
       e.showModal()
       // The action, not the close button showModal would pick first.
       e.querySelector<HTMLElement>('.mk-primary')!.focus()
-    } else e.showPopover?.() // top layer too; without popover support it is still position:fixed
+    } else if (this.t) e.showPopover() // top layer (not without popover support: then position:fixed, z-index as the corner moments)
   }
 
   override componentWillUnmount() {
@@ -63,6 +70,8 @@ export class Pane extends Component<PaneProps> {
   }
 
   render(p: PaneProps) {
+    // Browsers with popovers all know :modal (a modal <dialog> or a fullscreen element is open).
+    this.t ??= !p.modal && !!document.documentElement.showPopover && !document.querySelector(':modal')
     const body = p.copy.body ? 'mk-b' : undefined
     // Esc with focus on the page, a click outside or Android's back fire
     // `cancel`: the dialog stays open and the controller unmounts it, so the
@@ -74,16 +83,22 @@ export class Pane extends Component<PaneProps> {
       this.g || ((this.g = true), p.onDismiss())
     }
     const key = (ev: KeyboardEvent) => {
-      if (ev.key == 'Escape') p.onDismiss()
-      else if (p.modal && ev.key == 'Tab') {
-        // The page is inert, but Chrome lets Tab leave for the browser UI after
-        // the last control; the WAI-ARIA pattern wraps around instead.
-        const t = this.e!.querySelectorAll<HTMLElement>('button,a')
-        const n = t.length - 1
-        if (ev.target == t[ev.shiftKey ? 0 : n]) {
-          ev.preventDefault()
-          t[ev.shiftKey ? n : 0].focus()
-        }
+      if (ev.key == 'Escape') {
+        // Ours alone: unhandled, the browser's close request would then close the
+        // next dialog or popover down (the host's own <dialog>), and host Esc handlers would run.
+        ev.preventDefault()
+        ev.stopPropagation()
+        p.onDismiss()
+      } else if (p.modal && ev.key == 'Tab') {
+        // Tab moves focus here, always: the page is inert, but Chrome lets Tab leave
+        // for the browser UI after the last control, and a host focus trap (capture
+        // listeners taking Tab over) would leave it stuck. WAI-ARIA wraps around.
+        // Focus on the dialog itself (a click on its text) counts as before the first control.
+        const t = [...this.e!.querySelectorAll<HTMLElement>('button,a')]
+        const i = t.indexOf(ev.target as HTMLElement)
+        const n = t.length
+        ev.preventDefault()
+        t[i < 0 ? (ev.shiftKey ? n - 1 : 0) : (i + (ev.shiftKey ? n - 1 : 1)) % n].focus()
       }
     }
     // The slide-in is not a dialog: it appears unasked and must not take focus,
@@ -97,10 +112,15 @@ export class Pane extends Component<PaneProps> {
           this.e = e as HTMLDialogElement | null
         }}
         class={p.modal ? 'mk-pane mk-modal mk-anim' : 'mk-pane mk-slide mk-c mk-anim mk-' + (p.position ?? 'bottom-right').replace('-', ' mk-')}
-        popover={p.modal ? undefined : 'manual'}
+        popover={this.t ? 'manual' : undefined}
         // Click outside = "not now": light dismiss where supported, through `cancel` (the aside ignores it).
         closedby="any"
         aria-modal={p.modal ? 'true' : undefined}
+        // The copy's own direction (Hebrew copy on an English page, English on an Arabic one), not the page's.
+        dir="auto"
+        lang={p.lang}
+        // A click on the dialog's text focuses the dialog (not the inert page), so the keys above still see Tab.
+        tabIndex={p.modal ? -1 : undefined}
         aria-labelledby="mk-t"
         aria-describedby={body}
         onCancel={dismiss}

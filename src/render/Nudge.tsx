@@ -24,7 +24,7 @@ class N extends Component<MomentProps, { on?: boolean }> {
   override render(p: MomentProps) {
     const on = this.state.on
     return (
-      <div class={`mk-n mk-c mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.position?.endsWith('left') ? ' mk-left' : ''}`} role="status">
+      <div class={`mk-n mk-c mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.position?.endsWith('left') ? ' mk-left' : ''}`} role="status" dir="auto" lang={p.lang}>
         {on && <p class="mk-title">{p.copy.title}</p>}
         {on && p.copy.body && <p class="mk-body">{p.copy.body}</p>}
         <div class="mk-actions">

@@ -43,7 +43,7 @@ class Banner extends Ticking {
     const coarse = u === 'high' ? u : text
     if (this.said[0] !== coarse) this.said = [coarse, this.said[0] ? text : '']
     return (
-      <div class={`mk-bar mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.engaged ? ' mk-eng' : ''}`} role="region" aria-label={p.copy.title} data-urgency={u}>
+      <div class={`mk-bar mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.engaged ? ' mk-eng' : ''}`} role="region" aria-label={p.copy.title} data-urgency={u} dir="auto" lang={p.lang}>
         <p class="mk-bt">
           <strong class="mk-title">{p.copy.title}</strong>
           {p.copy.body && <span class="mk-body">{p.copy.body}</span>}

@@ -29,6 +29,8 @@ class W extends Ticking<{ open?: boolean }> {
     const pos = p.position ?? ''
     return (
       <div
+        dir="auto"
+        lang={p.lang}
         class={`mk-w mk-c${pos.startsWith('top') ? ' mk-top' : ''}${pos.endsWith('left') ? ' mk-left' : ''}`}
         onKeyDown={(e) => {
           if (e.key !== 'Escape' || !open) return

@@ -26,7 +26,10 @@ export function createHost(baseCss: string, themeCss: string): Host | null {
   const mount = document.createElement('div')
   mount.className = 'mk'
   root.appendChild(mount)
-  ;(document.body ?? document.documentElement).appendChild(el)
+  // On <html>, after <body>: host CSS that makes <body> a containing block (transform, filter,
+  // will-change, contain) would otherwise pin the fixed moments to the page's end, and an app
+  // re-rendering or swapping its <body> (Turbo) does not take the moments with it.
+  document.documentElement.appendChild(el)
   return {
     mount,
     root,

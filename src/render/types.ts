@@ -8,6 +8,8 @@ export interface MomentProps {
   id: string
   kind: MomentKind
   copy: MomentCopy
+  /** The locale key of the copy chosen (`lang` of the moment, so screen readers read it in its language). */
+  lang?: string
   /** Upgrade prompts: 'modal' (default) or 'slidein'. */
   variant?: 'modal' | 'slidein'
   /** Widgets (and slide-ins): which corner. Default bottom-right. */

@@ -527,19 +527,19 @@ test('script in <head> before <body> exists: the moment it triggers renders once
   tally(info, pageErrors, 'script in <head> before <body>', { tried: 1, kept: (await titleOf(page, 'nudge').isVisible()) ? 1 : 0, ok, note: `body existed when the host was first added: ${bodyAtFirstHost}` })
 })
 
-const REMOVALS: Array<[name: string, remove: () => void]> = [
-  ['the shadow host removed', () => document.querySelector('momentkit-root')?.remove()],
-  // An app re-rendering its whole body from its own markup (which has no <momentkit-root>).
-  ['the body re-rendered by the host app', () => (document.body.innerHTML = document.querySelector('main')!.outerHTML)],
+const REMOVALS: Array<[name: string, remove: () => void, hosts: number]> = [
+  ['the shadow host removed', () => document.querySelector('momentkit-root')?.remove(), 0],
+  // An app re-rendering its whole body from its own markup: the shadow host sits on <html>, after <body>, so it stays.
+  ['the body re-rendered by the host app', () => (document.body.innerHTML = document.querySelector('main')!.outerHTML), 1],
 ]
-for (const [name, remove] of REMOVALS) {
+for (const [name, remove, hosts] of REMOVALS) {
   test(`host app removing the SDK's nodes (${name}) while a moment shows: the next moment still renders`, async ({ page, server, logs, pageErrors }, info) => {
     await page.goto(faultPage(server, '/hf-remove.html', faultConfig([NUDGE, GATE], { endpoint: undefined })))
     await ready(page)
     await page.evaluate(() => window.momentkit.track('limit_reached'))
     await expect(titleOf(page, 'nudge')).toBeVisible()
     await page.evaluate(remove)
-    await expect(host(page)).toHaveCount(0)
+    await expect(host(page)).toHaveCount(hosts)
     const ok = await expectHostWorks(page)
     await page.evaluate(() => window.momentkit.gate('advanced-export'))
     await expect(titleOf(page, 'gate')).toBeVisible()
