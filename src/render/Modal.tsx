@@ -14,7 +14,7 @@ import type { MomentProps } from './types'
  * trial banner (--mk-o) and of a bottom widget.
  */
 export const modalCss = `
-.mk-pane{position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
+.mk-pane{overscroll-behavior:contain;position:fixed;width:min(440px,100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px;background:var(--mk-background);color:var(--mk-text);border:1px solid var(--mk-border);border-radius:var(--mk-radius);box-shadow:0 12px 40px rgb(0 0 0/.3)}
 .mk-pane:focus{outline:0}
 .mk-modal::backdrop{background:rgb(12 14 20/.55)}
 .mk-slide{inset:auto 16px var(--mk-o,16px) auto;margin:0;width:min(360px,100vw - 32px)}
@@ -27,6 +27,8 @@ export const modalCss = `
 `
 
 type PaneProps = MomentProps & { modal?: boolean }
+
+const HOLD = ['wheel', 'touchmove']
 
 /** The focused element, through shadow roots (a host web component, or our own widget). */
 function focused(): HTMLElement | null {
@@ -49,6 +51,20 @@ export class Pane extends Component<PaneProps> {
    */
   declare t: boolean
 
+  /**
+   * Wheel and touchmove on the document while a modal is open (this is the
+   * listener object). The page behind a modal keeps its place: a wheel or swipe over the backdrop
+   * or over a dialog too short to scroll goes nowhere (a taller one scrolls
+   * itself; overscroll-behavior keeps that from chaining to the page). On the
+   * document while open, because the compositor scrolls the page without
+   * asking listeners on the dialog when the pointer is over its ::backdrop.
+   * No host style is touched.
+   */
+  handleEvent(ev: Event) {
+    const e = this.e
+    if (e && ev.composedPath().includes(e) && e.scrollHeight <= e.clientHeight) ev.preventDefault()
+  }
+
   override componentDidMount() {
     const e = this.e!
     this.f = focused()
@@ -57,6 +73,7 @@ export class Pane extends Component<PaneProps> {
       e.showModal()
       // The action, not the close button showModal would pick first.
       e.querySelector<HTMLElement>('.mk-primary')!.focus()
+      for (const t of HOLD) document.addEventListener(t, this, { passive: false })
     } else if (this.t) e.showPopover() // top layer (not without popover support: then position:fixed, z-index as the corner moments)
   }
 
@@ -66,6 +83,7 @@ export class Pane extends Component<PaneProps> {
     // A modal always gives focus back; a slide-in only if the user had moved into it.
     const back = this.props.modal || e.matches(':focus-within')
     if (this.props.modal) e.close()
+    for (const t of HOLD) document.removeEventListener(t, this)
     if (back) this.f?.focus()
   }
 
