@@ -132,6 +132,21 @@ $('sign-in').addEventListener('submit', (e) => {
 
 $('reset').addEventListener('click', () => app.logOut().catch(failed))
 
+// What a cookie banner's "Reject" and "Accept" do: optOut() stops tracking, delivery and moments in
+// every tab and deletes what MomentKit stored here; optIn() starts it again. MomentKit remembers the
+// choice under momentkit:<namespace>:consent (README, Consent).
+const showConsent = (out) => {
+  $('consent').setAttribute('aria-pressed', String(out))
+  $('consent').textContent = out ? 'Opt back in to tracking' : 'Opt out of tracking'
+}
+showConsent(localStorage.getItem('momentkit:acme-demo:consent') === 'denied')
+$('consent').addEventListener('click', () => {
+  const out = $('consent').getAttribute('aria-pressed') !== 'true'
+  if (out) window.momentkit.optOut()
+  else window.momentkit.optIn()
+  showConsent(out)
+})
+
 // Moves the trial so it ends in two days (same user, same activity): identify() tells MomentKit the
 // new dates and the trial-ending banner, which targets the last 3 days, comes up.
 $('trial-end').addEventListener('click', async () => {

@@ -24,9 +24,12 @@ export function render() {
     $('status').dataset.state = 'error'
     return
   }
-  tiers = x.tiers
-  $('status').textContent = x.ready ? `Ready · model ${x.modelVersion} · storage: ${x.storage === 'idb' ? 'IndexedDB' : 'memory'}` : 'Loading the stored state…'
-  $('status').dataset.state = x.ready ? 'ready' : 'loading'
+  tiers = x.tiers.length ? x.tiers : tiers
+  if (x.consent && x.consent !== 'granted') {
+    $('status').textContent = x.consent === 'denied' ? 'Opted out: nothing is tracked, stored or sent, and no moment shows' : 'Waiting for consent (optIn())'
+    $('status').dataset.state = 'loading'
+  } else $('status').textContent = x.ready ? `Ready · model ${x.modelVersion} · storage: ${x.storage === 'idb' ? 'IndexedDB' : 'memory'}` : 'Loading the stored state…'
+  if (!x.consent || x.consent === 'granted') $('status').dataset.state = x.ready ? 'ready' : 'loading'
   renderIdentity(x)
   renderDelivery(x.delivery)
   renderScore(x)
@@ -168,7 +171,7 @@ export function start() {
 
   // If nothing has answered after a few seconds, say so instead of "Loading…" forever.
   setTimeout(() => {
-    if (loaded() && sdk().explain()?.ready) return
+    if (loaded() && (sdk().explain()?.ready || sdk().explain()?.consent === 'denied')) return
     $('status').textContent = !loaded() ? 'MomentKit has not loaded: is dist/ built? (npm run build)' : 'MomentKit could not start: see the console.'
     $('status').dataset.state = 'error'
   }, 4000)

@@ -56,7 +56,7 @@ function inert(problems: Explanation['problems']): Instance {
   const explanation: Explanation = {
     ready: false, score: null, tier: null, tiers: [], tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
     criteria: [], signals: {}, user: { userId: null, accountId: null, anonymousId: '' }, trial: { start: null, end: null },
-    modelVersion: '', storage: 'memory', problems,
+    modelVersion: '', storage: 'memory', ...(problems?.length ? { problems } : {}),
   }
   const noop = () => {}
   return {

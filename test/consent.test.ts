@@ -94,6 +94,8 @@ describe('consent', () => {
     await tick(20)
     expect(mk.explain().consent).toBe('pending')
     expect(mk.explain().score).toBeNull()
+    // Not a config problem: a panel reading explain() must not report one.
+    expect(mk.explain().problems).toBeUndefined()
     expect(await stored(ns)).toEqual([])
     off()
 
