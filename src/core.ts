@@ -297,18 +297,24 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     // Before this page's own: they came first.
     inbox = replay.concat(inbox)
     await open()
-    emit('ready', explain())
-    void outbox?.drain()
-    const preview = typeof location !== 'undefined' && new URLSearchParams(location.search).get('momentkit_preview')
-    if (preview) moments?.preview(preview)
-  }).then(() => {})
+  })
+    // identify()/reset() calls made before the state opened switch users in tasks queued meanwhile:
+    // ready (the promise and the event) means the user the page named is loaded and scored.
+    .then(() => chain)
+    .then(() => {
+      emit('ready', explain())
+      void outbox?.drain()
+      const preview = typeof location !== 'undefined' && new URLSearchParams(location.search).get('momentkit_preview')
+      if (preview) moments?.preview(preview)
+    })
 
   const minute = moments ? setInterval(() => moments.check(), 60_000) : undefined
   if (typeof window !== 'undefined') {
     watchPage(ac.signal, {
       activity: (t) => enqueue({ k: 'a', t }),
       page(path, t) {
-        if (config.trackPages) enqueue({ k: 'e', n: 'page_viewed', p: { path }, t })
+        // A URL may be megabytes long (a state blob in the query): kept to what a collector stores as text.
+        if (config.trackPages) enqueue({ k: 'e', n: 'page_viewed', p: { path: path.slice(0, 2000) }, t })
         moments?.check()
       },
       gate: moments ? (feature) => moments.gate(feature) : undefined,

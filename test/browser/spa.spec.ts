@@ -102,3 +102,12 @@ test('init() with a changed config on the same page does not record the current 
   await page.evaluate(() => history.pushState({}, '', '/app/next'))
   expect((await scoreIs(page, 20)).signals.pages.value).toBe(2)
 })
+
+test('a very long URL (a state blob in the query) is recorded cut to 2,000 characters', async ({ page }) => {
+  await page.goto(HOME)
+  await ready(page)
+  const long = '/app/board?state=' + 'x'.repeat(20_000)
+  await page.evaluate((p) => history.pushState({}, '', p), long)
+  const state = await scoreIs(page, 20)
+  expect(state.topFeatures.map((f) => f.name)).toContain(long.slice(0, 2000))
+})
