@@ -233,8 +233,12 @@ export function apply(agg: Aggregates, plan: Plan, ops: readonly Op[], now: numb
         const v = op.p?.[tap.props[i]]
         if (v === undefined || v === null || typeof v === 'object') continue
         const dk = tap.dks[i]
-        bump(((b.d ||= {})[dk] ||= {}), String(v), MAX_VALUES)
-        bump((agg.distinct[dk] ||= {}), String(v), MAX_VALUES)
+        // Kept to 200 characters (not cutting an emoji in two): 64 long values (URLs) a day, for every day
+        // of a window, would otherwise take the stored state to megabytes.
+        let sv = String(v)
+        if (sv.length > 200) sv = sv.slice(0, 200).replace(/[\ud800-\udbff]$/, '')
+        bump(((b.d ||= {})[dk] ||= {}), sv, MAX_VALUES)
+        bump((agg.distinct[dk] ||= {}), sv, MAX_VALUES)
       }
     }
   }
