@@ -34,8 +34,10 @@ class W extends Ticking<{ open?: boolean }> {
         class={`mk-w mk-c${pos.startsWith('top') ? ' mk-top' : ''}${pos.endsWith('left') ? ' mk-left' : ''}`}
         onKeyDown={(e) => {
           if (e.key !== 'Escape' || !open) return
-          // Ours to handle: the host's own Esc handlers should not also fire.
+          // Ours to handle: neither the host's own Esc handlers nor the browser's close request (a host
+          // popover or dialog open at the same time) should also act on it.
           e.stopPropagation()
+          e.preventDefault()
           this.setState({ open: false })
           this.b?.focus()
         }}
