@@ -6,8 +6,8 @@ import type { MomentProps } from './types'
  * rather than pushes the page, so it stays one row on wide screens. Urgency
  * (low > 3 days, medium, high < 1 day, ended) drives colour and weight.
  * Corner moments (.mk-c: widget, nudge) that follow it in the layer on the
- * same edge sit clear of it; the offsets estimate its height (one row, two
- * on phones), as no CSS can measure a fixed sibling.
+ * same edge sit clear of it: the banner measures itself (ResizeObserver) into
+ * --mk-bh on the layer, as no CSS can measure a fixed sibling.
  */
 export const trialBannerCss = `
 .mk-bar{position:fixed;z-index:1000;left:0;right:0;bottom:0;display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;padding:8px 8px 8px 16px;background:var(--mk-background);border-top:1px solid var(--mk-border);box-shadow:0 -2px 12px #0002;font-size:14px}
@@ -24,13 +24,29 @@ export const trialBannerCss = `
 .mk-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .mk-c{--mk-o:16px;position:fixed;z-index:1000;bottom:var(--mk-o);right:16px}
 .mk-c.mk-left{right:auto;left:16px}
-.mk-bar:not(.mk-top)~.mk-c:not(.mk-top),.mk-bar.mk-top~.mk-c.mk-top{--mk-o:72px}
-@media (max-width:600px){.mk-bar .mk-bt{order:-2;flex-basis:100%}.mk-bar .mk-x{margin-left:-8px}.mk-bar:not(.mk-top)~.mk-c:not(.mk-top),.mk-bar.mk-top~.mk-c.mk-top{--mk-o:130px}}
+.mk-bar:not(.mk-top)~.mk-c:not(.mk-top),.mk-bar.mk-top~.mk-c.mk-top{--mk-o:calc(var(--mk-bh,56px) + 16px)}
+@media (max-width:600px){.mk-bar .mk-bt{order:-2;flex-basis:100%}.mk-bar .mk-x{margin-left:-8px}}
 `
 
 class Banner extends Ticking {
   /** [coarse state, what the live region says] */
   said = ['', '']
+  ro?: ResizeObserver
+  el?: HTMLDivElement | null
+  override componentDidMount(): void {
+    super.componentDidMount()
+    const el = this.el
+    const layer = el?.parentElement
+    if (!layer || typeof ResizeObserver !== 'function') return
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    this.ro = new ResizeObserver(() => layer.style.setProperty('--mk-bh', el.offsetHeight + 'px'))
+    this.ro.observe(el!)
+  }
+  override componentWillUnmount(): void {
+    super.componentWillUnmount()
+    this.ro?.disconnect()
+    this.el?.parentElement?.style.removeProperty('--mk-bh')
+  }
   override render(p: MomentProps) {
     const ms = this.left()
     const text = ms === null ? '' : leftText(ms, p.copy)
@@ -43,7 +59,11 @@ class Banner extends Ticking {
     const coarse = u === 'high' ? u : text
     if (this.said[0] !== coarse) this.said = [coarse, this.said[0] ? text : '']
     return (
-      <div class={`mk-bar mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.engaged ? ' mk-eng' : ''}`} role="region" aria-label={p.copy.title} data-urgency={u} dir="auto" lang={p.lang}>
+      <div
+        ref={(e) => {
+          this.el = e
+        }}
+        class={`mk-bar mk-anim${p.position?.startsWith('top') ? ' mk-top' : ''}${p.engaged ? ' mk-eng' : ''}`} role="region" aria-label={p.copy.title} data-urgency={u} dir="auto" lang={p.lang}>
         <p class="mk-bt">
           <strong class="mk-title">{p.copy.title}</strong>
           {p.copy.body && <span class="mk-body">{p.copy.body}</span>}

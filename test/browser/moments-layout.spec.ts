@@ -85,3 +85,16 @@ for (const kind of KINDS) {
     expect(await animations(page)).toEqual([])
   })
 }
+
+test('at 320 px with a banner of several lines, the widget and nudge still sit clear of it', async ({ page, server }) => {
+  await page.setViewportSize({ width: 320, height: 640 })
+  const long = { ...TRIAL, copy: { en: { ...TRIAL.copy.en, body: 'Choose a plan to keep your projects, your automations, your integrations and every teammate you invited during the trial.' } } }
+  await page.goto(momentPage(server, '/moments-layout-320.html', config([long, WIDGET, NUDGE], { plan: 'trial', trial: { end: daysAhead(2) } })))
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('limit_reached'))
+  for (const kind of ['trial', 'widget', 'nudge'] as const) await expect(titleOf(page, kind)).toBeVisible()
+  await settled(page)
+  const [trial, widget, nudge] = await Promise.all((['trial', 'widget', 'nudge'] as const).map((k) => momentBox(page, k)))
+  expect(overlap(trial, widget), `banner ${JSON.stringify(trial)} / widget ${JSON.stringify(widget)}`).toBe(false)
+  expect(overlap(trial, nudge), `banner ${JSON.stringify(trial)} / nudge ${JSON.stringify(nudge)}`).toBe(false)
+})
