@@ -7,7 +7,7 @@
  * and lists the distinct paths as "features", so explain().topFeatures shows
  * which paths were recorded and how often.
  */
-import { test, expect, ready, scoreIs } from './fixtures'
+import { test, expect, explain, ready, scoreIs } from './fixtures'
 
 const HOME = '/fixtures/spa.html'
 
@@ -103,11 +103,16 @@ test('init() with a changed config on the same page does not record the current 
   expect((await scoreIs(page, 20)).signals.pages.value).toBe(2)
 })
 
-test('a very long URL (a state blob in the query) is recorded cut to 2,000 characters', async ({ page }) => {
-  await page.goto(HOME)
+test('a very long URL (a state blob in the query): the page view goes out cut to 2,000 characters, stored as a feature cut to 200', async ({ page, server }) => {
+  const bodies: string[] = []
+  await page.route('**/collect', (route) => (bodies.push(route.request().postData() ?? ''), route.fulfill({ status: 200, body: '{}' })))
+  const config = { endpoint: '/collect', delivery: { interval: 0 }, namespace: 'spa-long', model: { signals: { pages: { type: 'distinct', event: 'page_viewed', prop: 'path', threshold: 10 } }, dimensions: { use: { weight: 1, signals: ['pages'] } } } }
+  server.page('/spa-long.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>spa</title><script async src="/dist/momentkit.iife.js" data-config='${JSON.stringify(config)}'></script></head><body></body></html>`)
+  await page.goto('/spa-long.html')
   await ready(page)
   const long = '/app/board?state=' + 'x'.repeat(20_000)
   await page.evaluate((p) => history.pushState({}, '', p), long)
-  const state = await scoreIs(page, 20)
-  expect(state.topFeatures.map((f) => f.name)).toContain(long.slice(0, 2000))
+  await expect.poll(() => bodies.join('\n').includes(JSON.stringify(long.slice(0, 2000)))).toBe(true)
+  expect(bodies.join('\n')).not.toContain(long.slice(0, 2001))
+  await expect.poll(async () => (await explain(page))?.topFeatures.map((f) => f.name)).toContain(long.slice(0, 200))
 })
