@@ -43,11 +43,15 @@ type Listener = { type: keyof Events; fn: (p: any) => void; off: () => void }
  * (read synchronously, so nothing opens before it is known) and reaches other tabs by its `storage`
  * event; where localStorage is blocked it lasts for the page.
  */
-export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger, start: () => Core, idle: Core): Instance {
+export function withConsent(
+  config: ResolvedConfig, deps: CoreDeps, log: Logger, start: (after: Promise<unknown>) => Core, idle: Core,
+): Instance {
   const key = `momentkit:${config.namespace}:consent`
   let consent: Consent = readConsent(config.namespace) ?? (config.requireConsent ? 'pending' : 'granted')
   let live: Core | null = null
   let ended = false
+  /** The deletion an optOut() started: a core optIn() starts meanwhile opens nothing before it is done. */
+  let wiping: Promise<void> = Promise.resolve()
   const listeners: Listener[] = []
   const actions = new Map<string, () => void>()
   const api = {} as Instance
@@ -80,12 +84,13 @@ export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     const core = live
     live = null
     use(idle)
-    return (core ? core.destroy(true) : Promise.resolve()).then(() => wipe(config, deps, log))
+    wiping = (core ? core.destroy(true) : Promise.resolve()).then(() => wipe(config, deps, log))
+    return wiping
   }
 
   function begin(): void {
     if (live || ended) return
-    live = start()
+    live = start(wiping.catch(() => {}))
     use(live)
   }
 
@@ -111,13 +116,12 @@ export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     actions.set(name, fn)
     live?.action(name, fn)
   }
+  // After destroy() the choice still counts: it is remembered (and an opt-out deletes what is stored).
   api.optIn = () => {
-    if (ended) return
     remember('granted')
     begin()
   }
   api.optOut = () => {
-    if (ended) return Promise.resolve()
     remember('denied')
     log.debug('opted out: tracking, delivery and moments stopped; stored data deleted')
     return stop()
