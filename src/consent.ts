@@ -33,6 +33,12 @@ export async function wipe(config: ResolvedConfig, deps: CoreDeps, log: Logger):
   ])
 }
 
+/**
+ * The deletion an optOut() started, per namespace: a core optIn() starts meanwhile (also in an
+ * instance init() made with another config) opens nothing before it is done.
+ */
+const wipes = new Map<string, Promise<void>>()
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = { type: keyof Events; fn: (p: any) => void; off: () => void }
 
@@ -50,8 +56,6 @@ export function withConsent(
   let consent: Consent = readConsent(config.namespace) ?? (config.requireConsent ? 'pending' : 'granted')
   let live: Core | null = null
   let ended = false
-  /** The deletion an optOut() started: a core optIn() starts meanwhile opens nothing before it is done. */
-  let wiping: Promise<void> = Promise.resolve()
   const listeners: Listener[] = []
   const actions = new Map<string, () => void>()
   const api = {} as Instance
@@ -84,13 +88,15 @@ export function withConsent(
     const core = live
     live = null
     use(idle)
-    wiping = (core ? core.destroy(true) : Promise.resolve()).then(() => wipe(config, deps, log))
-    return wiping
+    const w = Promise.all([wipes.get(config.namespace), core?.destroy(true)]).then(() => wipe(config, deps, log))
+    wipes.set(config.namespace, w)
+    void w.finally(() => wipes.get(config.namespace) === w && wipes.delete(config.namespace)).catch(() => {})
+    return w
   }
 
   function begin(): void {
     if (live || ended) return
-    live = start(wiping.catch(() => {}))
+    live = start((wipes.get(config.namespace) ?? Promise.resolve()).catch(() => {}))
     use(live)
   }
 

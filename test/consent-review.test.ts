@@ -96,3 +96,21 @@ describe('consent (review)', () => {
     expect(mk.explain().consent).toBe('denied')
   })
 })
+
+describe('consent (review): a new config between optOut() and optIn()', () => {
+  it('the opt-out wipe of the replaced instance does not delete what the new one stores', async () => {
+    mk = init({ namespace: ns })
+    await mk.ready
+    engage(mk)
+    await mk.flush()
+    const out = mk.optOut()
+    mk = init({ namespace: ns, debug: false, sessionTimeout: 31 })
+    mk.optIn()
+    engage(mk)
+    await out
+    await mk.ready
+    await mk.flush()
+    await tick(30)
+    expect(await stored(ns)).toContain('identity')
+  })
+})
