@@ -88,15 +88,14 @@ export function withConsent(
     const core = live
     live = null
     use(idle)
-    const w = Promise.all([wipes.get(config.namespace), core?.destroy(true)]).then(() => wipe(config, deps, log))
+    const w = Promise.all([wipes.get(config.namespace), core?.destroy(true)]).catch(() => {}).then(() => wipe(config, deps, log))
     wipes.set(config.namespace, w)
-    void w.finally(() => wipes.get(config.namespace) === w && wipes.delete(config.namespace)).catch(() => {})
     return w
   }
 
   function begin(): void {
     if (live || ended) return
-    live = start((wipes.get(config.namespace) ?? Promise.resolve()).catch(() => {}))
+    live = start(Promise.resolve(wipes.get(config.namespace)).catch(() => {}))
     use(live)
   }
 
