@@ -54,7 +54,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   let lastScoreAt = 0
   let lastScore = -1
   // Only the tab holding the sending lease removes from the shared outbox: it tells the others.
-  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed })) : null
+  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed }), after) : null
   const moments: Moments | null =
     config.moments.length && typeof document !== 'undefined'
       ? createMoments({

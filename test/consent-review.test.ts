@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { createStore, keys } from 'idb-keyval'
+import { createStore, get, keys } from 'idb-keyval'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Instance, TierEvent } from '../src/api'
 import { init } from '../src/init'
@@ -112,5 +112,29 @@ describe('consent (review): a new config between optOut() and optIn()', () => {
     await mk.flush()
     await tick(30)
     expect(await stored(ns)).toContain('identity')
+  })
+})
+
+describe('consent (review): delivery verification', () => {
+  it("optOut() then optIn(): the opted-out user's identity verification is not written back", async () => {
+    const send = async () => ({ error: 'offline' })
+    mk = init({ namespace: ns, endpoint: '/collect', delivery: { interval: 0 } }, { send })
+    await mk.ready
+    mk.identify('user-1', {}, { userHash: 'a'.repeat(64) })
+    engage(mk)
+    await mk.flush()
+    await tick(20)
+    expect(JSON.stringify(await get('auth', createStore(ns + '-outbox', 'outbox')))).toContain('user-1')
+    const out = mk.optOut()
+    mk.optIn()
+    await out
+    await mk.ready
+    mk.identify('user-2', {}, { userHash: 'b'.repeat(64) })
+    engage(mk)
+    await mk.flush()
+    await tick(30)
+    const auth = JSON.stringify(await get('auth', createStore(ns + '-outbox', 'outbox')))
+    expect(auth).toContain('user-2')
+    expect(auth).not.toContain('user-1')
   })
 })
