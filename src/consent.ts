@@ -33,6 +33,12 @@ export async function wipe(config: ResolvedConfig, deps: CoreDeps, log: Logger):
   ])
 }
 
+/**
+ * The deletion an optOut() started, per namespace: a core optIn() starts meanwhile (also in an
+ * instance init() made with another config) opens nothing before it is done.
+ */
+const wipes = new Map<string, Promise<void>>()
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = { type: keyof Events; fn: (p: any) => void; off: () => void }
 
@@ -43,7 +49,9 @@ type Listener = { type: keyof Events; fn: (p: any) => void; off: () => void }
  * (read synchronously, so nothing opens before it is known) and reaches other tabs by its `storage`
  * event; where localStorage is blocked it lasts for the page.
  */
-export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger, start: () => Core, idle: Core): Instance {
+export function withConsent(
+  config: ResolvedConfig, deps: CoreDeps, log: Logger, start: (after: Promise<unknown>) => Core, idle: Core,
+): Instance {
   const key = `momentkit:${config.namespace}:consent`
   let consent: Consent = readConsent(config.namespace) ?? (config.requireConsent ? 'pending' : 'granted')
   let live: Core | null = null
@@ -80,12 +88,14 @@ export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     const core = live
     live = null
     use(idle)
-    return (core ? core.destroy(true) : Promise.resolve()).then(() => wipe(config, deps, log))
+    const w = Promise.all([wipes.get(config.namespace), core?.destroy(true)]).catch(() => {}).then(() => wipe(config, deps, log))
+    wipes.set(config.namespace, w)
+    return w
   }
 
   function begin(): void {
     if (live || ended) return
-    live = start()
+    live = start(Promise.resolve(wipes.get(config.namespace)).catch(() => {}))
     use(live)
   }
 
@@ -111,13 +121,12 @@ export function withConsent(config: ResolvedConfig, deps: CoreDeps, log: Logger,
     actions.set(name, fn)
     live?.action(name, fn)
   }
+  // After destroy() the choice still counts: it is remembered (and an opt-out deletes what is stored).
   api.optIn = () => {
-    if (ended) return
     remember('granted')
     begin()
   }
   api.optOut = () => {
-    if (ended) return Promise.resolve()
     remember('denied')
     log.debug('opted out: tracking, delivery and moments stopped; stored data deleted')
     return stop()

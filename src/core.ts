@@ -21,8 +21,9 @@ import { createMoments, type MomentEvent, type Moments } from './moments'
 /**
  * Builds a live instance from a validated config. Use `init` instead: it validates and guards.
  * `replaces`: it takes over from a running instance on this page, which recorded the current page view.
+ * `after`: nothing is read or written before it settles (an opt-out's deletion still under way).
  */
-export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false): Core {
+export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, replaces = false, after: Promise<unknown> = Promise.resolve()): Core {
   const log = deps.log ?? createLogger(() => config.debug)
   const now = deps.now ?? Date.now
   const plan = planFor(config.model, config.sessionTimeout)
@@ -44,7 +45,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
    */
   let ahead: { id: string | null; traits: Record<string, unknown> } | null = null
   let result: ScoreResult | null = null
-  let chain: Promise<unknown> = Promise.resolve()
+  let chain: Promise<unknown> = after
   let processTimer: ReturnType<typeof setTimeout> | undefined
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let dead = false
@@ -53,7 +54,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   let lastScoreAt = 0
   let lastScore = -1
   // Only the tab holding the sending lease removes from the shared outbox: it tells the others.
-  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed })) : null
+  const outbox = config.endpoint ? startOutbox(config, deps, log, now, () => identity, (removed) => channel?.postMessage({ removed }), after) : null
   const moments: Moments | null =
     config.moments.length && typeof document !== 'undefined'
       ? createMoments({

@@ -24,6 +24,8 @@ const w = window as unknown as Record<string, { q?: Call[] } | undefined>
 const stub = w[NAME]
 
 let instance: Instance | null = null
+/** The instance destroy() ended: a consent choice made after it still counts (remembered, and an opt-out deletes). */
+let ended: Instance | null = null
 let buffer: Call[] = []
 /** After destroy(), calls are ignored (not buffered) until the next init(). */
 let stopped = false
@@ -48,6 +50,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
       // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
+      if (stopped && ended && (method === 'optOut' || method === 'optIn')) return ended[method]()
       if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
       if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
       const entry: Call = [method, method === 'track' ? asOfNow(args) : args]
@@ -62,7 +65,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
       }
     }
     const out = (instance[method as (typeof methods)[number]] as (...a: unknown[]) => unknown)(...Array.from(args))
-    if (method === 'destroy') (instance = null), (stopped = true)
+    if (method === 'destroy') (ended = instance), (instance = null), (stopped = true)
     return out
   } catch (e) {
     log.error(`momentkit.${method}() failed`, e)

@@ -112,7 +112,7 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
     }
     const c = resolved.config
     const logger = deps?.log ?? createLogger(() => c.debug)
-    const instance = guard(withConsent(c, deps ?? {}, logger, () => createInstance(c, deps, replaces), inert([])), inert([]))
+    const instance = guard(withConsent(c, deps ?? {}, logger, (after) => createInstance(c, deps, replaces, after), inert([])), inert([]))
     const destroy = instance.destroy
     instance.destroy = () => {
       if (current?.instance === instance) current = null

@@ -21,12 +21,14 @@ export function startOutbox(
   now: () => number,
   identity: () => Identity,
   onRemove: (ids: string[]) => void,
+  /** Read nothing before it settles: an opt-out's deletion still under way (consent.ts). */
+  after: Promise<unknown> = Promise.resolve(),
 ): Outbox & { remember(i: Identity): void } {
   const { endpoint, delivery, writeKey, namespace } = config
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
   const kv = createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox')
   let auths: Record<string, Verification> = {}
-  void kv.get<Record<string, Verification>>('auth').then((a) => a && typeof a === 'object' && (auths = { ...a, ...auths }))
+  void after.then(() => kv.get<Record<string, Verification>>('auth')).then((a) => a && typeof a === 'object' && (auths = { ...a, ...auths }))
   const remember = (i: Identity) => {
     if (!i.userId || !i.auth || JSON.stringify(auths[i.userId]) === JSON.stringify(i.auth)) return
     const { [i.userId]: _, ...rest } = auths
