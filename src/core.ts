@@ -222,7 +222,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       // Its verification, for the messages this tab sends for them.
       outbox?.remember(next)
       // The same user: their traits (plan, entitlements) as given there.
-      if (userKey(next) === userKey(identity)) identity = next
+      // Standing moments targeted at a plan come and go with it, as in the tab that named them.
+      if (userKey(next) === userKey(identity)) (identity = next), moments?.check()
       else switchTo(next, !identity.userId && next.anonymousId === identity.anonymousId, null, true)
     })
   }
@@ -257,10 +258,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     if (!e) return
     const u = user ?? switching?.prev
     if (u && e.key === u.key) u.restorePending(e.ops)
+    // The switch finished while the page was away: the user it left is no longer open here, so their
+    // last ops (and a write that may not have landed) are stored the way the next page would.
+    else if (e.key) run(async () => (e.w && (await mergeOps(kv, e.key, plan, e.w.ops, now(), e.w.id)), mergeOps(kv, e.key, plan, e.ops, now())))
     // The user left by a switch is no longer flushed on its own.
     if (u && u !== user) run(() => u.flush(now()))
     inbox = held.concat(inbox)
+    held = []
     outbox?.add(e.messages)
+    if (inbox.length && !processTimer && user && !dead) processTimer = setTimeout(process, 0)
   }
 
   function explain(): Explanation {
