@@ -305,8 +305,13 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     await open()
   })
     // identify()/reset() calls made before the state opened switch users in tasks queued meanwhile:
-    // ready (the promise and the event) means the user the page named is loaded and scored.
-    .then(() => chain)
+    // ready (the promise and the event) means the user the page named is loaded and scored. Each switch
+    // queues the next early call's switch from its own task: wait until one has left a user open.
+    .then(async () => {
+      // (A state that failed to open leaves none: stop once nothing more is queued.)
+      await chain
+      for (let c = chain; !user && !dead; c = chain) if ((await c, c === chain)) break
+    })
     .then(() => {
       emit('ready', explain())
       void outbox?.drain()
