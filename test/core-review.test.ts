@@ -34,3 +34,19 @@ describe('ready after several early identity calls', () => {
     expect(mk.explain()).toMatchObject({ ready: true, user: { userId: null } })
   })
 })
+
+describe('destroy() before the stored state opened', () => {
+  // Regression test: the early identify() was dropped and the events tracked after it were written
+  // to the anonymous visitor (React StrictMode mounts, unmounts and mounts again at once).
+  it('writes the events tracked after an early identify() to the user it named', async () => {
+    const ns = 'core-review-' + n++
+    const first = init({ namespace: ns })
+    first.identify('strict-user')
+    for (let i = 0; i < 4; i++) first.track('feature_used', { feature: 'f' + i })
+    await first.destroy()
+    mk = init({ namespace: ns })
+    await mk.ready
+    expect(mk.explain().user.userId).toBe('strict-user')
+    expect(mk.explain().score).toBeGreaterThan(0)
+  })
+})
