@@ -49,6 +49,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
   let processTimer: ReturnType<typeof setTimeout> | undefined
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let dead = false
+  /** destroy() waiting for the identify()/reset() calls made before the state opened. */
+  let closing: Promise<void> | null = null
   const stash = createStash(config.namespace, log)
   let channel: BroadcastChannel | null = null
   let lastScoreAt = 0
@@ -117,8 +119,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       const { c } = inbox.shift() as { c: Call }
       const after = inbox
       inbox = []
-      if (c[0] === 'reset') api.reset()
-      else api.identify(c[1] as string, c[2] as Record<string, unknown>, c[3] as Verification)
+      if (c[0] === 'reset') reset()
+      else identify(c[1] as string, c[2] as Record<string, unknown>, c[3] as Verification)
       inbox = after.concat(inbox)
       if (!inbox.some((x) => x.k === 'call')) ahead = null
     }
@@ -223,7 +225,8 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
       // Its verification, for the messages this tab sends for them.
       outbox?.remember(next)
       // The same user: their traits (plan, entitlements) as given there.
-      if (userKey(next) === userKey(identity)) identity = next
+      // Standing moments targeted at a plan come and go with it, as in the tab that named them.
+      if (userKey(next) === userKey(identity)) (identity = next), moments?.check()
       else switchTo(next, !identity.userId && next.anonymousId === identity.anonymousId, null, true)
     })
   }
@@ -258,10 +261,15 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     if (!e) return
     const u = user ?? switching?.prev
     if (u && e.key === u.key) u.restorePending(e.ops)
+    // The switch finished while the page was away: the user it left is no longer open here, so their
+    // last ops (and a write that may not have landed) are stored the way the next page would.
+    else if (e.key) run(async () => (e.w && (await mergeOps(kv, e.key, plan, e.w.ops, now(), e.w.id)), mergeOps(kv, e.key, plan, e.ops, now())))
     // The user left by a switch is no longer flushed on its own.
     if (u && u !== user) run(() => u.flush(now()))
     inbox = held.concat(inbox)
+    held = []
     outbox?.add(e.messages)
+    if (inbox.length && !processTimer && user && !dead) processTimer = setTimeout(process, 0)
   }
 
   function explain(): Explanation {
@@ -300,8 +308,13 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     await open()
   })
     // identify()/reset() calls made before the state opened switch users in tasks queued meanwhile:
-    // ready (the promise and the event) means the user the page named is loaded and scored.
-    .then(() => chain)
+    // ready (the promise and the event) means the user the page named is loaded and scored. Each switch
+    // queues the next early call's switch from its own task: wait until one has left a user open.
+    .then(async () => {
+      // (A state that failed to open leaves none: stop once nothing more is queued.)
+      await chain
+      for (let c = chain; !user && !dead; c = chain) if ((await c, c === chain)) break
+    })
     .then(() => {
       emit('ready', explain())
       void outbox?.drain()
@@ -337,55 +350,66 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     }
   }
 
+  /** identify() as called, or replayed once a state is open (made while none was). */
+  function identify(userId: unknown, traits?: unknown, verification?: Verification): void {
+    // No user state open yet (loading, or switching): run in call order once it is.
+    if (!user) {
+      const was = ahead ?? { id: identity.userId, traits: identity.traits }
+      const t = traits && typeof traits === 'object' ? (traits as Record<string, unknown>) : {}
+      ahead = { id: String(userId), traits: String(userId) === was.id ? { ...was.traits, ...t } : { ...t } }
+      return void inbox.push({ k: 'call', c: ['identify', userId, traits, verification] })
+    }
+    const r = nextIdentity(identity, userId, traits, verification, log)
+    if (!r) return
+    const { next, ops } = r
+    outbox?.remember(next)
+    const id = next.userId
+    if (id === identity.userId) {
+      identity = next
+      run(() => kv.update('identity', () => next).then(() => channel?.postMessage({ identity: 1 })))
+      moments?.check()
+      if (!ops.length) sendIdentify()
+    } else switchTo(next, identity.userId === null, ['identify', userId, traits, verification])
+    ops.forEach(enqueue)
+  }
+
+  function reset(): void {
+    if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', c: ['reset'] }))
+    switchTo(newIdentity(), false, ['reset'])
+  }
+
   const api: Core = {
     ready,
     track(name, props, options) {
-      const op = dead ? null : trackOp(name, props, options, now(), log)
+      const op = dead || closing ? null : trackOp(name, props, options, now(), log)
       if (op) enqueue(op)
     },
-    identify(userId, traits, verification) {
-      if (dead) return
-      // No user state open yet (loading, or switching): run in call order once it is.
-      if (!user) {
-        const was = ahead ?? { id: identity.userId, traits: identity.traits }
-        const t = traits && typeof traits === 'object' ? (traits as Record<string, unknown>) : {}
-        ahead = { id: String(userId), traits: String(userId) === was.id ? { ...was.traits, ...t } : { ...t } }
-        return void inbox.push({ k: 'call', c: ['identify', userId, traits, verification] })
-      }
-      const r = nextIdentity(identity, userId, traits, verification, log)
-      if (!r) return
-      const { next, ops } = r
-      outbox?.remember(next)
-      const id = next.userId
-      if (id === identity.userId) {
-        identity = next
-        run(() => kv.update('identity', () => next).then(() => channel?.postMessage({ identity: 1 })))
-        moments?.check()
-        if (!ops.length) sendIdentify()
-      } else switchTo(next, identity.userId === null, ['identify', userId, traits, verification])
-      ops.forEach(enqueue)
-    },
-    reset() {
-      if (dead) return
-      if (!user) return void ((ahead = { id: null, traits: {} }), inbox.push({ k: 'call', c: ['reset'] }))
-      switchTo(newIdentity(), false, ['reset'])
-    },
+    identify: (userId, traits, verification) => void (dead || closing || identify(userId, traits, verification)),
+    reset: () => void (dead || closing || reset()),
     async destroy(discard?: boolean) {
       if (dead) return
       // Opt-out (see consent.ts): nothing more is written or sent; what is stored is deleted after.
       if (discard) return forget()
+      if (closing) return
       process()
-      dead = true
       // Other tabs' news no longer concerns it; the channel stays open to announce its last save.
       if (channel) channel.onmessage = null
-      clearTimeout(processTimer)
       clearInterval(minute)
       moments?.destroy()
       ac.abort()
       events.clear()
+      // Destroyed before the stored state opened: what was tracked until then is written once it has,
+      // under the user an identify()/reset() made meanwhile named (run first, as they would have).
+      if (!user && inbox.some((x) => x.k === 'call')) {
+        await (closing = ready)
+        // Opted out meanwhile.
+        if (dead) return
+        process()
+      }
+      dead = true
+      if (!user && inbox.length) await ready
+      clearTimeout(processTimer)
       publish(null, null)
-      // Destroyed before the stored state opened: what was tracked until then is written once it has.
-      if (!user && inbox.some((x) => x.k !== 'call')) await ready
       const left = inbox.filter((x): x is Op => x.k !== 'call')
       inbox = []
       if (user && left.length) {
