@@ -33,19 +33,23 @@ class Banner extends Ticking {
   said = ['', '']
   ro?: ResizeObserver
   el?: HTMLDivElement | null
+  /** The measured height, as a constructable sheet of the shadow root: no style attribute, nothing for CSP to refuse. */
+  sheet?: CSSStyleSheet
   override componentDidMount(): void {
     super.componentDidMount()
     const el = this.el
-    const layer = el?.parentElement
-    if (!layer || typeof ResizeObserver !== 'function') return
-    // CSSOM, not a style attribute: allowed under a strict style-src.
-    this.ro = new ResizeObserver(() => layer.style.setProperty('--mk-bh', el.offsetHeight + 'px'))
-    this.ro.observe(el!)
+    const root = el?.getRootNode() as ShadowRoot | undefined
+    if (!el || !root?.adoptedStyleSheets || typeof ResizeObserver !== 'function') return
+    const sheet = (this.sheet = new CSSStyleSheet())
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+    this.ro = new ResizeObserver(() => sheet.replaceSync(`:host{--mk-bh:${el.offsetHeight}px}`))
+    this.ro.observe(el)
   }
   override componentWillUnmount(): void {
     super.componentWillUnmount()
     this.ro?.disconnect()
-    this.el?.parentElement?.style.removeProperty('--mk-bh')
+    const root = this.el?.getRootNode() as ShadowRoot | undefined
+    if (root?.adoptedStyleSheets) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== this.sheet)
   }
   override render(p: MomentProps) {
     const ms = this.left()
