@@ -2,7 +2,8 @@
  * Consent in real pages, real IndexedDB and real localStorage: optOut() in one
  * tab stops every tab, deletes what MomentKit stored and sends nothing more;
  * requireConsent keeps everything off until optIn(), also when the calls are
- * queued by the snippet before the bundle has loaded.
+ * queued by the snippet before the bundle has loaded; a choice made after
+ * destroy() still counts.
  */
 import type { Page } from '@playwright/test'
 import { test, expect, explain, ready } from './fixtures'
@@ -102,4 +103,21 @@ test('requireConsent: nothing runs before optIn(); optIn() queued by the snippet
   await a.evaluate(engage)
   await a.evaluate(() => window.momentkit.flush())
   expect((await storedKeys(a, ns)).state).toBeGreaterThan(0)
+})
+
+test('script tag: optOut() after destroy() is remembered and deletes what is stored', async ({ page, server }) => {
+  const ns = 'consent-review-destroyed'
+  server.page('/app.html', html({ namespace: ns }))
+  await page.goto('/app.html')
+  await ready(page)
+  await page.evaluate(engage)
+  await page.evaluate(() => window.momentkit.flush())
+  expect((await storedKeys(page, ns)).state).toBeGreaterThan(0)
+  await page.evaluate(() => window.momentkit.destroy())
+  await page.evaluate(() => (window.momentkit as unknown as { optOut(): Promise<void> }).optOut())
+  await expect.poll(() => storedKeys(page, ns)).toEqual({ state: 0, outbox: 0 })
+  expect(await page.evaluate((ns) => localStorage.getItem(`momentkit:${ns}:consent`), ns)).toBe('denied')
+  await page.reload()
+  await page.waitForFunction(() => typeof window.momentkit?.explain === 'function')
+  await expect.poll(async () => (await explain(page))?.consent).toBe('denied')
 })
