@@ -39,6 +39,15 @@ function engage(i: Instance) {
   i.track('integration_connected')
 }
 
+/** A running instance with the engaged user's events written. */
+async function engaged(config: Record<string, unknown>): Promise<Instance> {
+  const i = init(config)
+  await i.ready
+  engage(i)
+  await i.flush()
+  return i
+}
+
 const stored = (name: string, store = 'state') => keys(createStore(name, store))
 
 beforeEach(() => {
@@ -56,10 +65,7 @@ afterEach(async () => {
 
 describe('consent', () => {
   it('runs by default; optOut() stops scoring, deletes what was stored, and is remembered', async () => {
-    mk = init({ namespace: ns })
-    await mk.ready
-    engage(mk)
-    await mk.flush()
+    mk = await engaged({ namespace: ns })
     expect(mk.explain().score).toBeGreaterThan(0)
     expect(mk.explain().consent).toBe('granted')
     expect((await stored(ns)).length).toBeGreaterThan(0)
@@ -183,10 +189,7 @@ describe('consent', () => {
 
 describe('consent: quick changes of mind, destroy(), a new config', () => {
   it('optOut() then optIn() at once: the wipe of the first does not delete what the second instance stores', async () => {
-    mk = init({ namespace: ns })
-    await mk.ready
-    engage(mk)
-    await mk.flush()
+    mk = await engaged({ namespace: ns })
     const out = mk.optOut()
     mk.optIn()
     engage(mk)
@@ -210,10 +213,7 @@ describe('consent: quick changes of mind, destroy(), a new config', () => {
   })
 
   it('optOut() after destroy() is still remembered and deletes what is stored', async () => {
-    mk = init({ namespace: ns })
-    await mk.ready
-    engage(mk)
-    await mk.flush()
+    mk = await engaged({ namespace: ns })
     await mk.destroy()
     expect((await stored(ns)).length).toBeGreaterThan(0)
     await mk.optOut()
@@ -226,10 +226,7 @@ describe('consent: quick changes of mind, destroy(), a new config', () => {
 
 describe('consent (review): a new config between optOut() and optIn()', () => {
   it('the opt-out wipe of the replaced instance does not delete what the new one stores', async () => {
-    mk = init({ namespace: ns })
-    await mk.ready
-    engage(mk)
-    await mk.flush()
+    mk = await engaged({ namespace: ns })
     const out = mk.optOut()
     mk = init({ namespace: ns, debug: false, sessionTimeout: 31 })
     mk.optIn()
