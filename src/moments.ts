@@ -176,7 +176,8 @@ export function createMoments(d: MomentsDeps) {
   function dropStale(s: DecisionState): void {
     const cur = layer.state().transient
     const m = cur && !cur.preview ? moments.find((x) => x.id === cur.id) : undefined
-    if (m?.target && offTarget(m, s)) layer.update({ transient: null })
+    // Tier unknown (a new user's state still loading after identify()): nothing is known to have changed.
+    if (m?.target && s.tier !== null && offTarget(m, s)) layer.update({ transient: null })
   }
 
   /** Decides for a trigger and claims the winner; the claim, if there is one, to wait for. */

@@ -506,7 +506,8 @@ demoTest.describe('demo under the strict policy', () => {
     const step = async (name: string, act: () => Promise<unknown>, seen: Locator, after?: () => Promise<unknown>) => {
       await act()
       const shown = await visible(seen)
-      const styled = shown && (await seen.evaluate((el) => el.closest('.mk') !== null && getComputedStyle(el.closest('.mk')!).fontSize === '15px'))
+      const isStyled = () => seen.evaluate((el) => el.closest('.mk') !== null && getComputedStyle(el.closest('.mk')!).fontSize === '15px').catch(() => false)
+      const styled = shown && (await expect.poll(isStyled, { timeout: 3000 }).toBe(true).then(() => true, () => false))
       if (after) await after()
       const a = await demoAudit()
       const ok = shown && styled && clean(a)
