@@ -195,9 +195,12 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
 /**
  * A first identify: the anonymous visitor's aggregates, tier and moment
  * history (caps, dismissals, what was shown) become the user's, unless this
- * browser already holds state for that user.
+ * browser already holds state for that user. `identity` (the one naming
+ * the user) is written in the same transaction: a page that goes away
+ * between the two would leave the next one with the user named and the
+ * history still under the visitor, where nothing adopts it any more.
  */
-export async function adoptState(kv: KV, from: UserState, key: string): Promise<void> {
+export async function adoptState(kv: KV, from: UserState, key: string, identity?: unknown): Promise<void> {
   const seen = await kv.get('moments:' + from.key)
   const t = from.tier()
   // One transaction: two tabs identifying at once must not both find the user new and overwrite each other.
@@ -206,5 +209,6 @@ export async function adoptState(kv: KV, from: UserState, key: string): Promise<
     ['agg:' + key, (old) => ((adopt = old === undefined) ? from.agg() : old)],
     ['tier:' + key, (old) => (adopt ? old ?? t ?? undefined : old)],
     ['moments:' + key, (old) => (adopt ? old ?? seen : old)],
+    ...(identity === undefined ? [] : [['identity', () => identity] as [string, () => unknown]]),
   ])
 }

@@ -1,0 +1,39 @@
+import 'fake-indexeddb/auto'
+import { createStore, type UseStore } from 'idb-keyval'
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../src/config/validate'
+import { createInstance } from '../src/core'
+
+// A login page calls identify() and navigates at once. Whatever instant the page dies at, the next
+// page must find the anonymous history under the user (or still under the visitor, to adopt again).
+describe('the first identify() and a page that goes away', () => {
+  it('writes the identity and the adopted history in one transaction', async () => {
+    const r = resolveConfig({ namespace: 'identify-unload' })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const db = createStore('identify-unload-db', 'state')
+    // Every IndexedDB call after the one that names the user never answers: the page is gone.
+    let gone = false
+    const dying: UseStore = (mode, cb) => {
+      if (gone) return new Promise(() => {})
+      let named = false
+      return db(mode, (st) => {
+        const put = st.put.bind(st)
+        st.put = (v: unknown, k?: IDBValidKey) => ((named ||= k === 'identity' && (v as { userId?: string }).userId === 'u1'), put(v, k))
+        return cb(st)
+      }).then((x) => ((gone ||= named), x))
+    }
+    const page = createInstance(r.config, { kv: { store: dying } })
+    await page.ready
+    for (let i = 0; i < 3; i++) page.track('teammate_invited')
+    await page.flush()
+    page.identify('u1')
+    for (let i = 0; i < 200 && !gone; i++) await new Promise((res) => setTimeout(res, 5))
+    expect(gone).toBe(true)
+
+    const next = createInstance(r.config, { kv: { store: db } })
+    await next.ready
+    expect(next.explain().user.userId).toBe('u1')
+    expect(next.explain().signals.teammates_invited.value).toBe(3)
+    await next.destroy()
+  })
+})
