@@ -206,7 +206,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     run(async () => {
       if (prev && followed && alias) await mergeOps(kv, userKey(next), plan, prev.takePending(), now())
       else if (prev) await prev.flush(now())
-      if (!followed) await (alias && prev ? adoptState(kv, prev, userKey(next), next) : kv.update('identity', () => next))
+      if (!followed) await (alias && prev ? adoptState(kv, prev, userKey(next), plan, now(), next) : kv.update('identity', () => next))
       await open()
       if (switching === s) switching = null
       if (!followed) channel?.postMessage({ identity: 1 })

@@ -51,6 +51,8 @@ export interface Aggregates {
   w?: string[]
   /** Revision: one more at each write (see userstate.ts); a page whose view is of the stored revision writes it as is. */
   r?: number
+  /** The last visitors (state keys) whose history became this user's (see userstate.ts adoptState). */
+  m?: string[]
 }
 
 /** One change to the aggregates. Ops are replayable, so tabs can merge. */
@@ -60,9 +62,9 @@ export type Op =
   | { k: 'trial'; start?: number; end?: number }
 
 const DAY = 86_400_000
-const MAX_KEYS_PER_DAY = 256
-const MAX_VALUES = 64
-const MAX_EVENT_NAMES = 256
+export const MAX_KEYS_PER_DAY = 256
+export const MAX_VALUES = 64
+export const MAX_EVENT_NAMES = 256
 const MAX_DAYS = 400
 
 export const dayOf = (ts: number, tz: number): number => Math.floor((ts - tz * 60_000) / DAY)
@@ -91,7 +93,7 @@ interface Tap { key: string; where?: Where; props: string[]; dks: string[] }
  * "__proto__" is data and must neither read nor write Object.prototype.
  */
 export const own: (map: Record<string, number>, key: string) => number | undefined = field
-function put(map: Record<string, number>, key: string, v: number): void {
+export function put(map: Record<string, number>, key: string, v: number): void {
   if (key === '__proto__') Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true })
   else map[key] = v
 }

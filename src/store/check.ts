@@ -20,8 +20,8 @@ export function validAggregates(a: unknown): a is Aggregates {
   return (
     isObj(a) && a.v === 1 && has(a, 'tz seen lastActive prevVisit n') && 'days total first last distinct'.split(' ').every((k) => isObj(a[k])) &&
     all(a.days, (b) => isObj(b) && isObj(b.e)) && (a.session === null || (isObj(a.session) && has(a.session, 'start last'))) &&
-    // The write ids (strings) are read only as an array of them, whatever is there.
-    nested({ ...a, w: 0 })
+    // The write ids and visitor keys (strings) are read only as arrays of them, whatever is there.
+    nested({ ...a, w: 0, m: 0 })
   )
 }
 

@@ -1,6 +1,7 @@
 import type { TierState } from '../score/tier'
 import { type Aggregates, apply, emptyAggregates, type Op, type Plan, prune } from './aggregate'
 import { validAggregates as valid, validTier } from './check'
+import { mergeAggregates } from './merge'
 import type { KV } from './kv'
 
 /**
@@ -192,21 +193,31 @@ export async function openUserState(kv: KV, key: string, plan: Plan, now: number
   }
 }
 
+/** `agg`, noting that the visitor `key`'s history is in it (the last 8 kept). */
+const absorb = (agg: Aggregates, key: string): Aggregates => ((agg.m = (Array.isArray(agg.m) ? agg.m : []).concat(key).slice(-8)), agg)
+/** Two tabs naming the user at once adopt one visitor: the second must not add the same history again. */
+const holds = (agg: Aggregates, key: string): boolean => Array.isArray(agg.m) && agg.m.includes(key)
+
 /**
  * A first identify: the anonymous visitor's aggregates, tier and moment
- * history (caps, dismissals, what was shown) become the user's, unless this
- * browser already holds state for that user. `identity` (the one naming
+ * history (caps, dismissals, what was shown) become the user's; when this
+ * browser already holds state for that user, their aggregates are added to
+ * it (the user's tier and moment history stay theirs). `identity` (the one naming
  * the user) is written in the same transaction: a page that goes away
  * between the two would leave the next one with the user named and the
  * history still under the visitor, where nothing adopts it any more.
  */
-export async function adoptState(kv: KV, from: UserState, key: string, identity?: unknown): Promise<void> {
+export async function adoptState(kv: KV, from: UserState, key: string, plan: Plan, now: number, identity?: unknown): Promise<void> {
   const seen = await kv.get('moments:' + from.key)
   const t = from.tier()
   // One transaction: two tabs identifying at once must not both find the user new and overwrite each other.
   let adopt = false
   await kv.updateMany<unknown>([
-    ['agg:' + key, (old) => ((adopt = old === undefined) ? from.agg() : old)],
+    ['agg:' + key, (old) => {
+      if ((adopt = old === undefined)) return absorb({ ...from.agg() }, from.key)
+      // A user this browser knows (back after a reset()): what they did logged out adds to their history, once.
+      return valid(old) && !holds(old, from.key) ? landed(absorb(mergeAggregates(old, from.agg(), plan, now), from.key)) : old
+    }],
     ['tier:' + key, (old) => (adopt ? old ?? t ?? undefined : old)],
     ['moments:' + key, (old) => (adopt ? old ?? seen : old)],
     ...(identity === undefined ? [] : [['identity', () => identity] as [string, () => unknown]]),

@@ -37,3 +37,31 @@ describe('the first identify() and a page that goes away', () => {
     await next.destroy()
   })
 })
+
+describe('a returning user: identify(), reset(), then identify() again', () => {
+  it('counts what they did logged out, once, and keeps what was theirs', async () => {
+    const r = resolveConfig({ namespace: 'identify-returning' })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const mk = createInstance(r.config)
+    await mk.ready
+    mk.identify('u1')
+    mk.track('teammate_invited')
+    mk.track('teammate_invited')
+    await mk.flush()
+    mk.reset()
+    mk.track('teammate_invited')
+    await mk.flush()
+    mk.identify('u1')
+    await mk.flush()
+    await mk.ready
+    await new Promise((res) => setTimeout(res, 20))
+    expect(mk.explain().signals.teammates_invited.value).toBe(3)
+    await mk.destroy()
+
+    const next = createInstance(r.config)
+    await next.ready
+    expect(next.explain().user.userId).toBe('u1')
+    expect(next.explain().signals.teammates_invited.value).toBe(3)
+    await next.destroy()
+  })
+})
