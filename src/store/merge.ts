@@ -32,9 +32,7 @@ export function mergeAggregates(into: Aggregates, from: Aggregates, plan: Plan, 
     const t: DayBucket = (into.days[day] ||= { e: {} })
     add(t.e, b.e, MAX_KEYS_PER_DAY)
     if (b.d) addDistinct((t.d ||= {}), b.d)
-    if (b.s) t.s = (t.s || 0) + b.s
-    if (b.sl !== undefined) t.sl = (t.sl || 0) + b.sl
-    if (b.sc !== undefined) t.sc = (t.sc || 0) + b.sc
+    for (const k of ['s', 'sl', 'sc'] as const) if (b[k] !== undefined) t[k] = (t[k] || 0) + b[k]
     if (b.a) t.a = 1
     if (b.h) t.h = Math.max(t.h || 0, b.h)
   }
