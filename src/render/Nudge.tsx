@@ -3,13 +3,14 @@ import { Cta } from './parts'
 import type { MomentProps } from './types'
 
 /**
- * A toast in a corner (bottom unless a top-* position), a bottom one raised above a bottom widget that follows it
- * (:has(); without it, the two may overlap). Full width on phones.
+ * A toast in a corner (bottom unless a top-* position), kept clear of a widget on the same edge that follows it,
+ * badge and open panel (:has() and the widget's --mk-wh; without :has(), the two may overlap). Full width on phones.
  */
 export const nudgeCss = `
 .mk-n{width:340px;max-width:calc(100vw - 32px);padding:14px 16px;background:var(--mk-background);border:1px solid var(--mk-border);border-left:4px solid var(--mk-accent);border-radius:var(--mk-radius);box-shadow:0 6px 24px #0003}
 .mk-n.mk-top{top:var(--mk-o);bottom:auto}
-.mk-n:not(.mk-top):has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o) + 52px)}
+.mk-n:not(.mk-top):has(~.mk-w:not(.mk-top)){bottom:calc(var(--mk-o) + var(--mk-wh,36px) + 8px)}
+.mk-n.mk-top:has(~.mk-w.mk-top){top:calc(var(--mk-o) + var(--mk-wh,36px) + 8px)}
 .mk-n .mk-title{font-size:16px}
 `
 

@@ -1,4 +1,4 @@
-import { Cta, DAY, leftText, Ticking } from './parts'
+import { Cta, DAY, leftText, measure, Ticking } from './parts'
 import type { MomentProps } from './types'
 
 /**
@@ -31,25 +31,15 @@ export const trialBannerCss = `
 class Banner extends Ticking {
   /** [coarse state, what the live region says] */
   said = ['', '']
-  ro?: ResizeObserver
   el?: HTMLDivElement | null
-  /** The measured height, as a constructable sheet of the shadow root: no style attribute, nothing for CSP to refuse. */
-  sheet?: CSSStyleSheet
+  gone?: () => void
   override componentDidMount(): void {
     super.componentDidMount()
-    const el = this.el
-    const root = el?.getRootNode() as ShadowRoot | undefined
-    if (!el || !root?.adoptedStyleSheets || typeof ResizeObserver !== 'function') return
-    const sheet = (this.sheet = new CSSStyleSheet())
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-    this.ro = new ResizeObserver(() => sheet.replaceSync(`:host{--mk-bh:${el.offsetHeight}px}`))
-    this.ro.observe(el)
+    this.gone = measure(this.el, 'mk-bh')
   }
   override componentWillUnmount(): void {
     super.componentWillUnmount()
-    this.ro?.disconnect()
-    const root = this.el?.getRootNode() as ShadowRoot | undefined
-    if (root?.adoptedStyleSheets) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== this.sheet)
+    this.gone?.()
   }
   override render(p: MomentProps) {
     const ms = this.left()

@@ -1,10 +1,11 @@
-import { Cta, leftText, Ticking } from './parts'
+import { Cta, leftText, measure, Ticking } from './parts'
 import type { MomentProps } from './types'
 
 /**
  * A corner badge (a disclosure button) opening a small panel. For bottom
  * corners the panel opens above the badge (column-reverse), keeping the
- * DOM and Tab order badge -> panel.
+ * DOM and Tab order badge -> panel. It measures itself into --mk-wh, so a
+ * nudge in the same corner sits clear of the panel too (see Nudge.tsx).
  */
 export const widgetCss = `
 .mk-w{display:flex;flex-direction:column-reverse;align-items:flex-end;gap:8px;max-width:min(320px,calc(100vw - 32px))}
@@ -23,12 +24,25 @@ export const widgetCss = `
  */
 class W extends Ticking<{ open?: boolean }> {
   b?: HTMLButtonElement | null
+  el?: HTMLDivElement | null
+  gone?: () => void
+  override componentDidMount(): void {
+    super.componentDidMount()
+    this.gone = measure(this.el, 'mk-wh')
+  }
+  override componentWillUnmount(): void {
+    super.componentWillUnmount()
+    this.gone?.()
+  }
   override render(p: MomentProps) {
     const open = !!this.state.open
     const ms = this.left()
     const pos = p.position ?? ''
     return (
       <div
+        ref={(e) => {
+          this.el = e
+        }}
         dir="auto"
         lang={p.lang}
         class={`mk-w mk-c${pos.startsWith('top') ? ' mk-top' : ''}${pos.endsWith('left') ? ' mk-left' : ''}`}

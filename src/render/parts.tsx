@@ -22,6 +22,24 @@ export function Cta(p: MomentProps) {
 }
 
 /**
+ * Keeps `--<name>` on the shadow host at `el`'s height, for moments that must sit clear of a fixed
+ * sibling (no CSS can measure one). A constructable sheet of the shadow root, not a style attribute:
+ * nothing for a strict CSP to refuse. Returns the teardown.
+ */
+export function measure(el: HTMLElement | null | undefined, name: string): () => void {
+  const root = el?.getRootNode() as ShadowRoot | undefined
+  if (!el || !root?.adoptedStyleSheets || typeof ResizeObserver !== 'function') return () => {}
+  const sheet = new CSSStyleSheet()
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+  const ro = new ResizeObserver(() => sheet.replaceSync(`:host{--${name}:${el.offsetHeight}px}`))
+  ro.observe(el)
+  return () => {
+    ro.disconnect()
+    root.adoptedStyleSheets = root.adoptedStyleSheets.filter((x) => x !== sheet)
+  }
+}
+
+/**
  * Base for moments that show the trial countdown: left() is the time left by
  * the injected clock (null without a trial); it re-renders once a minute,
  * once a second in the last hour, not at all once ended, and clears its

@@ -98,3 +98,25 @@ test('at 320 px with a banner of several lines, the widget and nudge still sit c
   expect(overlap(trial, widget), `banner ${JSON.stringify(trial)} / widget ${JSON.stringify(widget)}`).toBe(false)
   expect(overlap(trial, nudge), `banner ${JSON.stringify(trial)} / nudge ${JSON.stringify(nudge)}`).toBe(false)
 })
+
+for (const side of ['bottom', 'top'] as const) {
+  test(`${side}: the widget's panel, opened, does not cover a nudge in the same corner`, async ({ page, server }) => {
+    const position = `${side}-right`
+    await page.goto(momentPage(server, `/moments-layout-panel-${side}.html`, config([{ ...WIDGET, position }, { ...NUDGE, position }], { plan: 'trial' })))
+    await ready(page)
+    await page.evaluate(() => window.momentkit.track('limit_reached'))
+    for (const kind of ['widget', 'nudge'] as const) await expect(titleOf(page, kind)).toBeVisible()
+    await host(page).getByRole('button', { name: /Trial plan/ }).click()
+    await expect(host(page).getByRole('link', { name: 'Upgrade now' })).toBeVisible()
+    await settled(page)
+    const [widget, nudge] = await Promise.all((['widget', 'nudge'] as const).map((k) => momentBox(page, k)))
+    expect(overlap(widget, nudge), `widget ${JSON.stringify(widget)} / nudge ${JSON.stringify(nudge)}`).toBe(false)
+    await host(page).getByRole('button', { name: 'Got it' }).click({ trial: true })
+    // Closed again, the nudge comes back down beside the badge.
+    await host(page).getByRole('button', { name: /Trial plan/ }).click()
+    await settled(page)
+    const [w2, n2] = await Promise.all((['widget', 'nudge'] as const).map((k) => momentBox(page, k)))
+    expect(overlap(w2, n2)).toBe(false)
+    expect(Math.abs(side === 'bottom' ? w2.y - (n2.y + n2.height) : n2.y - (w2.y + w2.height))).toBeLessThan(24)
+  })
+}
