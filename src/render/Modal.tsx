@@ -37,6 +37,17 @@ function focused(): HTMLElement | null {
   return a as HTMLElement | null
 }
 
+/**
+ * Where focus goes back: the element focused before, or, when the page replaced it meanwhile (an
+ * SPA re-render), the one now in its place: same id, or the same gate button. Else the browser's
+ * default (the page).
+ */
+function opener(f: HTMLElement | null): HTMLElement | null {
+  if (!f || f.isConnected) return f
+  const g = f.getAttribute('data-momentkit-gate')
+  return (f.id && document.getElementById(f.id)) || (g !== null && document.querySelector<HTMLElement>(`[data-momentkit-gate="${CSS.escape(g)}"]`)) || null
+}
+
 export class Pane extends Component<PaneProps> {
   /** The panel element. */
   declare e: HTMLDialogElement | null
@@ -84,7 +95,7 @@ export class Pane extends Component<PaneProps> {
     const back = this.props.modal || e.matches(':focus-within')
     if (this.props.modal) e.close()
     for (const t of HOLD) document.removeEventListener(t, this)
-    if (back) this.f?.focus()
+    if (back) opener(this.f)?.focus()
   }
 
   render(p: PaneProps) {

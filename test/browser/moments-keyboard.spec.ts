@@ -64,6 +64,37 @@ test('gate: opened from a data-momentkit-gate button with the keyboard, traps fo
   expect(await deepFocus(page)).toMatchObject({ inMoment: false, id: 'export' })
 })
 
+test('gate: the app re-rendered its button while the gate was open; Esc returns focus to the button now in its place', async ({ page, server }) => {
+  const twoGates = `<button id="other" type="button" data-momentkit-gate="sso">SSO</button><span id="slot"><button type="button" data-momentkit-gate="advanced-export">Advanced export</button></span>`
+  await page.goto(momentPage(server, '/moments-kbd-gate-rerender.html', config([GATE]), { body: twoGates }))
+  await ready(page)
+  await page.locator('#slot button').focus()
+  await page.keyboard.press('Enter')
+  await expectModal(page, 'gate')
+  // An SPA framework replaces the element (a new node, same markup).
+  await page.evaluate(() => (document.getElementById('slot')!.innerHTML = '<button type="button" data-momentkit-gate="advanced-export">Advanced export</button>'))
+  await page.keyboard.press('Escape')
+  await expect(titleOf(page, 'gate')).toBeHidden()
+  await expect.poll(() => page.evaluate(() => document.activeElement === document.querySelector('#slot button'))).toBe(true)
+})
+
+test('upgrade modal: the element focused before was replaced by one with the same id; focus goes to it', async ({ page, server }) => {
+  await page.goto(momentPage(server, '/moments-kbd-upgrade-rerender.html', config([UPGRADE])))
+  await ready(page)
+  await page.focus('#host-input')
+  await crossTier(page)
+  await expectModal(page, 'upgrade')
+  await page.evaluate(() => {
+    const old = document.getElementById('host-input')!
+    const fresh = old.cloneNode() as HTMLElement
+    old.replaceWith(fresh)
+    ;(window as unknown as { fresh: HTMLElement }).fresh = fresh
+  })
+  await page.keyboard.press('Escape')
+  await expect(titleOf(page, 'upgrade')).toBeHidden()
+  await expect.poll(() => page.evaluate(() => document.activeElement === (window as unknown as { fresh: HTMLElement }).fresh)).toBe(true)
+})
+
 test('gate from gate(): the dismiss button closes it and returns focus too', async ({ page, server }) => {
   await page.goto(momentPage(server, '/moments-kbd-gate-call.html', config([GATE])))
   await ready(page)
