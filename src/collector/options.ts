@@ -25,6 +25,8 @@ export interface CollectorOptions {
   webhookUrl?: string | null
   /** `slack` (default): {text, blocks}; `json`: the alert's structured content. */
   webhookFormat?: 'slack' | 'json'
+  /** Signs every webhook POST (MomentKit-Signature header, see signature.ts); none: unsigned. */
+  webhookSecret?: string | null
   /** Secret for identity verification (userHash HMAC or HS256 JWT); none: not checked. */
   identitySecret?: string | null
   /** Accepted write keys; empty: any (or none). */
@@ -59,6 +61,7 @@ export interface Settings {
   config: ResolvedConfig
   webhookUrl: string | null
   webhookFormat: 'slack' | 'json'
+  webhookSecret: string | null
   identitySecret: string | null
   writeKeys: string[]
   corsOrigins: string[]
@@ -113,6 +116,7 @@ export function resolveSettings(o: CollectorOptions): Settings {
     config,
     webhookUrl: o.webhookUrl || null,
     webhookFormat: o.webhookFormat ?? 'slack',
+    webhookSecret: o.webhookSecret || null,
     identitySecret: o.identitySecret || null,
     writeKeys: o.writeKeys ?? [],
     corsOrigins: o.corsOrigins ?? ['http://127.0.0.1:*', 'http://localhost:*'],
@@ -130,7 +134,7 @@ export function resolveSettings(o: CollectorOptions): Settings {
 
 const FLAGS: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'pglite-dir': 'PGLITE_DIR', config: 'MOMENTKIT_CONFIG',
-  'webhook-url': 'WEBHOOK_URL', 'webhook-format': 'WEBHOOK_FORMAT', 'identity-secret': 'IDENTITY_SECRET', 'write-keys': 'WRITE_KEYS',
+  'webhook-url': 'WEBHOOK_URL', 'webhook-format': 'WEBHOOK_FORMAT', 'webhook-secret': 'WEBHOOK_SECRET', 'identity-secret': 'IDENTITY_SECRET', 'write-keys': 'WRITE_KEYS',
   'cors-origins': 'CORS_ORIGINS', 'max-body': 'MAX_BODY_BYTES', 'score-tolerance': 'SCORE_TOLERANCE', 'tz-offset': 'TZ_OFFSET',
   'account-rule': 'ACCOUNT_RULE', 'alert-tiers': 'ALERT_TIERS', 'inbox-password': 'INBOX_PASSWORD',
 }
@@ -163,6 +167,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): CollectorOp
     configPath: v.MOMENTKIT_CONFIG || null,
     webhookUrl: v.WEBHOOK_URL || null,
     webhookFormat: format as 'slack' | 'json' | undefined,
+    webhookSecret: v.WEBHOOK_SECRET || null,
     identitySecret: v.IDENTITY_SECRET || null,
     writeKeys: list(v.WRITE_KEYS),
     corsOrigins: list(v.CORS_ORIGINS),

@@ -15,6 +15,7 @@ import type { AlertContent } from './alerts'
 import { slackMessage } from './alerts'
 import { type Db, type Row, ts } from './db'
 import type { Settings } from './options'
+import { SIGNATURE_HEADER, signWebhook } from './signature'
 
 const LEASE_MS = 60_000
 const TIMEOUT_MS = 10_000
@@ -37,15 +38,20 @@ export function createDelivery(db: Db, s: Settings, inboxUrl: () => string): Del
   async function post(alert: Row): Promise<{ ok: true } | { ok: false; error: string; retryAfter?: number }> {
     const content = alert.content as AlertContent
     const body = s.webhookFormat === 'json' ? { type: 'momentkit.alert', id: String(alert.id), ...content, inboxUrl: inboxUrl() } : slackMessage(content, s.now(), inboxUrl())
+    const text = JSON.stringify(body)
+    // The id is the same for every attempt at one alert (receivers deduplicate by it); the signature is
+    // made for this attempt, over the exact bytes sent, so its timestamp says when this POST was made.
+    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'MomentKit-Alert-Id': String(alert.id) }
+    if (s.webhookSecret) headers[SIGNATURE_HEADER] = signWebhook(s.webhookSecret, text, s.now())
     try {
       // A redirect is not followed: fetch would repeat a 302 as a GET without the alert, and its 200 mark the alert sent.
-      const res = await fetch(s.webhookUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
+      const res = await fetch(s.webhookUrl!, { method: 'POST', headers, body: text, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
       if (res.ok) return { ok: true }
       if (res.status >= 300 && res.status < 400) {
         return { ok: false, error: `HTTP ${res.status}: the webhook redirects${res.headers.get('Location') ? ' to ' + res.headers.get('Location') : ''}; set WEBHOOK_URL to the final URL` }
       }
-      const text = (await res.text().catch(() => '')).slice(0, 200)
-      return { ok: false, error: `HTTP ${res.status}${text ? ': ' + text : ''}`, retryAfter: retryAfter(res.headers.get('Retry-After'), s.now()) }
+      const said = (await res.text().catch(() => '')).slice(0, 200)
+      return { ok: false, error: `HTTP ${res.status}${said ? ': ' + said : ''}`, retryAfter: retryAfter(res.headers.get('Retry-After'), s.now()) }
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } }
       return { ok: false, error: err.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : err.cause?.code ?? err.cause?.message ?? err.message }

@@ -11,6 +11,7 @@ import { httpSuite } from './suites/http'
 import { inboxSuite } from './suites/inbox'
 import { ingestSuite } from './suites/ingest'
 import { sdkSuite } from './suites/sdk'
+import { signingSuite } from './suites/signing'
 
 for (const backend of backends) {
   describe(backend.name, () => {
@@ -18,6 +19,7 @@ for (const backend of backends) {
     httpSuite(env)
     ingestSuite(env)
     alertsSuite(env)
+    signingSuite(env)
     inboxSuite(env)
     sdkSuite(env)
   })
