@@ -11,6 +11,7 @@ import { httpSuite } from './suites/http'
 import { inboxSuite } from './suites/inbox'
 import { ingestSuite } from './suites/ingest'
 import { sdkSuite } from './suites/sdk'
+import { rateLimitSuite } from './suites/ratelimit'
 import { signingSuite } from './suites/signing'
 
 for (const backend of backends) {
@@ -22,5 +23,6 @@ for (const backend of backends) {
     signingSuite(env)
     inboxSuite(env)
     sdkSuite(env)
+    rateLimitSuite(env)
   })
 }
