@@ -5,10 +5,12 @@
  * exponential backoff (Retry-After honoured), and marked `failed` after the
  * last attempt; the inbox lists deliveries that are failing.
  *
- * Alerts are claimed with a short lease (next_at pushed forward under
- * FOR UPDATE SKIP LOCKED), so two collectors on one PostgreSQL do not post
- * one alert twice, and a collector that dies mid-post leaves the alert to be
- * retried when the lease ends.
+ * Alerts are claimed one at a time, just before their POST, with a short
+ * lease (next_at pushed forward under FOR UPDATE SKIP LOCKED), so two
+ * collectors on one PostgreSQL do not post one alert twice, and a collector
+ * that dies mid-post leaves the alert to be retried when the lease ends.
+ * (Claiming a batch at once let the lease run out on its last alerts while
+ * the first ones were still being posted to a slow webhook.)
  */
 import { backoff, retryAfter } from '../sync/backoff'
 import type { AlertContent } from './alerts'
@@ -60,14 +62,17 @@ export function createDelivery(db: Db, s: Settings, inboxUrl: () => string): Del
 
   async function deliver(): Promise<number> {
     if (!s.webhookUrl) return 0
-    const now = s.now()
-    const due = await db.query(
-      `update alerts set next_at = $2::timestamptz where id in (
-         select id from alerts where status in ('pending', 'retrying') and next_at <= $1::timestamptz order by id limit ${BATCH} for update skip locked
-       ) returning *`,
-      [ts(now), ts(now + LEASE_MS)],
-    )
-    for (const alert of due) {
+    let n = 0
+    for (; n < BATCH && !stopped; n++) {
+      const now = s.now()
+      // The lease covers one POST (at most TIMEOUT_MS) and its bookkeeping.
+      const [alert] = await db.query(
+        `update alerts set next_at = $2::timestamptz where id in (
+           select id from alerts where status in ('pending', 'retrying') and next_at <= $1::timestamptz order by id limit 1 for update skip locked
+         ) returning *`,
+        [ts(now), ts(now + LEASE_MS)],
+      )
+      if (!alert) break
       const r = await post(alert)
       const attempts = alert.attempts + 1
       if (r.ok) {
@@ -82,7 +87,7 @@ export function createDelivery(db: Db, s: Settings, inboxUrl: () => string): Del
       ])
       s.log(`alert ${alert.id} webhook failed (attempt ${attempts}/${s.retry.attempts}): ${r.error}${last ? '; giving up (shown in the inbox)' : `; retrying in ${Math.round(wait / 100) / 10} s`}`)
     }
-    return due.length
+    return n
   }
 
   async function schedule(): Promise<void> {

@@ -1,4 +1,4 @@
-/** Signed webhook deliveries, checked on the bytes a real local receiver got. */
+/** Webhook deliveries as a real local receiver gets them: signed, and each alert once across collectors. */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -78,6 +78,37 @@ export function signingSuite(env: Env): void {
       expect(r.got[1].headers).not.toHaveProperty('momentkit-signature')
       expect(r.got[1].headers['momentkit-alert-id']).toMatch(/^\d+$/)
       expect(JSON.parse(r.got[1].raw.toString('utf8'))).toHaveProperty('blocks')
+    })
+
+    it('two collectors on one database post each alert once, even when posting a claimed batch outlasts the lease', async () => {
+      // Each POST takes 9 s of the collectors' clock (a slow webhook, within the 10 s timeout).
+      let offset = 0
+      const now = () => Date.now() + offset
+      const ids: string[] = []
+      let url = ''
+      const server = createServer((req, res) => {
+        req.resume().on('end', async () => {
+          ids.push(String(req.headers['momentkit-alert-id']))
+          offset += 9000
+          // 63 s after the first claim, a second collector starts and delivers what is due.
+          if (ids.length === 7) await (await env.start({ webhookUrl: url, webhookFormat: 'json', now })).deliverAlerts()
+          res.writeHead(200).end()
+        })
+      })
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      open.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))))
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+      for (let i = 0; i < 8; i++) {
+        await env.db().query(
+          `insert into alerts (kind, subject, tier, score, sla, crossed_at, content, status, next_at) values ('user', $1, 'pql', 70, 'pql', now(), '{}'::jsonb, 'pending', $2::timestamptz)`,
+          ['u:lease-' + i, new Date(now()).toISOString()],
+        )
+      }
+      const a = await env.start({ webhookUrl: url, webhookFormat: 'json', now })
+      await a.deliverAlerts()
+      await until(async () => (await env.count('alerts', `status = 'sent'`)) === 8, 5000, 'every alert sent')
+      expect(ids.length).toBe(8)
+      expect(new Set(ids).size).toBe(8)
     })
   })
 }
