@@ -84,7 +84,8 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
 }
 
 export function corsHeaders(origin: string): Record<string, string> {
-  return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+  // Retry-After is not a CORS-safelisted response header: unexposed, the SDK in a page could not read it after a 429 or 503.
+  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After', Vary: 'Origin' }
 }
 
 export const PREFLIGHT = {

@@ -26,8 +26,9 @@ MomentKit collector (${store})
   health    ${c.url}/healthz
 
   model     ${s.config.model.version}${options.configPath ? ` from ${options.configPath}` : ' (default config)'}; tiers ${s.config.model.tiers.map((t) => `${t.name} ${t.min}+`).join(', ')}
-  alerts    on crossing into ${s.alertTiers.join(', ')}; ${s.webhookUrl ? `webhook ${s.webhookUrl} (${s.webhookFormat})` : 'no WEBHOOK_URL: stored and shown in the inbox only'}
+  alerts    on crossing into ${s.alertTiers.join(', ')}; ${s.webhookUrl ? `webhook ${s.webhookUrl} (${s.webhookFormat}, ${s.webhookSecret ? 'signed' : 'unsigned: no WEBHOOK_SECRET'})` : 'no WEBHOOK_URL: stored and shown in the inbox only'}
   security  write keys: ${s.writeKeys.length ? s.writeKeys.length + ' configured' : 'not checked'}; identity verification: ${s.identitySecret ? 'required for identified users' : 'off (no IDENTITY_SECRET)'}
+  limit     ${s.rateLimit.rate > 0 ? `${s.rateLimit.burst} requests at once, then ${s.rateLimit.rate}/s per ${s.writeKeys.length ? 'write key' : 'address'} (RATE_BURST, RATE_LIMIT)` : 'off (RATE_LIMIT=0)'}
   CORS      ${s.corsOrigins.join(', ')}
   inbox     ${s.inboxPassword ? 'password protected (INBOX_PASSWORD)' : 'open to anyone who can reach it'}${!s.inboxPassword && !LOOPBACK.test(s.host) ? '\n  WARNING   listening beyond loopback with no INBOX_PASSWORD: the sales inbox shows user data' : ''}
 

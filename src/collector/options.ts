@@ -8,6 +8,7 @@ import { resolveConfig } from '../config/validate'
 import { COLOUR_NAMES } from '../render/colour-names'
 import { useColourNames } from '../render/theme'
 import { type AccountRule, parseAccountRule } from './accounts'
+import type { RateLimit } from './ratelimit'
 
 export interface CollectorOptions {
   /** Default 8787; 0 picks a free port. */
@@ -25,6 +26,8 @@ export interface CollectorOptions {
   webhookUrl?: string | null
   /** `slack` (default): {text, blocks}; `json`: the alert's structured content. */
   webhookFormat?: 'slack' | 'json'
+  /** Signs every webhook POST (MomentKit-Signature header, see signature.ts); none: unsigned. */
+  webhookSecret?: string | null
   /** Secret for identity verification (userHash HMAC or HS256 JWT); none: not checked. */
   identitySecret?: string | null
   /** Accepted write keys; empty: any (or none). */
@@ -33,6 +36,8 @@ export interface CollectorOptions {
   corsOrigins?: string[]
   /** Largest accepted body (bytes). Default 512 KiB. */
   maxBodyBytes?: number
+  /** Ingest requests per client (write key when checked, else address): `rate` a second after a `burst`; rate 0: off. Default 50/s, 200, 10,000 clients. */
+  rateLimit?: Partial<RateLimit>
   /** Points the client's score may differ from the server's before the user is flagged. Default 5. */
   scoreTolerance?: number
   /** Minutes, as Date#getTimezoneOffset, to cut days for day-based signals. Default 0 (UTC). */
@@ -59,10 +64,12 @@ export interface Settings {
   config: ResolvedConfig
   webhookUrl: string | null
   webhookFormat: 'slack' | 'json'
+  webhookSecret: string | null
   identitySecret: string | null
   writeKeys: string[]
   corsOrigins: string[]
   maxBodyBytes: number
+  rateLimit: RateLimit
   scoreTolerance: number
   tzOffset: number
   accountRule: AccountRule
@@ -104,6 +111,10 @@ export function resolveSettings(o: CollectorOptions): Settings {
   const alertTiers = o.alertTiers ?? (pql >= 0 ? tiers.slice(pql) : tiers.slice(-2))
   for (const t of alertTiers) if (!tiers.includes(t)) throw new Error(`alert tier "${t}" is not a tier of the model (${tiers.join(', ')})`)
   const accountRule = typeof o.accountRule === 'object' ? o.accountRule : parseAccountRule(o.accountRule ?? (pql >= 0 && tiers.includes('moderate') ? 'pql:2,moderate:3' : `${alertTiers[0]}:2`), tiers)
+  const rateLimit = { rate: o.rateLimit?.rate ?? 50, burst: o.rateLimit?.burst ?? 200, clients: o.rateLimit?.clients ?? 10_000 }
+  if (!(rateLimit.rate >= 0)) throw new Error(`RATE_LIMIT must be 0 (off) or more requests a second, got ${rateLimit.rate}`)
+  if (!(rateLimit.burst >= 1)) throw new Error(`RATE_BURST must be at least 1, got ${rateLimit.burst}`)
+  if (!(rateLimit.clients >= 1)) throw new Error(`rateLimit.clients must be at least 1, got ${rateLimit.clients}`)
   const log = o.log === false ? () => {} : o.log ?? ((line: string) => console.log(line))
   return {
     port: o.port ?? 8787,
@@ -113,10 +124,12 @@ export function resolveSettings(o: CollectorOptions): Settings {
     config,
     webhookUrl: o.webhookUrl || null,
     webhookFormat: o.webhookFormat ?? 'slack',
+    webhookSecret: o.webhookSecret || null,
     identitySecret: o.identitySecret || null,
     writeKeys: o.writeKeys ?? [],
     corsOrigins: o.corsOrigins ?? ['http://127.0.0.1:*', 'http://localhost:*'],
     maxBodyBytes: o.maxBodyBytes ?? 512 * 1024,
+    rateLimit,
     scoreTolerance: o.scoreTolerance ?? 5,
     tzOffset: o.tzOffset ?? 0,
     accountRule,
@@ -130,8 +143,8 @@ export function resolveSettings(o: CollectorOptions): Settings {
 
 const FLAGS: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'pglite-dir': 'PGLITE_DIR', config: 'MOMENTKIT_CONFIG',
-  'webhook-url': 'WEBHOOK_URL', 'webhook-format': 'WEBHOOK_FORMAT', 'identity-secret': 'IDENTITY_SECRET', 'write-keys': 'WRITE_KEYS',
-  'cors-origins': 'CORS_ORIGINS', 'max-body': 'MAX_BODY_BYTES', 'score-tolerance': 'SCORE_TOLERANCE', 'tz-offset': 'TZ_OFFSET',
+  'webhook-url': 'WEBHOOK_URL', 'webhook-format': 'WEBHOOK_FORMAT', 'webhook-secret': 'WEBHOOK_SECRET', 'identity-secret': 'IDENTITY_SECRET', 'write-keys': 'WRITE_KEYS',
+  'cors-origins': 'CORS_ORIGINS', 'max-body': 'MAX_BODY_BYTES', 'rate-limit': 'RATE_LIMIT', 'rate-burst': 'RATE_BURST', 'score-tolerance': 'SCORE_TOLERANCE', 'tz-offset': 'TZ_OFFSET',
   'account-rule': 'ACCOUNT_RULE', 'alert-tiers': 'ALERT_TIERS', 'inbox-password': 'INBOX_PASSWORD',
 }
 
@@ -163,10 +176,12 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): CollectorOp
     configPath: v.MOMENTKIT_CONFIG || null,
     webhookUrl: v.WEBHOOK_URL || null,
     webhookFormat: format as 'slack' | 'json' | undefined,
+    webhookSecret: v.WEBHOOK_SECRET || null,
     identitySecret: v.IDENTITY_SECRET || null,
     writeKeys: list(v.WRITE_KEYS),
     corsOrigins: list(v.CORS_ORIGINS),
     maxBodyBytes: num(v.MAX_BODY_BYTES, 'MAX_BODY_BYTES'),
+    rateLimit: { rate: num(v.RATE_LIMIT, 'RATE_LIMIT'), burst: num(v.RATE_BURST, 'RATE_BURST') },
     scoreTolerance: num(v.SCORE_TOLERANCE, 'SCORE_TOLERANCE'),
     tzOffset: num(v.TZ_OFFSET, 'TZ_OFFSET'),
     accountRule: v.ACCOUNT_RULE || undefined,

@@ -18,6 +18,7 @@ import { migrate } from './migrate'
 import { type CollectorOptions, resolveSettings, type Settings } from './options'
 import { renderInbox } from './page'
 import { parseBatch } from './payload'
+import { clientOf, createLimiter, type Limiter } from './ratelimit'
 import { createScorer, type Scorer } from './rescore'
 import { createDelivery, type Delivery } from './webhook'
 
@@ -49,10 +50,22 @@ function passwordOk(req: IncomingMessage, password: string): boolean {
   return safeEqual(decoded.slice(decoded.indexOf(':') + 1), password)
 }
 
-interface Ctx { db: Db; s: Settings; scorer: Scorer; delivery: Delivery }
+interface Ctx { db: Db; s: Settings; scorer: Scorer; delivery: Delivery; limiter: Limiter }
+
+const slowDown = (client: string, sec: number) => ({
+  error: 'rate_limited',
+  message: `too many requests from ${client.startsWith('key:') ? 'this write key' : 'this address'}; retry in ${sec} s (RATE_LIMIT, RATE_BURST)`,
+})
 
 async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
   const fail = (status: number, error: string, message: string, extra: object = {}) => sendJson(res, status, { error, message, ...extra }, cors)
+  // Without write keys to tell clients apart, the address is the client: refused before reading the body.
+  const checked = c.s.writeKeys.length > 0
+  if (!checked) {
+    const ip = clientOf(req, undefined, false)
+    const t = c.limiter.take(ip, c.s.now())
+    if (!t.ok) return sendAndClose(req, res, 429, slowDown(ip, t.retryAfterSec), { ...cors, 'Retry-After': String(t.retryAfterSec) })
+  }
   if (!acceptedType(req.headers['content-type'])) {
     return sendAndClose(req, res, 415, { error: 'unsupported_media_type', message: 'send the batch as application/json (or text/plain from sendBeacon)' }, cors)
   }
@@ -66,6 +79,11 @@ async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: 
   const { batch } = parsed
   const key = checkWriteKey(c.s.writeKeys, batch.auth)
   if (!key.ok) return fail(401, 'unknown_write_key', key.reason)
+  if (checked) {
+    const client = clientOf(req, batch.auth.writeKey, true)
+    const t = c.limiter.take(client, c.s.now())
+    if (!t.ok) return sendJson(res, 429, slowDown(client, t.retryAfterSec), { ...cors, 'Retry-After': String(t.retryAfterSec) })
+  }
   const id = verifyIdentity(c.s.identitySecret, batch.auth, batch.messages[0].userId, c.s.now())
   if (!id.ok) return fail(401, 'identity_not_verified', id.reason)
   try {
@@ -137,7 +155,7 @@ export async function startCollector(options: CollectorOptions & { db?: Db } = {
   const scorer = createScorer(s.config, s.tzOffset)
   let base = ''
   const delivery = createDelivery(db, s, () => base + '/inbox')
-  const ctx: Ctx = { db, s, scorer, delivery }
+  const ctx: Ctx = { db, s, scorer, delivery, limiter: createLimiter(s.rateLimit) }
   const server = createServer((req, res) => {
     route(ctx, req, res).catch((e) => {
       s.log(`collector: ${req.method} ${req.url}: ${e instanceof Error ? e.message : e}`)

@@ -11,6 +11,8 @@ import { httpSuite } from './suites/http'
 import { inboxSuite } from './suites/inbox'
 import { ingestSuite } from './suites/ingest'
 import { sdkSuite } from './suites/sdk'
+import { rateLimitSuite } from './suites/ratelimit'
+import { signingSuite } from './suites/signing'
 
 for (const backend of backends) {
   describe(backend.name, () => {
@@ -18,7 +20,9 @@ for (const backend of backends) {
     httpSuite(env)
     ingestSuite(env)
     alertsSuite(env)
+    signingSuite(env)
     inboxSuite(env)
     sdkSuite(env)
+    rateLimitSuite(env)
   })
 }
