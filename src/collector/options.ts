@@ -111,7 +111,8 @@ export function resolveSettings(o: CollectorOptions): Settings {
   const alertTiers = o.alertTiers ?? (pql >= 0 ? tiers.slice(pql) : tiers.slice(-2))
   for (const t of alertTiers) if (!tiers.includes(t)) throw new Error(`alert tier "${t}" is not a tier of the model (${tiers.join(', ')})`)
   const accountRule = typeof o.accountRule === 'object' ? o.accountRule : parseAccountRule(o.accountRule ?? (pql >= 0 && tiers.includes('moderate') ? 'pql:2,moderate:3' : `${alertTiers[0]}:2`), tiers)
-  const rateLimit = { rate: o.rateLimit?.rate ?? 50, burst: o.rateLimit?.burst ?? 200, clients: o.rateLimit?.clients ?? 10_000 }
+  const rateLimit = { rate: o.rateLimit?.rate ?? 50, burst: o.rateLimit?.burst ?? 200, clients: o.rateLimit?.clients ?? 10_000, proxies: o.rateLimit?.proxies ?? 0 }
+  if (!(Number.isInteger(rateLimit.proxies) && rateLimit.proxies >= 0)) throw new Error(`TRUST_PROXIES must be a whole number of reverse proxies (0: none), got ${rateLimit.proxies}`)
   if (!(rateLimit.rate >= 0)) throw new Error(`RATE_LIMIT must be 0 (off) or more requests a second, got ${rateLimit.rate}`)
   if (!(rateLimit.burst >= 1)) throw new Error(`RATE_BURST must be at least 1, got ${rateLimit.burst}`)
   if (!(rateLimit.clients >= 1)) throw new Error(`rateLimit.clients must be at least 1, got ${rateLimit.clients}`)
@@ -144,7 +145,7 @@ export function resolveSettings(o: CollectorOptions): Settings {
 const FLAGS: Record<string, string> = {
   port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL', 'pglite-dir': 'PGLITE_DIR', config: 'MOMENTKIT_CONFIG',
   'webhook-url': 'WEBHOOK_URL', 'webhook-format': 'WEBHOOK_FORMAT', 'webhook-secret': 'WEBHOOK_SECRET', 'identity-secret': 'IDENTITY_SECRET', 'write-keys': 'WRITE_KEYS',
-  'cors-origins': 'CORS_ORIGINS', 'max-body': 'MAX_BODY_BYTES', 'rate-limit': 'RATE_LIMIT', 'rate-burst': 'RATE_BURST', 'score-tolerance': 'SCORE_TOLERANCE', 'tz-offset': 'TZ_OFFSET',
+  'cors-origins': 'CORS_ORIGINS', 'max-body': 'MAX_BODY_BYTES', 'rate-limit': 'RATE_LIMIT', 'rate-burst': 'RATE_BURST', 'trust-proxies': 'TRUST_PROXIES', 'score-tolerance': 'SCORE_TOLERANCE', 'tz-offset': 'TZ_OFFSET',
   'account-rule': 'ACCOUNT_RULE', 'alert-tiers': 'ALERT_TIERS', 'inbox-password': 'INBOX_PASSWORD',
 }
 
@@ -181,7 +182,7 @@ export function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): CollectorOp
     writeKeys: list(v.WRITE_KEYS),
     corsOrigins: list(v.CORS_ORIGINS),
     maxBodyBytes: num(v.MAX_BODY_BYTES, 'MAX_BODY_BYTES'),
-    rateLimit: { rate: num(v.RATE_LIMIT, 'RATE_LIMIT'), burst: num(v.RATE_BURST, 'RATE_BURST') },
+    rateLimit: { rate: num(v.RATE_LIMIT, 'RATE_LIMIT'), burst: num(v.RATE_BURST, 'RATE_BURST'), proxies: num(v.TRUST_PROXIES, 'TRUST_PROXIES') },
     scoreTolerance: num(v.SCORE_TOLERANCE, 'SCORE_TOLERANCE'),
     tzOffset: num(v.TZ_OFFSET, 'TZ_OFFSET'),
     accountRule: v.ACCOUNT_RULE || undefined,

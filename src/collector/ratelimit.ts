@@ -17,6 +17,8 @@ export interface RateLimit {
   burst: number
   /** Buckets kept at most (clients tracked at once). */
   clients: number
+  /** Reverse proxies in front of the collector that append to X-Forwarded-For (0: none, use the socket's address). */
+  proxies?: number
 }
 
 export type Take = { ok: true } | { ok: false; retryAfterSec: number }
@@ -67,15 +69,22 @@ export function createLimiter(l: RateLimit, sweepMs = SWEEP_MS): Limiter {
 }
 
 /**
- * Who a request is from, for its bucket: the write key when the collector
- * checks write keys (a key it does not know was refused before this), else
- * the remote address. An unchecked write key is not used: a client could
- * name a new one on each request and never run out. IPv6 addresses count
- * by their /64, which one host usually holds whole.
+ * Who a request is from, for its bucket: its address, within its write key when the collector
+ * checks write keys (two apps behind one office NAT do not share a bucket). Not the write key alone:
+ * it is public and every browser of an app sends it, so it would make the limit one quota for all
+ * the app's users. An unchecked write key is not used: a client could name a new one on each
+ * request and never run out. Behind `proxies` reverse proxies the address is the one the outermost
+ * of them saw (X-Forwarded-For, counted from the right: what a client writes there is ignored).
+ * IPv6 addresses count by their /64, which one host usually holds whole.
  */
-export function clientOf(req: IncomingMessage, writeKey: string | undefined, checkedKeys: boolean): string {
-  if (checkedKeys && writeKey) return 'key:' + writeKey
-  return 'ip:' + addressKey(req.socket.remoteAddress ?? '')
+export function clientOf(req: IncomingMessage, writeKey: string | undefined, checkedKeys: boolean, proxies = 0): string {
+  let address = req.socket.remoteAddress ?? ''
+  if (proxies > 0) {
+    const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((x) => x.trim()).filter(Boolean)
+    address = hops[hops.length - proxies] ?? hops[0] ?? address
+  }
+  const ip = 'ip:' + addressKey(address)
+  return checkedKeys && writeKey ? 'key:' + writeKey + '|' + ip : ip
 }
 
 export function addressKey(address: string): string {

@@ -54,7 +54,7 @@ interface Ctx { db: Db; s: Settings; scorer: Scorer; delivery: Delivery; limiter
 
 const slowDown = (client: string, sec: number) => ({
   error: 'rate_limited',
-  message: `too many requests from ${client.startsWith('key:') ? 'this write key' : 'this address'}; retry in ${sec} s (RATE_LIMIT, RATE_BURST)`,
+  message: `too many requests from this address${client.startsWith('key:') ? ' with this write key' : ''}; retry in ${sec} s (RATE_LIMIT, RATE_BURST)`,
 })
 
 async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> {
@@ -62,7 +62,7 @@ async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: 
   // Without write keys to tell clients apart, the address is the client: refused before reading the body.
   const checked = c.s.writeKeys.length > 0
   if (!checked) {
-    const ip = clientOf(req, undefined, false)
+    const ip = clientOf(req, undefined, false, c.s.rateLimit.proxies)
     const t = c.limiter.take(ip, c.s.now())
     if (!t.ok) return sendAndClose(req, res, 429, slowDown(ip, t.retryAfterSec), { ...cors, 'Retry-After': String(t.retryAfterSec) })
   }
@@ -80,7 +80,7 @@ async function collect(c: Ctx, req: IncomingMessage, res: ServerResponse, cors: 
   const key = checkWriteKey(c.s.writeKeys, batch.auth)
   if (!key.ok) return fail(401, 'unknown_write_key', key.reason)
   if (checked) {
-    const client = clientOf(req, batch.auth.writeKey, true)
+    const client = clientOf(req, batch.auth.writeKey, true, c.s.rateLimit.proxies)
     const t = c.limiter.take(client, c.s.now())
     if (!t.ok) return sendJson(res, 429, slowDown(client, t.retryAfterSec), { ...cors, 'Retry-After': String(t.retryAfterSec) })
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { addressKey, createLimiter } from '../../src/collector/ratelimit'
+import type { IncomingMessage } from 'node:http'
+import { addressKey, clientOf, createLimiter } from '../../src/collector/ratelimit'
 import { optionsFrom, resolveSettings } from '../../src/collector/options'
 
 describe('token bucket per client', () => {
@@ -60,13 +61,28 @@ describe('client keys from addresses', () => {
     expect(addressKey('::1')).toBe('0:0:0:0::/64')
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
   })
+
+  const req = (remoteAddress: string, xff?: string) => ({ socket: { remoteAddress }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage
+  it('the address, within the write key when keys are checked: not one bucket for every user of an app', () => {
+    expect(clientOf(req('203.0.113.7'), 'pk_a', true)).toBe('key:pk_a|ip:203.0.113.7')
+    expect(clientOf(req('203.0.113.8'), 'pk_a', true)).not.toBe(clientOf(req('203.0.113.7'), 'pk_a', true))
+    expect(clientOf(req('203.0.113.7'), 'pk_made_up', false)).toBe('ip:203.0.113.7')
+  })
+  it('behind trusted proxies, the address the outermost one saw; what the client wrote in X-Forwarded-For is ignored', () => {
+    expect(clientOf(req('10.0.0.2', '198.51.100.4'), undefined, false, 0)).toBe('ip:10.0.0.2')
+    expect(clientOf(req('10.0.0.2', '198.51.100.4'), undefined, false, 1)).toBe('ip:198.51.100.4')
+    expect(clientOf(req('10.0.0.2', '1.2.3.4, 198.51.100.4'), undefined, false, 1)).toBe('ip:198.51.100.4')
+    expect(clientOf(req('10.0.0.2', '1.2.3.4, 198.51.100.4, 10.0.0.1'), undefined, false, 2)).toBe('ip:198.51.100.4')
+  })
 })
 
 describe('rate limit settings', () => {
   it('defaults to 50 requests a second after a burst of 200, per client; flags and environment set them; nonsense is refused', () => {
-    expect(resolveSettings({ log: false }).rateLimit).toEqual({ rate: 50, burst: 200, clients: 10_000 })
-    expect(resolveSettings({ ...optionsFrom(['--rate-limit', '5', '--rate-burst=20'], {}), log: false }).rateLimit).toEqual({ rate: 5, burst: 20, clients: 10_000 })
+    expect(resolveSettings({ log: false }).rateLimit).toEqual({ rate: 50, burst: 200, clients: 10_000, proxies: 0 })
+    expect(resolveSettings({ ...optionsFrom(['--rate-limit', '5', '--rate-burst=20'], {}), log: false }).rateLimit).toEqual({ rate: 5, burst: 20, clients: 10_000, proxies: 0 })
     expect(resolveSettings({ ...optionsFrom([], { RATE_LIMIT: '0' }), log: false }).rateLimit.rate).toBe(0)
+    expect(resolveSettings({ ...optionsFrom(['--trust-proxies', '1'], {}), log: false }).rateLimit.proxies).toBe(1)
+    expect(() => resolveSettings({ ...optionsFrom([], { TRUST_PROXIES: '1.5' }), log: false })).toThrow(/TRUST_PROXIES must be a whole number/)
     expect(() => optionsFrom([], { RATE_LIMIT: 'lots' })).toThrow(/RATE_LIMIT must be a number/)
     expect(() => resolveSettings({ rateLimit: { rate: -1 }, log: false })).toThrow(/RATE_LIMIT must be 0/)
     expect(() => resolveSettings({ rateLimit: { burst: 0 }, log: false })).toThrow(/RATE_BURST must be at least 1/)

@@ -37,7 +37,7 @@ export function rateLimitSuite(env: Env): void {
       const limited = await post(c.collectUrl, batch(events('wk-2'), { writeKey: 'pk_a' }))
       expect(limited.status).toBe(429)
       expect(limited.headers.get('retry-after')).toBe('2')
-      expect(limited.body.message).toContain('this write key')
+      expect(limited.body.message).toContain('with this write key')
       expect((await post(c.collectUrl, batch(events('wk-3'), { writeKey: 'pk_b' }))).status).toBe(200)
     })
 
