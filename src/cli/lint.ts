@@ -53,3 +53,40 @@ export function lint(c: ResolvedConfig, moments: Moment[]): Problem[] {
   })
   return out
 }
+
+/**
+ * Keys given twice in one object of the JSON text: JSON.parse keeps the last
+ * silently (two "signals" blocks: the first is lost), so only the text shows it.
+ * Paths as the validator writes them. The text must be valid JSON.
+ */
+export function duplicateKeys(text: string): Problem[] {
+  const out: Problem[] = []
+  // One frame per open object or array: its path, its keys so far (objects) or next index (arrays).
+  const stack: Array<{ path: string; keys?: Set<string>; i: number }> = []
+  let key: string | null = null
+  const child = () => {
+    const top = stack[stack.length - 1]
+    if (!top) return ''
+    if (!top.keys) return `${top.path}[${top.i++}]`
+    return top.path ? `${top.path}.${key}` : key!
+  }
+  const re = /"(?:[^"\\]|\\.)*"|[{}[\]:,]|[^\s{}[\]:,"]+/g
+  let m: RegExpExecArray | null
+  let expectKey = false
+  while ((m = re.exec(text))) {
+    const t = m[0]
+    if (t === '{' || t === '[') {
+      stack.push({ path: child(), keys: t === '{' ? new Set() : undefined, i: 0 })
+      expectKey = t === '{'
+    } else if (t === '}' || t === ']') stack.pop()
+    else if (t === ',') expectKey = !!stack[stack.length - 1]?.keys
+    else if (t === ':') expectKey = false
+    else if (expectKey && t[0] === '"') {
+      key = JSON.parse(t) as string
+      const top = stack[stack.length - 1]
+      if (top.keys!.has(key)) out.push({ path: top.path ? `${top.path}.${key}` : key, message: 'is given twice in this object: JSON keeps only the last' })
+      top.keys!.add(key)
+    } else if (stack[stack.length - 1] && !stack[stack.length - 1].keys) stack[stack.length - 1].i++
+  }
+  return out
+}

@@ -6,7 +6,7 @@ import { COLOUR_NAMES } from '../render/colour-names'
 import { useColourNames } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
 import { CliError, type Io } from './io'
-import { lint } from './lint'
+import { duplicateKeys, lint } from './lint'
 
 /** Line and column of a JSON.parse error, from V8's "at position N" or "(line L column C)". */
 export function jsonErrorAt(text: string, message: string): string {
@@ -81,7 +81,7 @@ export function validateText(text: string): ValidateResult {
   const errors = r.ok ? [] : [...r.errors]
   const moments = raw && typeof raw === 'object' ? (raw as { moments?: unknown }).moments : undefined
   for (const p of momentUrls(moments)) if (!errors.some((e) => e.path === p.path && e.message === p.message)) errors.push(p)
-  return { valid: !errors.length, errors, warnings: r.ok && !errors.length ? warnings(raw as Record<string, unknown>, r.config) : [] }
+  return { valid: !errors.length, errors, warnings: [...duplicateKeys(text), ...(r.ok && !errors.length ? warnings(raw as Record<string, unknown>, r.config) : [])] }
 }
 
 /** `momentkit validate <config.json>`: exit 0 when valid, 1 when not (or, with `strict`, when there are warnings). */

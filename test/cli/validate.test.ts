@@ -129,6 +129,24 @@ describe('momentkit validate', () => {
     expect(await run('validate', 'default.json', '--strict')).toMatchObject({ code: 0 })
   })
 
+  it('warns about a key given twice in one object, which JSON.parse drops silently', async () => {
+    const text = `{
+  "model": {
+    "signals": { "a": { "type": "count", "event": "x", "threshold": 3, "threshold": 5 } },
+    "dimensions": { "d": { "weight": 1, "signals": ["a"] } }
+  },
+  "moments": [{ "id": "m", "kind": "upgrade", "copy": { "en": { "title": "A" } }, "cta": { "url": "/a" } },
+              { "id": "n", "kind": "nudge", "copy": { "en": { "title": "x \\" \\"title\\"" } }, "cta": { "url": "/b" }, "id": "n2" }],
+  "moments": []
+}`
+    writeFileSync(join(dir, 'dupes.json'), text)
+    const r = await run('validate', 'dupes.json', '--json')
+    const out = JSON.parse(r.out) as { valid: boolean; warnings: { path: string; message: string }[] }
+    expect(out.valid).toBe(true)
+    expect(out.warnings.filter((w) => /twice/.test(w.message)).map((w) => w.path)).toEqual(['model.signals.a.threshold', 'moments[1].id', 'moments'])
+    expect((await run('validate', 'dupes.json', '--strict')).code).toBe(1)
+  })
+
   it('exits 2 for a missing file or bad usage', async () => {
     expect((await run('validate', 'nope.json')).code).toBe(2)
     expect((await run('validate')).code).toBe(2)
