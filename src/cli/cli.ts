@@ -17,9 +17,13 @@ import { validateCommand } from './validate'
 export const HELP = `momentkit ${VERSION}: calibrate and check MomentKit PQL models
 
 Usage
-  momentkit validate <config.json> [--json]
-      Check a config against the schema and the semantic rules; every problem
-      is printed with its JSON path. Exit 0 only when valid.
+  momentkit validate <config.json|-> [--json] [--strict]
+      Check a config with the SDK's own validator (what init() accepts, and the
+      JSON Schema agrees); every problem is printed with its JSON path, then
+      warnings: legal settings that probably do not do what was meant (a signal
+      no dimension uses, a threshold never met, a moment that never shows...).
+      "-" reads stdin. Exit 0: valid; 1: invalid, or warnings with --strict;
+      2: unreadable file or bad usage.
 
   momentkit explain <config.json> <events.ndjson> --user <id> [--at <time>] [--trial-start <time>] [--json]
       Replay one user's events through the model: score, tier, breakdown,
@@ -141,9 +145,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
     if (cmd === '--version' || cmd === '-v') return io.out(VERSION + '\n'), 0
     if (cmd === 'validate') {
-      const p = parseArgs(rest, [], ['json'])
-      if (p.positional.length !== 1) throw new CliError('usage: momentkit validate <config.json> [--json]', 2)
-      return validateCommand(resolve(io.cwd, p.positional[0]), io, p.flags.json === true)
+      const p = parseArgs(rest, [], ['json', 'strict'])
+      if (p.positional.length !== 1) throw new CliError('usage: momentkit validate <config.json|-> [--json] [--strict]', 2)
+      const f = p.positional[0]
+      return validateCommand(f === '-' ? f : resolve(io.cwd, f), io, p.flags.json === true, p.flags.strict === true)
     }
     if (cmd === 'explain') {
       const p = parseArgs(rest, ['user', 'at', 'trial-start', 'utc-offset'], ['json'])

@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import type { ResolvedConfig } from '../config/types'
 import { resolveConfig } from '../config/validate'
 import { CliError } from './io'
+import { jsonText } from './validate'
 
 /** Reads a JSON file; unreadable or invalid JSON is a CliError naming the file. */
 export function readJson(path: string): unknown {
@@ -13,7 +14,7 @@ export function readJson(path: string): unknown {
     throw new CliError(`cannot read ${path}: no such file`, 2)
   }
   try {
-    return JSON.parse(text)
+    return JSON.parse(jsonText(text))
   } catch (e) {
     throw new CliError(`${basename(path)}: not valid JSON (${(e as Error).message})`)
   }

@@ -6,6 +6,7 @@ import { COLOUR_NAMES } from '../render/colour-names'
 import { useColourNames } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
 import { CliError, type Io } from './io'
+import { duplicateKeys, lint } from './lint'
 
 /** Line and column of a JSON.parse error, from V8's "at position N" or "(line L column C)". */
 export function jsonErrorAt(text: string, message: string): string {
@@ -54,7 +55,8 @@ export function warnings(raw: Record<string, unknown>, c: ResolvedConfig): Probl
   const sum = Object.values(m.dimensions).reduce((n, d) => n + d.weight, 0)
   if (given && Math.abs(sum - 100) > 0.5 && Math.abs(sum - 1) > 0.005)
     out.push({ path: 'model.dimensions', message: `weights sum to ${+sum.toFixed(3)}; they are normalised, so each counts as its share of ${+sum.toFixed(3)} (100 reads more clearly)` })
-  return out
+  // The shipped moments ("default") are not the team's to fix.
+  return [...out, ...lint(c, Array.isArray(raw.moments) ? c.moments : [])]
 }
 
 export interface ValidateResult {
@@ -63,8 +65,12 @@ export interface ValidateResult {
   warnings: Problem[]
 }
 
+/** The text of a JSON file: a byte order mark (Windows editors write one) is dropped, as fetch()'s json() drops it. */
+export const jsonText = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+
 export function validateText(text: string): ValidateResult {
   let raw: unknown
+  text = jsonText(text)
   try {
     raw = JSON.parse(text)
   } catch (e) {
@@ -75,11 +81,11 @@ export function validateText(text: string): ValidateResult {
   const errors = r.ok ? [] : [...r.errors]
   const moments = raw && typeof raw === 'object' ? (raw as { moments?: unknown }).moments : undefined
   for (const p of momentUrls(moments)) if (!errors.some((e) => e.path === p.path && e.message === p.message)) errors.push(p)
-  return { valid: !errors.length, errors, warnings: r.ok && !errors.length ? warnings(raw as Record<string, unknown>, r.config) : [] }
+  return { valid: !errors.length, errors, warnings: [...duplicateKeys(text), ...(r.ok && !errors.length ? warnings(raw as Record<string, unknown>, r.config) : [])] }
 }
 
-/** `momentkit validate <config.json>`: exit 0 only when valid. */
-export function validateCommand(path: string, io: Io, json: boolean): number {
+/** `momentkit validate <config.json>`: exit 0 when valid, 1 when not (or, with `strict`, when there are warnings). */
+export function validateCommand(path: string, io: Io, json: boolean, strict = false): number {
   let text: string
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8')
@@ -95,5 +101,5 @@ export function validateCommand(path: string, io: Io, json: boolean): number {
     else io.out(`✗ ${name}: ${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}\n` + r.errors.map(line).join(''))
     if (r.warnings.length) io.out(`${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}:\n` + r.warnings.map(line).join(''))
   }
-  return r.valid ? 0 : 1
+  return r.valid && !(strict && r.warnings.length) ? 0 : 1
 }

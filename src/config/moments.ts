@@ -2,14 +2,19 @@ import { themeProblem } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
 import { arr, at, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
 
-const bounds = obj({ min: num(-1000, 1000), max: num(-1000, 1000) })
 // JSON Schema cannot compare two values, so only this check sees a reversed range (which nothing is ever in).
-const range: Rule = (v, p, err) => {
-  bounds(v, p, err)
+const ranged = (lo: number, hi: number): Rule => (v, p, err) => {
+  obj({ min: num(lo, hi), max: num(lo, hi) })(v, p, err)
   if (v?.min > v?.max) err(p, 'min is above max')
 }
-const label = str(60)
-const text = { title: str(120), body: str(600), cta: label }
+const range = ranged(-1000, 1000)
+// A score is 0-100: a bound outside it is a range no user is ever in.
+const scoreRange = ranged(0, 100)
+// What copyVars (src/trigger/copy.ts) fills, and the countdown labels' own (leftText in src/render/parts.tsx;
+// one list for every field keeps this small: {{days}} misplaced in a title is not caught).
+const H = /\{\{(?!\s*(score|tier|plan|daysLeft|topFeature|topFeatureCount|invites|projects|signal\.[\w.-]{1,64}|days|hours|minutes|seconds)\s*\}\})/
+const label = str(60, H)
+const text = { title: str(120, H), body: str(600, H), cta: label }
 const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text) }, ['title'])
 const url: Rule = (v, p, err) => {
   const bad = unsafeUrl(v)
@@ -24,7 +29,7 @@ export const moment = obj(
     on: obj({ tierEntered: arr(id), event: str(), gate: arr(str(100)) }),
     target: obj({
       tiers: arr(id),
-      score: range,
+      score: scoreRange,
       plans: arr(str(100)),
       trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
       routes: arr(str(300)),
@@ -34,7 +39,7 @@ export const moment = obj(
     snoozeHours: num(0, 8760),
     holdout: num(0, 100),
     copy: map(copy),
-    cta: obj({ url, action: id }),
+    cta: obj({ url, action: id }, [], 1),
     variant: oneOf('modal', 'slidein'),
     position: oneOf('bottom-right', 'bottom-left', 'top-right', 'top-left'),
   },
@@ -71,7 +76,7 @@ export function checkMoments(list: unknown, tiers: Record<string, unknown>, err:
     }
     const tierRefs: Array<[unknown, string]> = [[m.on?.tierEntered, at(p, 'on.tierEntered')], [m.target?.tiers, at(p, 'target.tiers')]]
     for (const [refs, path] of tierRefs) if (Array.isArray(refs)) refs.forEach((t, j) => typeof t === 'string' && !own(tiers, t) && err(`${path}[${j}]`, `unknown tier "${t}"`))
-    if (m.kind === 'gate' && !(Array.isArray(m.on?.gate) && m.on.gate.length)) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
+    if (m.kind === 'gate' && !m.on?.gate?.length) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
     if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')
     if (isObj(m.copy) && !Object.keys(m.copy).length) err(at(p, 'copy'), 'must give copy for at least one locale')
   })

@@ -17,8 +17,11 @@ export const ID_MSG = 'must be 1-64 letters, digits, "_", "-" or "." (not "__pro
 
 /** Length in code points, as JSON Schema's maxLength counts it (an emoji is 1 character, not 2 UTF-16 units). */
 export const chars = (s: string): number => [...s].length
-export const str = (max = 200): Rule => (v, p, err) =>
-  (typeof v === 'string' && v && chars(v) <= max) || err(p, `must be a non-empty string of at most ${max} characters`)
+// Blank text ("  ") would render an empty heading or button, or name an event or plan nothing sends.
+// `holes` finds a "{{" opening no {{placeholder}} that fill() (src/score/reasons.ts) knows: it would show, braces and all.
+// (The JSON Schema's patterns say the same.)
+export const str = (max = 200, holes?: RegExp): Rule => (v, p, err) =>
+  typeof v === 'string' && /\S/.test(v) && chars(v) <= max ? holes?.test(v) && err(p, 'has an unknown {{placeholder}}') : err(p, `must be a non-blank string of at most ${max} characters`)
 export const id: Rule = (v, p, err) => (typeof v === 'string' && ID.test(v)) || err(p, ID_MSG)
 export const num = (min: number, max: number, int?: 1): Rule => (v, p, err) =>
   (isNum(v) && v >= min && v <= max && (!int || Number.isInteger(v))) || err(p, `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`)
@@ -32,10 +35,15 @@ export const time: Rule = (v, p, err) =>
   (typeof v === 'string' ? ISO.test(v) && isNum(toTime(v)) : isNum(v) && Math.abs(v) <= 8.64e15) || err(p, 'must be an ISO 8601 date string or epoch milliseconds')
 export const arr = (item: Rule, min = 1): Rule => (v, p, err) =>
   Array.isArray(v) && v.length >= min ? v.forEach((x, i) => item(x, at(p, i), err)) : err(p, min ? 'must be a non-empty array' : 'must be an array')
+// With anyKey (plan names, event props), a blank key still names nothing: "" would be the plan of users without one.
 export const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>
-  isObj(v) ? Object.keys(v).forEach((k) => (anyKey || ID.test(k) ? item(v[k], at(p, k), err) : err(at(p, k), 'key ' + ID_MSG))) : err(p, 'must be an object')
-export const obj = (shape: Record<string, Rule>, required: string[] = []): Rule => (v, p, err) => {
+  isObj(v)
+    ? Object.keys(v).forEach((k) => (anyKey ? /\S/.test(k) : ID.test(k)) ? item(v[k], at(p, k), err) : anyKey ? err(`${p}[${JSON.stringify(k)}]`, 'key must not be blank') : err(at(p, k), 'key ' + ID_MSG))
+    : err(p, 'must be an object')
+/** An object of `shape`; with `some`, not an empty one (a CTA with neither url nor action goes nowhere). */
+export const obj = (shape: Record<string, Rule>, required: string[] = [], some?: 1): Rule => (v, p, err) => {
   if (!isObj(v)) return err(p, 'must be an object')
+  if (some && !Object.keys(v).length) err(p, 'needs one of: ' + Object.keys(shape).join(', '))
   for (const k of Object.keys(v)) own(shape, k) ? shape[k](v[k], at(p, k), err) : err(at(p, k), 'unknown key (expected one of: ' + Object.keys(shape).join(', ') + ')')
   for (const k of required) if (v[k] === undefined) err(at(p, k), 'is required')
 }

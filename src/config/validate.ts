@@ -34,7 +34,7 @@ const window: Rule = (v, p, err) => {
   err(p, 'must be { "last": days } or { "trial": [fromDay, toDay] }')
 }
 
-const common: Record<string, Rule> = { type: () => {}, label: str(), reason: str(), threshold: num(0, 1e9), credit: oneOf('binary', 'partial'), weight: num(0, 1e6) }
+const common: Record<string, Rule> = { type: () => {}, label: str(), reason: str(200, /\{\{(?!\s*(value|threshold|days|label|s)\s*\}\})/), threshold: num(0, 1e9), credit: oneOf('binary', 'partial'), weight: num(0, 1e6) }
 const ev = { event: str(), where, window }
 const SIGNALS: Record<string, [Record<string, Rule>, string[]]> = {
   count: [ev, ['event']],
@@ -44,7 +44,8 @@ const SIGNALS: Record<string, [Record<string, Rule>, string[]]> = {
   first: [{ event: str() }, ['event']],
   last: [{ event: str() }, ['event']],
   sessions: [{ window }, []],
-  activeDays: [{ window }, []],
+  // A day is active or not: more days than the window holds (400 without one) are never reached.
+  activeDays: [{ window, threshold: num(0, 400) }, []],
   avgSessionLength: [{ window }, []],
   // Days are kept as far back as the threshold asks, up to the 400 the aggregates keep.
   streak: [{ threshold: num(0, 365) }, []],
@@ -56,7 +57,7 @@ const signal: Rule = (v, p, err) => {
   else if (own(SIGNALS, v.type)) {
     const [shape, required] = SIGNALS[v.type]
     obj({ ...common, ...shape }, v.type === 'occurred' ? required : [...required, 'threshold'])(v, p, err)
-  } else err(at(p, 'type'), 'must be one of: ' + Object.keys(SIGNALS).join(', '))
+  } else oneOf(...Object.keys(SIGNALS))(v.type, at(p, 'type'), err)
 }
 
 const model = obj({

@@ -21,7 +21,7 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
  */
 export function fill(template: string, vars: Record<string, string | number>): string {
   // Own keys only: "{{constructor}}" in copy must not print Object's source.
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (m, k: string) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m))
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (m, k: string) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m))
 }
 
 function windowDays(s: Signal): number | string {

@@ -51,6 +51,16 @@ describe('the momentkit bin (bundled dist/cli.js)', () => {
     expect(node('validate', 'good.json').status).toBe(0)
   }, 20_000)
 
+  it('validate - reads the config from stdin, as its help says', () => {
+    const run = (input: string) => spawnSync(process.execPath, [cli, 'validate', '-'], { cwd: dir, encoding: 'utf8', input })
+    const good = run('{"model":{"preset":"four-category"}}')
+    expect(good.stdout + good.stderr).toBe('✓ stdin is a valid MomentKit config\n')
+    expect(good.status).toBe(0)
+    const bad = run('{"sessionTimeout":0}')
+    expect(bad.stdout).toContain('sessionTimeout: must be a number from 1 to 1440')
+    expect(bad.status).toBe(1)
+  }, 20_000)
+
   it('generates and calibrates a small cohort end to end', () => {
     expect(node('generate', '--users', '800', '--seed', '3').status).toBe(0)
     const r = node('calibrate', 'events.ndjson', '--labels', 'labels.csv', '--min-users', '10')

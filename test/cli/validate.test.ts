@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/cli'
 import type { Io } from '../../src/cli/io'
 import { jsonErrorAt, momentUrls, validateText } from '../../src/cli/validate'
+import { resolveConfig } from '../../src/config/validate'
 
 const dir = mkdtempSync(join(tmpdir(), 'mk-validate-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -61,6 +62,89 @@ describe('momentkit validate', () => {
     expect(r.out).toMatch(/\(root\): not valid JSON at line 2, column \d+/)
     expect(jsonErrorAt('{\n "a": x}', 'Unexpected token x in JSON at position 8')).toBe('line 2, column 7')
     expect(jsonErrorAt('', 'Unexpected token (line 3 column 4)')).toBe('line 3, column 4')
+  })
+
+  it('reads a file that starts with a byte order mark, as the SDK does (fetch().json() drops it)', async () => {
+    writeFileSync(join(dir, 'bom.json'), '\ufeff' + JSON.stringify({ model: { preset: 'four-category' } }))
+    expect(await run('validate', 'bom.json')).toEqual({ code: 0, out: '✓ bom.json is a valid MomentKit config\n', err: '' })
+    writeFileSync(join(dir, 'bom-events.ndjson'), '')
+    // explain and calibrate read configs through the same reader
+    const r = await run('explain', 'bom.json', 'bom-events.ndjson', '--user', 'u1')
+    expect(r.err).not.toMatch(/not valid JSON/)
+  })
+
+  it('agrees with init(): whatever resolveConfig refuses, validate refuses at the same paths, and nothing else', async () => {
+    const configs = [
+      { moments: [moment({ copy: { en: { title: '   ' } } })] },
+      { moments: [moment({ cta: {} })] },
+      { entitlements: { '': ['sso'] } },
+      { moments: [moment({ copy: { en: { title: 'Only {{daysleft}} days left' } } })] },
+      { model: { preset: 'five-dimension' }, moments: [moment({ target: { score: { min: 120 } } })] },
+    ]
+    for (const config of configs) {
+      const sdk = resolveConfig(config)
+      const cli = validateText(JSON.stringify(config))
+      expect(sdk.ok, JSON.stringify(config)).toBe(false)
+      expect(cli.errors, JSON.stringify(config)).toEqual(sdk.ok ? [] : sdk.errors)
+    }
+  })
+
+  it('warns about legal settings that cannot do what was meant, with their paths; --strict makes them fail', async () => {
+    const config = {
+      locale: 'fr',
+      model: {
+        signals: { days: { type: 'activeDays', window: { last: 7 }, threshold: 8 }, any: { type: 'count', event: 'x', threshold: 0 } },
+        dimensions: { d: { weight: 100, signals: ['days', 'any'] } },
+      },
+      moments: [
+        moment({ on: { tierEntered: ['hot'] }, target: { tiers: ['low'] }, holdout: 100, snoozeHours: 0, copy: { en: { title: 'Up {{signal.nope}}', body: 'B', cta: 'Go' }, fr: { title: '{{days}} jours' } } }),
+        moment({ id: 'n', kind: 'nudge', cta: { url: '/x' }, copy: { de: { title: 'Hallo' } } }),
+      ],
+    }
+    writeFileSync(join(dir, 'lint.json'), JSON.stringify(config))
+    const r = await run('validate', 'lint.json', '--json')
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.out) as { valid: boolean; warnings: { path: string; message: string }[] }
+    expect(out.valid).toBe(true)
+    expect(out.warnings.map((w) => w.path).sort()).toEqual([
+      'model.signals.any.threshold',
+      'model.signals.days.threshold',
+      'moments[0].copy.en.title',
+      'moments[0].copy.fr',
+      'moments[0].copy.fr.title',
+      'moments[0].cta',
+      'moments[0].holdout',
+      'moments[0].snoozeHours',
+      'moments[0].target.tiers',
+      'moments[1].copy',
+    ])
+    const text = Object.fromEntries(out.warnings.map((w) => [w.path, w.message]))
+    expect(text['model.signals.days.threshold']).toContain('7 days')
+    expect(text['moments[0].copy.en.title']).toContain('{{signal.nope}}')
+    expect(text['moments[0].copy.fr']).toContain('body, cta')
+    expect(text['moments[1].copy']).toContain('"fr"')
+    expect((await run('validate', 'lint.json', '--strict')).code).toBe(1)
+    // The shipped set is not the team's to fix: "default" adds no moment warnings.
+    writeFileSync(join(dir, 'default.json'), JSON.stringify({ locale: 'fr', moments: 'default' }))
+    expect(await run('validate', 'default.json', '--strict')).toMatchObject({ code: 0 })
+  })
+
+  it('warns about a key given twice in one object, which JSON.parse drops silently', async () => {
+    const text = `{
+  "model": {
+    "signals": { "a": { "type": "count", "event": "x", "threshold": 3, "threshold": 5 } },
+    "dimensions": { "d": { "weight": 1, "signals": ["a"] } }
+  },
+  "moments": [{ "id": "m", "kind": "upgrade", "copy": { "en": { "title": "A" } }, "cta": { "url": "/a" } },
+              { "id": "n", "kind": "nudge", "copy": { "en": { "title": "x \\" \\"title\\"" } }, "cta": { "url": "/b" }, "id": "n2" }],
+  "moments": []
+}`
+    writeFileSync(join(dir, 'dupes.json'), text)
+    const r = await run('validate', 'dupes.json', '--json')
+    const out = JSON.parse(r.out) as { valid: boolean; warnings: { path: string; message: string }[] }
+    expect(out.valid).toBe(true)
+    expect(out.warnings.filter((w) => /twice/.test(w.message)).map((w) => w.path)).toEqual(['model.signals.a.threshold', 'moments[1].id', 'moments'])
+    expect((await run('validate', 'dupes.json', '--strict')).code).toBe(1)
   })
 
   it('exits 2 for a missing file or bad usage', async () => {
