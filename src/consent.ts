@@ -24,12 +24,35 @@ export function readConsent(namespace: string): 'granted' | 'denied' | null {
   }
 }
 
-/** Deletes what MomentKit keeps on this device for the namespace: state, delivery queue, page-hide hand-overs. */
-export async function wipe(config: ResolvedConfig, deps: CoreDeps, log: Logger): Promise<void> {
-  createStash(config.namespace, log).clear()
+/** Keeps the choice on the device; where localStorage is blocked it holds for the page (a warning says so). */
+function remember(namespace: string, c: 'granted' | 'denied', log: Logger): void {
+  try {
+    storage()?.setItem(`momentkit:${namespace}:consent`, c)
+  } catch {
+    log.warn('localStorage is unavailable: the consent choice holds for this page only', 'consent')
+  }
+}
+
+/** Whether the database may exist (so clearing it does not create an empty one where none was). */
+async function mayExist(name: string): Promise<boolean> {
+  try {
+    const list = typeof indexedDB === 'undefined' ? [] : await indexedDB.databases?.()
+    return !list || list.some((d) => d.name === name)
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Deletes what MomentKit keeps on this device for the namespace: state, delivery queue, page-hide
+ * hand-overs. `outbox` unknown (no config to say whether it delivers): cleared if it exists.
+ */
+export async function wipe(namespace: string, outbox: boolean | undefined, deps: CoreDeps, log: Logger): Promise<void> {
+  createStash(namespace, log).clear()
+  const known = outbox !== undefined
   await Promise.all([
-    createKV(config.namespace, log, deps.kv).clear(),
-    config.endpoint ? createKV(config.namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox').clear() : null,
+    (known || (await mayExist(namespace))) && createKV(namespace, log, deps.kv).clear(),
+    (outbox || (!known && (await mayExist(namespace + '-outbox')))) && createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox').clear(),
   ])
 }
 
@@ -38,6 +61,29 @@ export async function wipe(config: ResolvedConfig, deps: CoreDeps, log: Logger):
  * instance init() made with another config) opens nothing before it is done.
  */
 const wipes = new Map<string, Promise<void>>()
+
+/** Queues the deletion after the namespace's earlier one (and `before`, a core stopping). */
+function queueWipe(namespace: string, before: unknown, run: () => Promise<void>): Promise<void> {
+  const w = Promise.all([wipes.get(namespace), before]).catch(() => {}).then(run)
+  wipes.set(namespace, w)
+  return w
+}
+
+/**
+ * The choice where no config can start MomentKit (the data-config URL failed, the config is
+ * invalid): the person's refusal must still be kept, and what an earlier page stored deleted, so
+ * that the next page (whose config loads) honours it. An opt-in is kept as well: the person agreed.
+ */
+export function consentOnly(namespace: string, log: Logger): Pick<Instance, 'optIn' | 'optOut'> {
+  return {
+    optIn: () => remember(namespace, 'granted', log),
+    optOut() {
+      remember(namespace, 'denied', log)
+      log.warn(`opted out while MomentKit could not start: the choice is kept under the namespace "${namespace}"`, 'consent-only')
+      return queueWipe(namespace, null, () => wipe(namespace, undefined, {}, log))
+    },
+  }
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = { type: keyof Events; fn: (p: any) => void; off: () => void }
@@ -74,13 +120,9 @@ export function withConsent(
     actions.forEach((fn, name) => core.action(name, fn))
   }
 
-  function remember(c: 'granted' | 'denied'): void {
+  function choose(c: 'granted' | 'denied'): void {
     consent = c
-    try {
-      storage()?.setItem(key, c)
-    } catch {
-      log.warn('localStorage is unavailable: the consent choice holds for this page only', 'consent')
-    }
+    remember(config.namespace, c, log)
   }
 
   /** Stops the running core without writing anything more, then deletes what is stored. */
@@ -88,9 +130,7 @@ export function withConsent(
     const core = live
     live = null
     use(idle)
-    const w = Promise.all([wipes.get(config.namespace), core?.destroy(true)]).catch(() => {}).then(() => wipe(config, deps, log))
-    wipes.set(config.namespace, w)
-    return w
+    return queueWipe(config.namespace, core?.destroy(true), () => wipe(config.namespace, !!config.endpoint, deps, log))
   }
 
   function begin(): void {
@@ -123,11 +163,11 @@ export function withConsent(
   }
   // After destroy() the choice still counts: it is remembered (and an opt-out deletes what is stored).
   api.optIn = () => {
-    remember('granted')
+    choose('granted')
     begin()
   }
   api.optOut = () => {
-    remember('denied')
+    choose('denied')
     log.debug('opted out: tracking, delivery and moments stopped; stored data deleted')
     return stop()
   }
