@@ -62,11 +62,36 @@ export async function wipe(namespace: string, outbox: boolean | undefined, deps:
  */
 const wipes = new Map<string, Promise<void>>()
 
-/** Queues the deletion after the namespace's earlier one (and `before`, a core stopping). */
-function queueWipe(namespace: string, before: unknown, run: () => Promise<void>): Promise<void> {
-  const w = Promise.all([wipes.get(namespace), before]).catch(() => {}).then(run)
+const locks = (): LockManager | null => {
+  try {
+    return (typeof navigator !== 'undefined' && navigator.locks) || null
+  } catch {
+    return null
+  }
+}
+const lockName = (namespace: string) => `momentkit:${namespace}:consent`
+
+/**
+ * Queues the deletion after the namespace's earlier one (and `before`, a core stopping). Across tabs
+ * it holds the namespace's Web Lock, which a core takes (shared) before it reads anything: a tab that
+ * opts in again right after opting out opens nothing before the deletion is done, in whichever tab.
+ */
+function queueWipe(namespace: string, before: unknown, run: () => Promise<unknown>): Promise<void> {
+  const prev = wipes.get(namespace)
+  const go = () => Promise.all([prev, before]).catch(() => {}).then(run).then(() => {})
+  const l = locks()
+  let started = false
+  // Where Web Locks refuse (an opaque origin), the deletion runs without them.
+  const w = l ? l.request(lockName(namespace), () => ((started = true), go())).catch((e) => (started ? Promise.reject(e) : go())) : go()
   wipes.set(namespace, w)
   return w
+}
+
+/** Settles once this page's deletions and, across tabs, those requested before it are done. */
+function afterWipes(namespace: string): Promise<unknown> {
+  const l = locks()
+  const across = l ? l.request(lockName(namespace), { mode: 'shared' }, () => {}).catch(() => {}) : null
+  return Promise.all([Promise.resolve(wipes.get(namespace)).catch(() => {}), across])
 }
 
 /**
@@ -125,24 +150,30 @@ export function withConsent(
     remember(config.namespace, c, log)
   }
 
-  /** Stops the running core without writing anything more, then deletes what is stored. */
-  function stop(): Promise<void> {
+  /**
+   * Stops the running core without writing anything more, then deletes what is stored. `followed`:
+   * another tab opted out (and deletes too); this one deletes what it may have written since only if
+   * the choice still is a refusal by then: the person may have opted in again, and stored since.
+   */
+  function stop(followed = false): Promise<void> {
     const core = live
     live = null
     use(idle)
-    return queueWipe(config.namespace, core?.destroy(true), () => wipe(config.namespace, !!config.endpoint, deps, log))
+    return queueWipe(config.namespace, core?.destroy(true), () =>
+      !followed || readConsent(config.namespace) !== 'granted' ? wipe(config.namespace, !!config.endpoint, deps, log) : Promise.resolve(),
+    )
   }
 
   function begin(): void {
     if (live || ended) return
-    live = start(Promise.resolve(wipes.get(config.namespace)).catch(() => {}))
+    live = start(afterWipes(config.namespace))
     use(live)
   }
 
   // Another tab chose: follow it. That tab deletes the stored data too; this one stops writing first.
   const onStorage = (e: StorageEvent) => {
     if (e.key !== key || ended) return
-    if (e.newValue === 'denied' && consent !== 'denied') (consent = 'denied'), void stop()
+    if (e.newValue === 'denied' && consent !== 'denied') (consent = 'denied'), void stop(true)
     else if (e.newValue === 'granted' && consent !== 'granted') (consent = 'granted'), begin()
   }
   if (typeof window !== 'undefined') window.addEventListener('storage', onStorage)
