@@ -129,13 +129,18 @@ export function withConsent(
   let ended = false
   const listeners: Listener[] = []
   const actions = new Map<string, () => void>()
+  /**
+   * identify() calls made while idle, since the last reset(): who the user is, kept in memory only
+   * (nothing is stored or sent), so that the core optIn() starts names them (their plan, their id).
+   */
+  let named: unknown[][] = []
   const api = {} as Instance
 
   function use(core: Core): void {
     // Straight to the core's own methods: track() costs no more behind consent.
     api.track = core.track
-    api.identify = core.identify
-    api.reset = core.reset
+    api.identify = core === idle ? (...a: unknown[]) => void (named = named.slice(-9).concat([a])) : core.identify
+    api.reset = core === idle ? () => void (named = []) : core.reset
     api.flush = core.flush
     api.gate = core.gate
     api.preview = core.preview
@@ -168,6 +173,8 @@ export function withConsent(
     if (live || ended) return
     live = start(afterWipes(config.namespace))
     use(live)
+    for (const a of named) (live.identify as (...a: unknown[]) => void)(...a)
+    named = []
   }
 
   // Another tab chose: follow it. That tab deletes the stored data too; this one stops writing first.
