@@ -33,6 +33,28 @@ function remember(namespace: string, c: 'granted' | 'denied', log: Logger): void
   }
 }
 
+/**
+ * A deletion started and not yet done, kept in localStorage (written synchronously): a page that
+ * goes away meanwhile (a consent banner that reloads on "Reject", a deletion waiting for a delivery
+ * in flight) leaves it to the next page of the namespace, which does it before anything opens.
+ */
+const wipingKey = (namespace: string) => `momentkit:${namespace}:wiping`
+function markWipe(namespace: string, on: boolean): void {
+  try {
+    if (on) storage()?.setItem(wipingKey(namespace), '1')
+    else storage()?.removeItem(wipingKey(namespace))
+  } catch {
+    // Blocked: the deletion holds for this page only, as the choice does.
+  }
+}
+function wipeMarked(namespace: string): boolean {
+  try {
+    return storage()?.getItem(wipingKey(namespace)) === '1'
+  } catch {
+    return false
+  }
+}
+
 /** Whether the database may exist (so clearing it does not create an empty one where none was). */
 async function mayExist(name: string): Promise<boolean> {
   try {
@@ -87,6 +109,18 @@ function queueWipe(namespace: string, before: unknown, run: () => Promise<unknow
   return w
 }
 
+/** The deletion an opt-out asks for: marked first, so that it is done even if this page goes away before. */
+function optOutWipe(namespace: string, before: unknown, run: () => Promise<unknown>): Promise<void> {
+  markWipe(namespace, true)
+  return queueWipe(namespace, before, () => run().then(() => markWipe(namespace, false)))
+}
+
+/** A deletion a page that went away left undone: done first (once, whichever page of the namespace comes first). */
+function resumeWipe(namespace: string, deps: CoreDeps, log: Logger): void {
+  if (!wipeMarked(namespace)) return
+  void queueWipe(namespace, null, () => (wipeMarked(namespace) ? wipe(namespace, undefined, deps, log).then(() => markWipe(namespace, false)) : Promise.resolve()))
+}
+
 /** Settles once this page's deletions and, across tabs, those requested before it are done. */
 function afterWipes(namespace: string): Promise<unknown> {
   const l = locks()
@@ -105,7 +139,7 @@ export function consentOnly(namespace: string, log: Logger): Pick<Instance, 'opt
     optOut() {
       remember(namespace, 'denied', log)
       log.warn(`opted out while MomentKit could not start: the choice is kept under the namespace "${namespace}"`, 'consent-only')
-      return queueWipe(namespace, null, () => wipe(namespace, undefined, {}, log))
+      return optOutWipe(namespace, null, () => wipe(namespace, undefined, {}, log))
     },
   }
 }
@@ -164,9 +198,9 @@ export function withConsent(
     const core = live
     live = null
     use(idle)
-    return queueWipe(config.namespace, core?.destroy(true), () =>
-      !followed || readConsent(config.namespace) !== 'granted' ? wipe(config.namespace, !!config.endpoint, deps, log) : Promise.resolve(),
-    )
+    const ns = config.namespace
+    if (!followed) return optOutWipe(ns, core?.destroy(true), () => wipe(ns, !!config.endpoint, deps, log))
+    return queueWipe(ns, core?.destroy(true), () => (readConsent(ns) !== 'granted' ? wipe(ns, !!config.endpoint, deps, log) : Promise.resolve()))
   }
 
   function begin(): void {
@@ -218,6 +252,7 @@ export function withConsent(
     return core ? core.destroy() : Promise.resolve()
   }
 
+  resumeWipe(config.namespace, deps, log)
   if (consent === 'granted') begin()
   else use(idle)
   return api

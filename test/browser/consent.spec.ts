@@ -190,3 +190,31 @@ test('queued optOut() with a config that cannot start: invalid JSON at the URL, 
   await page.goto('/e.html')
   await expect.poll(() => choice(page, 'delta')).toBe('granted')
 })
+
+test('optOut() then an immediate reload (a consent banner that reloads on "Reject") while a delivery is in flight: what is stored is still deleted', async ({ page, server }) => {
+  const ns = 'consent-reload'
+  server.route('/collect', { status: 503, body: '' })
+  server.page('/app.html', html({ namespace: ns, endpoint: '/collect', delivery: { interval: 0 } }))
+  await page.goto('/app.html')
+  await ready(page)
+  await page.evaluate(engage)
+  await page.evaluate(() => window.momentkit.flush())
+  const before = await storedKeys(page, ns)
+  expect(before.state).toBeGreaterThan(0)
+  expect(before.outbox).toBeGreaterThan(0)
+  // The collector is slow: a delivery is under way when the person clicks "Reject".
+  server.route('/collect', { status: 200, body: '{}', delayMs: 4000 })
+  const sent = server.requests.length
+  await page.evaluate(() => void window.momentkit.flush())
+  await expect.poll(() => server.requests.slice(sent).some((r) => r.startsWith('/collect'))).toBe(true)
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.evaluate(() => {
+      void (window.momentkit as unknown as { optOut(): Promise<void> }).optOut()
+      location.reload()
+    }),
+  ])
+  await page.waitForFunction(() => typeof window.momentkit?.explain === 'function')
+  expect((await explain(page))?.consent).toBe('denied')
+  await expect.poll(() => storedKeys(page, ns), { timeout: 3000 }).toEqual({ state: 0, outbox: 0 })
+})
