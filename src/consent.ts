@@ -37,44 +37,30 @@ function remember(namespace: string, c: 'granted' | 'denied', log: Logger): void
  * A deletion started and not yet done, kept in localStorage (written synchronously): a page that
  * goes away meanwhile (a consent banner that reloads on "Reject", a deletion waiting for a delivery
  * in flight) leaves it to the next page of the namespace, which does it before anything opens.
+ * `on` undefined: only reads the mark.
  */
-const wipingKey = (namespace: string) => `momentkit:${namespace}:wiping`
-function markWipe(namespace: string, on: boolean): void {
+function wipeMark(namespace: string, on?: boolean): boolean {
+  const k = `momentkit:${namespace}:wiping`
   try {
-    if (on) storage()?.setItem(wipingKey(namespace), '1')
-    else storage()?.removeItem(wipingKey(namespace))
+    const s = storage()
+    if (on) s?.setItem(k, '1')
+    else if (on === false) s?.removeItem(k)
+    return s?.getItem(k) === '1'
   } catch {
     // Blocked: the deletion holds for this page only, as the choice does.
-  }
-}
-function wipeMarked(namespace: string): boolean {
-  try {
-    return storage()?.getItem(wipingKey(namespace)) === '1'
-  } catch {
     return false
-  }
-}
-
-/** Whether the database may exist (so clearing it does not create an empty one where none was). */
-async function mayExist(name: string): Promise<boolean> {
-  try {
-    const list = typeof indexedDB === 'undefined' ? [] : await indexedDB.databases?.()
-    return !list || list.some((d) => d.name === name)
-  } catch {
-    return true
   }
 }
 
 /**
  * Deletes what MomentKit keeps on this device for the namespace: state, delivery queue, page-hide
- * hand-overs. `outbox` unknown (no config to say whether it delivers): cleared if it exists.
+ * hand-overs. `outbox` false: the config delivers nothing (unknown without a config: cleared too).
  */
-export async function wipe(namespace: string, outbox: boolean | undefined, deps: CoreDeps, log: Logger): Promise<void> {
+export async function wipe(namespace: string, outbox: boolean, deps: CoreDeps, log: Logger): Promise<void> {
   createStash(namespace, log).clear()
-  const known = outbox !== undefined
   await Promise.all([
-    (known || (await mayExist(namespace))) && createKV(namespace, log, deps.kv).clear(),
-    (outbox || (!known && (await mayExist(namespace + '-outbox')))) && createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox').clear(),
+    createKV(namespace, log, deps.kv).clear(),
+    outbox && createKV(namespace + '-outbox', log, deps.outboxKv ?? deps.kv, 'outbox').clear(),
   ])
 }
 
@@ -84,13 +70,7 @@ export async function wipe(namespace: string, outbox: boolean | undefined, deps:
  */
 const wipes = new Map<string, Promise<void>>()
 
-const locks = (): LockManager | null => {
-  try {
-    return (typeof navigator !== 'undefined' && navigator.locks) || null
-  } catch {
-    return null
-  }
-}
+const locks = (): LockManager | undefined => globalThis.navigator?.locks
 const lockName = (namespace: string) => `momentkit:${namespace}:consent`
 
 /**
@@ -102,23 +82,21 @@ function queueWipe(namespace: string, before: unknown, run: () => Promise<unknow
   const prev = wipes.get(namespace)
   const go = () => Promise.all([prev, before]).catch(() => {}).then(run).then(() => {})
   const l = locks()
-  let started = false
-  // Where Web Locks refuse (an opaque origin), the deletion runs without them.
-  const w = l ? l.request(lockName(namespace), () => ((started = true), go())).catch((e) => (started ? Promise.reject(e) : go())) : go()
+  // Where Web Locks refuse (an opaque origin), the deletion runs without them (after a failed one, again).
+  const w = l ? l.request(lockName(namespace), go).catch(go) : go()
   wipes.set(namespace, w)
   return w
 }
 
 /** The deletion an opt-out asks for: marked first, so that it is done even if this page goes away before. */
 function optOutWipe(namespace: string, before: unknown, run: () => Promise<unknown>): Promise<void> {
-  markWipe(namespace, true)
-  return queueWipe(namespace, before, () => run().then(() => markWipe(namespace, false)))
+  wipeMark(namespace, true)
+  return queueWipe(namespace, before, () => run().then(() => wipeMark(namespace, false)))
 }
 
 /** A deletion a page that went away left undone: done first (once, whichever page of the namespace comes first). */
 function resumeWipe(namespace: string, deps: CoreDeps, log: Logger): void {
-  if (!wipeMarked(namespace)) return
-  void queueWipe(namespace, null, () => (wipeMarked(namespace) ? wipe(namespace, undefined, deps, log).then(() => markWipe(namespace, false)) : Promise.resolve()))
+  if (wipeMark(namespace)) void queueWipe(namespace, null, () => (wipeMark(namespace) ? wipe(namespace, true, deps, log).then(() => wipeMark(namespace, false)) : Promise.resolve()))
 }
 
 /** Settles once this page's deletions and, across tabs, those requested before it are done. */
@@ -138,8 +116,8 @@ export function consentOnly(namespace: string, log: Logger): Pick<Instance, 'opt
     optIn: () => remember(namespace, 'granted', log),
     optOut() {
       remember(namespace, 'denied', log)
-      log.warn(`opted out while MomentKit could not start: the choice is kept under the namespace "${namespace}"`, 'consent-only')
-      return optOutWipe(namespace, null, () => wipe(namespace, undefined, {}, log))
+      log.warn(`opted out before MomentKit could start: kept in namespace "${namespace}"`)
+      return optOutWipe(namespace, null, () => wipe(namespace, true, {}, log))
     },
   }
 }

@@ -12,9 +12,8 @@
  * does not parse); without it, the default one.
  */
 import type { Instance } from './api'
+import { init, namespaceOf } from './init'
 import { consentOnly } from './consent'
-import { ID } from './config/rules'
-import { init } from './init'
 import { createLogger } from './log'
 import { cleanProps } from './track/event'
 import { $breakdown, $result, $score, $tier } from './state'
@@ -124,9 +123,10 @@ api.track = function (name: unknown, props: unknown, options: unknown) {
  * call order, under data-namespace or the default namespace; later ones are kept as they are made.
  */
 function fail(script: HTMLScriptElement | null | undefined): void {
-  const ns = script?.getAttribute('data-namespace')?.trim() ?? ''
-  if (ns && !ID.test(ns)) log.warn(`data-namespace "${ns.slice(0, 80)}" is not a valid namespace; consent choices are kept under "momentkit"`)
-  failed = consentOnly(ns && ID.test(ns) ? ns : 'momentkit', log)
+  const named = script?.getAttribute('data-namespace')
+  const ns = namespaceOf({ namespace: named })
+  if (named && named !== ns) log.warn(`data-namespace "${named.slice(0, 80)}" is not a valid namespace; using "${ns}"`)
+  failed = consentOnly(ns, log)
   for (const [m] of buffer) if (m === 'optOut' || m === 'optIn') void failed[m]()
   // A destroy() made while it loaded stands: the next init() starts without it.
   if (buffer.some(([m]) => m === 'destroy')) (buffer = []), (stopped = true)

@@ -54,10 +54,10 @@ function guard(instance: Instance, fallback: Instance): Instance {
 }
 
 /**
- * The namespace a config that cannot start names (or the default): an optIn()/optOut() made on its
+ * The namespace a config that cannot start names, if valid (or the default): an optIn()/optOut() made on its
  * inert instance is kept there, so the page whose config does start honours it.
  */
-function namespaceOf(config: unknown): string {
+export function namespaceOf(config: unknown): string {
   try {
     if (isObj(config) && typeof config.namespace === 'string' && ID.test(config.namespace)) return config.namespace
   } catch {
