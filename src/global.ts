@@ -7,10 +7,13 @@
  *   <script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
  *   <script async src="momentkit.iife.js" data-config="/momentkit.json"></script>
  *
- * `data-config` is a URL of the JSON config, or the JSON itself.
+ * `data-config` is a URL of the JSON config, or the JSON itself. `data-namespace` names the
+ * namespace of an optIn()/optOut() made while that config cannot be had (the URL fails, or the JSON
+ * does not parse); without it, the default one.
  */
 import type { Instance } from './api'
-import { init } from './init'
+import { init, namespaceOf } from './init'
+import { consentOnly } from './consent'
 import { createLogger } from './log'
 import { cleanProps } from './track/event'
 import { $breakdown, $result, $score, $tier } from './state'
@@ -31,6 +34,8 @@ let buffer: Call[] = []
 let stopped = false
 /** The data-config URL is loading: its init() is on the way, so destroy() and flush() wait for it too. */
 let loading = false
+/** The config named on the script tag could not be had: until an init(), consent choices are kept by this. */
+let failed: ReturnType<typeof consentOnly> | null = null
 const methods = ['track', 'identify', 'reset', 'on', 'flush', 'destroy', 'preview', 'action', 'optIn', 'optOut'] as const
 
 function call(method: string, args: ArrayLike<unknown>): unknown {
@@ -39,6 +44,7 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
       instance = init(args[0])
       stopped = false
       loading = false
+      failed = null
       const waiting = buffer
       buffer = []
       waiting.forEach(([m, a, done]) => {
@@ -49,13 +55,16 @@ function call(method: string, args: ArrayLike<unknown>): unknown {
     }
     if (!(methods as readonly string[]).includes(method)) return log.warn(`momentkit.${method}() does not exist`)
     if (!instance) {
+      const consent = method === 'optOut' || method === 'optIn' ? method : null
       // Nothing to destroy or flush unless a config is on its way; once stopped, the SDK stays off until init().
-      if (stopped && ended && (method === 'optOut' || method === 'optIn')) return ended[method]()
-      if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return
+      if (stopped && ended && consent) return ended[consent]()
+      // The config could not be had: the person's choice is kept now (and replayed if an init() comes).
+      const kept = consent && failed ? failed[consent]() : undefined
+      if (stopped || (!loading && (method === 'destroy' || method === 'flush'))) return kept
       if (buffer.length >= MAX_BUFFER) return log.warn(`more than ${MAX_BUFFER} calls before init(); later ones are dropped`)
       const entry: Call = [method, method === 'track' ? asOfNow(args) : args]
       buffer.push(entry)
-      if (method !== 'on') return
+      if (method !== 'on') return kept
       // on() answers its unsubscribe function now: it takes the listener out of the buffer, or off the instance once replayed.
       let off: unknown
       entry[2] = (out) => (off = out)
@@ -108,6 +117,21 @@ api.track = function (name: unknown, props: unknown, options: unknown) {
   }
 }
 
+/**
+ * The config cannot be had, so MomentKit cannot start; a consent choice still must not be lost (an
+ * opt-out forgotten would let the next page track the person). The choices made so far are kept, in
+ * call order, under data-namespace or the default namespace; later ones are kept as they are made.
+ */
+function fail(script: HTMLScriptElement | null | undefined): void {
+  const named = script?.getAttribute('data-namespace')
+  const ns = namespaceOf({ namespace: named })
+  if (named && named !== ns) log.warn(`data-namespace "${named.slice(0, 80)}" is not a valid namespace; using "${ns}"`)
+  failed = consentOnly(ns, log)
+  for (const [m] of buffer) if (m === 'optOut' || m === 'optIn') void failed[m]()
+  // A destroy() made while it loaded stands: the next init() starts without it.
+  if (buffer.some(([m]) => m === 'destroy')) (buffer = []), (stopped = true)
+}
+
 function configFromScript(): void {
   const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-config]')
   const source = script?.getAttribute('data-config')?.trim()
@@ -116,7 +140,8 @@ function configFromScript(): void {
     try {
       return void call('init', [JSON.parse(source)])
     } catch (e) {
-      return log.error('data-config is not valid JSON; MomentKit stays inert', e)
+      log.error('data-config is not valid JSON; MomentKit stays inert', e)
+      return fail(script)
     }
   }
   loading = true
@@ -129,9 +154,8 @@ function configFromScript(): void {
       (config) => call('init', [config]),
       (e) => {
         loading = false
-        // A destroy() made while it loaded stands: the next init() starts without it.
-        if (buffer.some(([m]) => m === 'destroy')) (buffer = []), (stopped = true)
         log.error(`could not load the config from ${source}; MomentKit stays inert`, e)
+        fail(script)
       },
     )
 }

@@ -1,7 +1,8 @@
 import { resolveConfig } from './config/validate'
 import { ConfigError } from './config/validate'
 import type { CoreDeps, Instance } from './api'
-import { withConsent } from './consent'
+import { consentOnly, withConsent } from './consent'
+import { ID, isObj } from './config/rules'
 import { createInstance } from './core'
 import type { Explanation } from './explain'
 import { createLogger } from './log'
@@ -52,16 +53,30 @@ function guard(instance: Instance, fallback: Instance): Instance {
   return safe
 }
 
-function inert(problems: Explanation['problems']): Instance {
+/**
+ * The namespace a config that cannot start names, if valid (or the default): an optIn()/optOut() made on its
+ * inert instance is kept there, so the page whose config does start honours it.
+ */
+export function namespaceOf(config: unknown): string {
+  try {
+    if (isObj(config) && typeof config.namespace === 'string' && ID.test(config.namespace)) return config.namespace
+  } catch {
+    // A getter that throws: the default.
+  }
+  return 'momentkit'
+}
+
+function inert(problems: Explanation['problems'], namespace?: string): Instance {
   const explanation: Explanation = {
     ready: false, score: null, tier: null, tiers: [], tierSince: null, tiersEntered: {}, breakdown: [], reasons: [], topFeatures: [],
     criteria: [], signals: {}, user: { userId: null, accountId: null, anonymousId: '' }, trial: { start: null, end: null },
     modelVersion: '', storage: 'memory', ...(problems?.length ? { problems } : {}),
   }
   const noop = () => {}
+  const consent = namespace ? consentOnly(namespace, log) : { optIn: noop, optOut: async () => {} }
   return {
     track: noop, identify: noop, reset: noop, destroy: async () => {}, explain: () => explanation, on: () => noop, flush: async () => {},
-    ready: Promise.resolve(), gate: () => true, preview: () => false, action: noop, optIn: noop, optOut: async () => {},
+    ready: Promise.resolve(), gate: () => true, preview: () => false, action: noop, ...consent,
   }
 }
 
@@ -91,7 +106,7 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
     // Every object is then a thenable: promises resolved with one never settle, so nothing would work.
     if ('then' in Object.prototype) {
       log.error('Object.prototype.then is defined by another script, so promises resolved with objects never settle; MomentKit stays inert')
-      return inert([{ path: '', message: 'Object.prototype.then is defined' }])
+      return inert([{ path: '', message: 'Object.prototype.then is defined' }], namespaceOf(config))
     }
     const resolved = resolveConfig(config)
     if (!resolved.ok) {
@@ -102,7 +117,7 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
         return current.instance
       }
       log.error(message + '\nMomentKit stays inert until the config is fixed.')
-      return inert(resolved.errors)
+      return inert(resolved.errors, namespaceOf(config))
     }
     // The running instance recorded this page view: its replacement does not count it again.
     const replaces = !!current
@@ -122,6 +137,6 @@ export function init(config: unknown = {}, deps?: CoreDeps): Instance {
     return instance
   } catch (e) {
     log.error('init() failed; MomentKit stays inert', e)
-    return inert([{ path: '', message: String(e) }])
+    return inert([{ path: '', message: String(e) }], namespaceOf(config))
   }
 }

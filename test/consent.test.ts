@@ -109,7 +109,7 @@ describe('consent', () => {
     await mk.ready
     expect(mk.explain().consent).toBe('granted')
     // The events before consent were not kept.
-    expect(mk.explain().signals.invites?.value ?? 0).toBe(0)
+    expect(mk.explain().signals.teammates_invited.value).toBe(0)
     engage(mk)
     await mk.flush()
     expect(mk.explain().score).toBeGreaterThan(0)
@@ -260,5 +260,29 @@ describe('consent (review): delivery verification', () => {
     const auth = JSON.stringify(await get('auth', createStore(ns + '-outbox', 'outbox')))
     expect(auth).toContain('user-2')
     expect(auth).not.toContain('user-1')
+  })
+})
+
+describe('consent (review): who the user is, named before optIn()', () => {
+  it('identify() before optIn() (a signed-in page with a consent banner) names the user once they opt in; nothing is stored before', async () => {
+    mk = init({ namespace: ns, requireConsent: true, entitlements: { business: ['sso'] } })
+    mk.identify('user-42', { accountId: 'acme', plan: 'business' })
+    await tick(20)
+    expect(await stored(ns)).toEqual([])
+    expect(mk.explain().user.userId).toBeNull()
+    mk.optIn()
+    await mk.ready
+    expect(mk.explain().user).toMatchObject({ userId: 'user-42', accountId: 'acme' })
+    // Their plan counts: a Business user is not shown the gate for a Business feature.
+    expect(mk.gate('sso')).toBe(true)
+  })
+
+  it('reset() before optIn() (the user signed out meanwhile) cancels the identify() made before it', async () => {
+    mk = init({ namespace: ns, requireConsent: true })
+    mk.identify('user-42')
+    mk.reset()
+    mk.optIn()
+    await mk.ready
+    expect(mk.explain().user.userId).toBeNull()
   })
 })
