@@ -110,11 +110,12 @@ test('order matters: reset() between queued calls starts a fresh anonymous user'
   const state = await scoreIs(page, 25)
   expect(state.user.userId).toBeNull()
   expect(state.signals.projects.value).toBe(1)
-  // The two projects tracked between identify() and reset() stayed with user-1: 2 of 4 -> 50.
+  // The two projects tracked between identify() and reset() stayed with user-1; back as user-1, the
+  // one tracked logged out is added to theirs (as PostHog and Segment attribute it): 3 of 4 -> 75.
   await page.evaluate(() => window.momentkit.identify('user-1'))
-  const back = await scoreIs(page, 50)
+  const back = await scoreIs(page, 75)
   expect(back.user.userId).toBe('user-1')
-  expect(back.signals.projects.value).toBe(2)
+  expect(back.signals.projects.value).toBe(3)
 })
 
 // destroy() and flush() made while the data-config URL loads wait for it like other calls:
