@@ -220,6 +220,27 @@ describe('holdout', () => {
     expect(t.events.map((e) => e.outcome), 'held out, then shown').toEqual(['held_out'])
     t.moments.destroy()
   })
+
+  it('a person shown the moment while anonymous is not recorded as held out after identify', async () => {
+    const m = { id: 'nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 50, cap: { cooldownHours: 1 }, copy: { en: { title: 'Export more' } } }
+    const anon = Array.from({ length: 100 }, (_, i) => 'anon-' + i).find((a) => !inHoldout(m as Moment, a))!
+    const user = Array.from({ length: 100 }, (_, i) => 'user-' + i).find((u) => inHoldout(m as Moment, u))!
+    const t = await setup({ moments: [m] }, { userId: null, anonymousId: anon })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown'])
+    t.screen().transient!.onCta()
+    await t.moments.open(null, true)
+    t.who.userId = user
+    await t.kv.set('moments:u:' + user, await t.kv.get('moments:' + t.key))
+    await t.moments.open('u:' + user)
+    t.clock.now += 2 * HOUR
+    t.moments.event('export_clicked')
+    await tick()
+    // They saw it: the control group must not count them, and they keep seeing it as before.
+    expect(t.events.map((e) => e.outcome), 'still shown, never held out').toEqual(['shown', 'clicked', 'shown'])
+    t.moments.destroy()
+  })
 })
 
 describe('dismissal', () => {
