@@ -63,6 +63,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
           config, kv, log, now,
           identity: () => (ahead ? { ...identity, traits: ahead.traits } : identity),
           result: () => result,
+          totals: () => user?.agg().total ?? {},
           tier: () => user?.tier()?.tier ?? null,
           trialEnd: () => user?.agg().trialEnd ?? config.trial.end ?? null,
           record(e) {

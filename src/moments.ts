@@ -28,6 +28,8 @@ export interface MomentsDeps {
   now(): number
   identity(): Identity
   result(): ScoreResult | null
+  /** The user's all-time event counts (for {{projects}}, {{invites}}). */
+  totals?(): Record<string, number>
   tier(): string | null
   trialEnd(): number | null
   record(e: MomentEvent): void
@@ -106,7 +108,7 @@ export function createMoments(d: MomentsDeps) {
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
       lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
-      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now())),
+      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), config.model.signals, d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
