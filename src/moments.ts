@@ -57,6 +57,8 @@ export function createMoments(d: MomentsDeps) {
   /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
   const otherTabs = new Map<string, number>()
   const claiming = new Map<string, Promise<void>>()
+  /** Held out, being recorded (its write not landed yet): a second trigger meanwhile records nothing. */
+  const holding = new Set<string>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
   /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
@@ -191,9 +193,15 @@ export function createMoments(d: MomentsDeps) {
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
     for (const id of r.heldOut) {
       const m = moments.find((x) => x.id === id)!
-      if (history.get().h[id]?.heldOut) continue
-      void history.note((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
-      outcome(m, 'held_out')
+      if (history.get().h[id]?.heldOut || holding.has(id)) continue
+      // Recorded by the tab whose write finds it unrecorded: another open tab may have held this person out already.
+      holding.add(id)
+      let first = false
+      void history
+        .save((s) => ((first = !s.h[id]?.heldOut) ? { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } } : s))
+        // Not stored: recorded all the same (a lost outcome is worse than one recorded twice).
+        .catch(() => (first = true))
+        .then(() => (holding.delete(id), first && outcome(m, 'held_out')))
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
     return m && claim(m, t).catch((e) => log.error('could not show a moment', e))

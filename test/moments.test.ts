@@ -243,6 +243,30 @@ describe('holdout', () => {
   })
 })
 
+describe('holdout across tabs', () => {
+  it('two open tabs record a person held out once, not once per tab', async () => {
+    const w = { id: 'plan-widget', kind: 'widget', target: { plans: ['trial'] }, holdout: 100, copy: { en: { title: 'Trial plan' } } }
+    const kvName = 'moments-holdout-tabs-' + n++
+    const a = await setup({ moments: [w] }, { kvName })
+    const b = await setup({ moments: [w] }, { kvName }) // another tab of the same user, open already
+    // The user starts a trial (identify in one tab, followed in the other): the widget applies in both.
+    a.who.traits.plan = b.who.traits.plan = 'trial'
+    a.moments.check()
+    await tick()
+    b.moments.check()
+    await tick()
+    b.clock.now = a.clock.now += 60_000 // the next minute's checks
+    a.moments.check()
+    b.moments.check()
+    await tick()
+    expect([...a.events, ...b.events].map((e) => `${e.id}:${e.outcome}`)).toEqual(['plan-widget:held_out'])
+    expect(a.screen().widget ?? null).toBeNull()
+    expect(b.screen().widget ?? null).toBeNull()
+    a.moments.destroy()
+    b.moments.destroy()
+  })
+})
+
 describe('dismissal', () => {
   it('is remembered across a reload and returns once the snooze expires', async () => {
     const m = { id: 'tip', kind: 'nudge', on: { event: 'limit_reached' }, snoozeHours: 24, copy: { en: { title: 'Tip' } } }
