@@ -42,6 +42,8 @@ export interface MomentsDeps {
 const DAY = 86_400_000
 /** Two tabs reacting to the same tier crossing must not both show it (tier triggers only: a user asking again is new). */
 const SAME_TRIGGER_MS = 30_000
+/** An event tracked longer ago than this (a backfill) triggers no moment: the user is not doing it now. */
+const RECENT_MS = 600_000
 const standing = (m: Moment) => m.kind === 'trial' || m.kind === 'widget'
 
 /**
@@ -287,15 +289,18 @@ export function createMoments(d: MomentsDeps) {
       lastTier = { t: { type: 'tier', from, to }, at: d.now() }
       run(lastTier.t)
     },
-    event(name: string): void {
-      if (triggers.has(name)) run({ type: 'event', name })
+    /** A tracked event, `at` its time: a backfilled one (track with `{ at }`) is history, not the user acting now. */
+    event(name: string, at = d.now()): void {
+      if (triggers.has(name) && d.now() - at < RECENT_MS) run({ type: 'event', name })
       later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {
         const h = history.get().h[m.id]
-        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
-        const at = d.now()
-        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: at } } }))
+        // Its conversion: the latest show at or before it, within 7 days (a conversion before any show is not one).
+        const shown = h?.shown.filter((x) => x <= at).pop()
+        if (shown === undefined || h!.convertedAt || at - shown > 7 * DAY) continue
+        const now = d.now()
+        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: now } } }))
         outcome(m, 'converted')
       }
     },

@@ -288,3 +288,34 @@ describe('dismissal', () => {
     b.moments.destroy()
   })
 })
+
+describe('backfilled events (track with { at })', () => {
+  it('an event from days ago does not trigger its moment now; one tracked now does', async () => {
+    const nudge = { id: 'limit', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Limit' } } }
+    const t = await setup({ moments: [nudge] })
+    t.moments.event('limit_reached', NOW - 3 * DAY)
+    await tick()
+    expect(t.events).toEqual([])
+    expect(t.screen().transient ?? null).toBeNull()
+    t.moments.event('limit_reached', NOW)
+    await tick()
+    expect(t.events.map((e) => `${e.id}:${e.outcome}`)).toEqual(['limit:shown'])
+    t.moments.destroy()
+  })
+
+  it('a conversion from before a moment was shown is not its conversion', async () => {
+    const nudge = { id: 'limit', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Limit' } } }
+    const t = await setup({ moments: [nudge] })
+    t.moments.event('limit_reached', NOW)
+    await tick()
+    t.clock.now += HOUR
+    // The app backfills the upgrade its server saw two days ago: the user had paid before the nudge.
+    t.moments.event('upgraded', NOW - 2 * DAY)
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown'])
+    t.moments.event('upgraded', t.clock.now - 60_000) // after the nudge: its conversion
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown', 'converted'])
+    t.moments.destroy()
+  })
+})
