@@ -112,7 +112,7 @@ export function createMoments(d: MomentsDeps) {
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
       lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
-      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), config.model.signals, d.totals?.())),
+      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
@@ -198,12 +198,10 @@ export function createMoments(d: MomentsDeps) {
       if (history.get().h[id]?.heldOut || holding.has(id)) continue
       // Recorded by the tab whose write finds it unrecorded: another open tab may have held this person out already.
       holding.add(id)
-      let first = false
-      void history
-        .save((s) => ((first = !s.h[id]?.heldOut) ? { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } } : s))
-        // Not stored: recorded all the same (a lost outcome is worse than one recorded twice).
-        .catch(() => (first = true))
-        .then(() => (holding.delete(id), first && outcome(m, 'held_out')))
+      let first = 1
+      // Not stored (the write failed): recorded all the same, as a lost outcome is worse than one recorded twice.
+      const done = () => (holding.delete(id), first && outcome(m, 'held_out'))
+      void history.save((s) => (s.h[id]?.heldOut ? ((first = 0), s) : { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } })).then(done, done)
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
     return m && claim(m, t).catch((e) => log.error('could not show a moment', e))

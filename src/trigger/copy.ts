@@ -1,8 +1,7 @@
-import type { ResolvedModel, Signal } from '../config/types'
-import { field } from '../field'
+import type { ResolvedModel } from '../config/types'
 import { fill } from '../score/reasons'
 import type { ScoreResult } from '../score/score'
-import { eventKey, own } from '../store/aggregate'
+import { own } from '../store/aggregate'
 import { daysLeft } from './decide'
 import type { MomentCopy } from './types'
 
@@ -22,29 +21,21 @@ export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<strin
 }
 
 /**
- * All time, what a conventional placeholder names: the events the model's signal `id` counts (remapped or
- * filtered), else the presets' event name. Not the signal's value: its window (the last 14 days) or its
- * absence from the model (five-dimension has no projects signal) would say "your 0 projects".
- */
-function allTime(signals: ResolvedModel['signals'], total: Record<string, number>, id: string, event: string): number | undefined {
-  const s = field<Signal>(signals, id)
-  const key = s && (s.type === 'count' || s.type === 'occurred') ? eventKey(s.event, s.where) : event
-  return own(total, key)
-}
-
-/**
  * What copy can name: {{score}}, {{tier}}, {{plan}}, {{daysLeft}}, {{topFeature}}, {{topFeatureCount}},
  * {{signal.<id>}}, {{invites}}, {{projects}}; and for each number `n` of them, {{s.n}}: "s" unless it is 1
  * ("invited {{invites}} teammate{{s.invites}}"). `total`: the user's all-time event counts.
  */
-export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number, signals: ResolvedModel['signals'] = {}, total: Record<string, number> = {}): Record<string, string | number> {
+export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number, total: Record<string, number> = {}): Record<string, string | number> {
   const v: Record<string, string | number> = { score: r?.score ?? 0, tier: tier ?? '', plan: plan ?? '' }
   if (trialEnd !== null) v.daysLeft = Math.max(0, daysLeft(trialEnd, now))
   v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
   v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
   for (const id of Object.keys(r?.signals ?? {})) v['signal.' + id] = r!.signals[id].value ?? 0
-  v.invites = allTime(signals, total, 'teammates_invited', 'teammate_invited') ?? v['signal.teammates_invited'] ?? 0
-  v.projects = allTime(signals, total, 'projects_created', 'project_created') ?? v['signal.projects_created'] ?? 0
+  // All time, the presets' event, else the signal's value: the value alone said "your 0 projects" where the model has
+  // no signal of that id (five-dimension has no projects signal), and counted 14 days only where it has one (four-category).
+  const all = (id: string, event: string) => own(total, event) ?? v['signal.' + id] ?? 0
+  v.invites = all('teammates_invited', 'teammate_invited')
+  v.projects = all('projects_created', 'project_created')
   for (const k of Object.keys(v)) if (typeof v[k] === 'number') v['s.' + k] = v[k] === 1 ? '' : 's'
   return v
 }

@@ -74,24 +74,18 @@ describe('copy', () => {
     })
     expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', topFeature: 'your favourite features', topFeatureCount: 0, invites: 0, projects: 0, 's.score': 's', 's.topFeatureCount': 's', 's.invites': 's', 's.projects': 's' })
   })
-  it('{{projects}} and {{invites}} count all time, with or without the signals of those ids', async () => {
-    const { presets } = await import('../../src/config/presets')
-    const five = presets['five-dimension'].signals
-    const four = presets['four-category'].signals
+  it('{{projects}} and {{invites}} count the events all time, with or without the signals of those ids', () => {
     const r = (signals: object) => ({ score: 72, topFeatures: [], signals } as never)
     // five-dimension has no projects signal: the events are counted all the same.
-    expect(copyVars(r({}), null, null, null, 0, five, { project_created: 5, teammate_invited: 1 })).toMatchObject({ projects: 5, invites: 1 })
+    expect(copyVars(r({}), null, null, null, 0, { project_created: 5, teammate_invited: 1 })).toMatchObject({ projects: 5, invites: 1 })
     // four-category counts projects of the last 14 days: the copy says all the user's projects.
-    expect(copyVars(r({ projects_created: { value: 2 } }), null, null, null, 0, four, { project_created: 10 })).toMatchObject({ projects: 10, 'signal.projects_created': 2 })
-    // A remapped (and filtered) signal: its events.
-    const mapped = { teammates_invited: { type: 'count', event: 'member_added', where: { role: 'editor' }, threshold: 2 } } as never
-    expect(copyVars(r({}), null, null, null, 0, mapped, { teammate_invited: 9, 'member_added?role=editor': 3 })).toMatchObject({ invites: 3 })
-    // Nothing counted (no aggregates at hand): the signal's value, else 0.
-    expect(copyVars(r({ teammates_invited: { value: 2 } }), null, null, null, 0, five, {})).toMatchObject({ invites: 2, projects: 0 })
+    expect(copyVars(r({ projects_created: { value: 2 } }), null, null, null, 0, { project_created: 10 })).toMatchObject({ projects: 10, 'signal.projects_created': 2 })
+    // None of those events (a model that counts other ones under those ids): the signal's value, else 0.
+    expect(copyVars(r({ teammates_invited: { value: 2 } }), null, null, null, 0, { member_added: 2 })).toMatchObject({ invites: 2, projects: 0 })
   })
   it('{{s.<number>}} is "s" unless the number is 1', () => {
     const r = { score: 1, topFeatures: [{ name: 'export', count: 1 }], signals: {} } as never
-    const v = copyVars(r, null, null, 2 * 86_400_000, 0, {}, { project_created: 0, teammate_invited: 2 })
+    const v = copyVars(r, null, null, 2 * 86_400_000, 0, { project_created: 0, teammate_invited: 2 })
     expect(renderCopy({ title: '{{topFeatureCount}} time{{s.topFeatureCount}}, {{projects}} project{{s.projects}}, {{invites}} teammate{{s.invites}}, {{daysLeft}} day{{s.daysLeft}}, score {{score}}{{s.score}}' }, v).title)
       .toBe('1 time, 0 projects, 2 teammates, 2 days, score 1')
   })
