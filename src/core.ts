@@ -63,6 +63,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
           config, kv, log, now,
           identity: () => (ahead ? { ...identity, traits: ahead.traits } : identity),
           result: () => result,
+          totals: () => user?.agg().total ?? {},
           tier: () => user?.tier()?.tier ?? null,
           trialEnd: () => user?.agg().trialEnd ?? config.trial.end ?? null,
           record(e) {
@@ -141,7 +142,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     for (let i = 0; i < ops.length; i += 10_000) user.add(i || ops.length > 10_000 ? ops.slice(i, i + 10_000) : ops, t)
     if (outbox && trial) sendIdentify()
     if (moments) {
-      for (const op of ops) if (op.k === 'e') moments.event(op.n)
+      for (const op of ops) if (op.k === 'e') moments.event(op.n, op.t)
       // New trial dates change which standing moments (banner, widget) apply.
       if (trial) moments.check()
     }

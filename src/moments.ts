@@ -28,6 +28,8 @@ export interface MomentsDeps {
   now(): number
   identity(): Identity
   result(): ScoreResult | null
+  /** The user's all-time event counts (for {{projects}}, {{invites}}). */
+  totals?(): Record<string, number>
   tier(): string | null
   trialEnd(): number | null
   record(e: MomentEvent): void
@@ -40,6 +42,8 @@ export interface MomentsDeps {
 const DAY = 86_400_000
 /** Two tabs reacting to the same tier crossing must not both show it (tier triggers only: a user asking again is new). */
 const SAME_TRIGGER_MS = 30_000
+/** An event tracked longer ago than this (a backfill) triggers no moment: the user is not doing it now. */
+const RECENT_MS = 600_000
 const standing = (m: Moment) => m.kind === 'trial' || m.kind === 'widget'
 
 /**
@@ -55,6 +59,8 @@ export function createMoments(d: MomentsDeps) {
   /** Moments another tab showed or dismissed, and when: held back here for SAME_TRIGGER_MS, then caps decide. */
   const otherTabs = new Map<string, number>()
   const claiming = new Map<string, Promise<void>>()
+  /** Held out, being recorded (its write not landed yet): a second trigger meanwhile records nothing. */
+  const holding = new Set<string>()
   let key: string | null = null
   let soon: ReturnType<typeof setTimeout> | undefined
   /** The last tier trigger, and whether the next open() carries the screen over (anonymous -> identified). */
@@ -106,7 +112,7 @@ export function createMoments(d: MomentsDeps) {
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
       lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
-      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now())),
+      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
@@ -189,9 +195,13 @@ export function createMoments(d: MomentsDeps) {
     for (const x of r.decisions) log.debug(`moment ${x.id}: ${x.show ? 'show' : 'skip'} (${x.reason})`)
     for (const id of r.heldOut) {
       const m = moments.find((x) => x.id === id)!
-      if (history.get().h[id]?.heldOut) continue
-      void history.note((s) => ({ ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } }))
-      outcome(m, 'held_out')
+      if (history.get().h[id]?.heldOut || holding.has(id)) continue
+      // Recorded by the tab whose write finds it unrecorded: another open tab may have held this person out already.
+      holding.add(id)
+      let first = 1
+      // Not stored (the write failed): recorded all the same, as a lost outcome is worse than one recorded twice.
+      const done = () => (holding.delete(id), first && outcome(m, 'held_out'))
+      void history.save((s) => (s.h[id]?.heldOut ? ((first = 0), s) : { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } })).then(done, done)
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
     return m && claim(m, t).catch((e) => log.error('could not show a moment', e))
@@ -277,15 +287,18 @@ export function createMoments(d: MomentsDeps) {
       lastTier = { t: { type: 'tier', from, to }, at: d.now() }
       run(lastTier.t)
     },
-    event(name: string): void {
-      if (triggers.has(name)) run({ type: 'event', name })
+    /** A tracked event, `at` its time: a backfilled one (track with `{ at }`) is history, not the user acting now. */
+    event(name: string, at = d.now()): void {
+      if (triggers.has(name) && d.now() - at < RECENT_MS) run({ type: 'event', name })
       later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {
         const h = history.get().h[m.id]
-        if (!h?.shown.length || h.convertedAt || d.now() - h.shown[h.shown.length - 1] > 7 * DAY) continue
-        const at = d.now()
-        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: at } } }))
+        // Its conversion: the latest show at or before it, within 7 days (a conversion before any show is not one).
+        const shown = h?.shown.filter((x) => x <= at).pop()
+        if (shown === undefined || h!.convertedAt || at - shown > 7 * DAY) continue
+        const now = d.now()
+        void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: now } } }))
         outcome(m, 'converted')
       }
     },

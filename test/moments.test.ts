@@ -220,6 +220,51 @@ describe('holdout', () => {
     expect(t.events.map((e) => e.outcome), 'held out, then shown').toEqual(['held_out'])
     t.moments.destroy()
   })
+
+  it('a person shown the moment while anonymous is not recorded as held out after identify', async () => {
+    const m = { id: 'nudge', kind: 'nudge', on: { event: 'export_clicked' }, holdout: 50, cap: { cooldownHours: 1 }, copy: { en: { title: 'Export more' } } }
+    const anon = Array.from({ length: 100 }, (_, i) => 'anon-' + i).find((a) => !inHoldout(m as Moment, a))!
+    const user = Array.from({ length: 100 }, (_, i) => 'user-' + i).find((u) => inHoldout(m as Moment, u))!
+    const t = await setup({ moments: [m] }, { userId: null, anonymousId: anon })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown'])
+    t.screen().transient!.onCta()
+    await t.moments.open(null, true)
+    t.who.userId = user
+    await t.kv.set('moments:u:' + user, await t.kv.get('moments:' + t.key))
+    await t.moments.open('u:' + user)
+    t.clock.now += 2 * HOUR
+    t.moments.event('export_clicked')
+    await tick()
+    // They saw it: the control group must not count them, and they keep seeing it as before.
+    expect(t.events.map((e) => e.outcome), 'still shown, never held out').toEqual(['shown', 'clicked', 'shown'])
+    t.moments.destroy()
+  })
+})
+
+describe('holdout across tabs', () => {
+  it('two open tabs record a person held out once, not once per tab', async () => {
+    const w = { id: 'plan-widget', kind: 'widget', target: { plans: ['trial'] }, holdout: 100, copy: { en: { title: 'Trial plan' } } }
+    const kvName = 'moments-holdout-tabs-' + n++
+    const a = await setup({ moments: [w] }, { kvName })
+    const b = await setup({ moments: [w] }, { kvName }) // another tab of the same user, open already
+    // The user starts a trial (identify in one tab, followed in the other): the widget applies in both.
+    a.who.traits.plan = b.who.traits.plan = 'trial'
+    a.moments.check()
+    await tick()
+    b.moments.check()
+    await tick()
+    b.clock.now = a.clock.now += 60_000 // the next minute's checks
+    a.moments.check()
+    b.moments.check()
+    await tick()
+    expect([...a.events, ...b.events].map((e) => `${e.id}:${e.outcome}`)).toEqual(['plan-widget:held_out'])
+    expect(a.screen().widget ?? null).toBeNull()
+    expect(b.screen().widget ?? null).toBeNull()
+    a.moments.destroy()
+    b.moments.destroy()
+  })
 })
 
 describe('dismissal', () => {
@@ -241,5 +286,36 @@ describe('dismissal', () => {
     await tick()
     expect(shown(b.events, 'tip')).toBe(1)
     b.moments.destroy()
+  })
+})
+
+describe('backfilled events (track with { at })', () => {
+  it('an event from days ago does not trigger its moment now; one tracked now does', async () => {
+    const nudge = { id: 'limit', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Limit' } } }
+    const t = await setup({ moments: [nudge] })
+    t.moments.event('limit_reached', NOW - 3 * DAY)
+    await tick()
+    expect(t.events).toEqual([])
+    expect(t.screen().transient ?? null).toBeNull()
+    t.moments.event('limit_reached', NOW)
+    await tick()
+    expect(t.events.map((e) => `${e.id}:${e.outcome}`)).toEqual(['limit:shown'])
+    t.moments.destroy()
+  })
+
+  it('a conversion from before a moment was shown is not its conversion', async () => {
+    const nudge = { id: 'limit', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Limit' } } }
+    const t = await setup({ moments: [nudge] })
+    t.moments.event('limit_reached', NOW)
+    await tick()
+    t.clock.now += HOUR
+    // The app backfills the upgrade its server saw two days ago: the user had paid before the nudge.
+    t.moments.event('upgraded', NOW - 2 * DAY)
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown'])
+    t.moments.event('upgraded', t.clock.now - 60_000) // after the nudge: its conversion
+    await tick()
+    expect(t.events.map((e) => e.outcome)).toEqual(['shown', 'converted'])
+    t.moments.destroy()
   })
 })

@@ -12,7 +12,7 @@ const range = ranged(-1000, 1000)
 const scoreRange = ranged(0, 100)
 // What copyVars (src/trigger/copy.ts) fills, and the countdown labels' own (leftText in src/render/parts.tsx;
 // one list for every field keeps this small: {{days}} misplaced in a title is not caught).
-const H = /\{\{(?!\s*(score|tier|plan|daysLeft|topFeature|topFeatureCount|invites|projects|signal\.[\w.-]{1,64}|days|hours|minutes|seconds)\s*\}\})/
+const H = /\{\{(?!\s*(score|tier|plan|daysLeft|topFeature|topFeatureCount|invites|projects|s\.(?:score|daysLeft|topFeatureCount|invites|projects|signal\.[\w.-]{1,64})|signal\.[\w.-]{1,64}|days|hours|minutes|seconds)\s*\}\})/
 const label = str(60, H)
 const text = { title: str(120, H), body: str(600, H), cta: label }
 const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text) }, ['title'])

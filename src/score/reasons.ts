@@ -45,7 +45,7 @@ export function reasonFor(s: Signal, value: Value): string {
     case 'count':
       return `${label} ×${v}${w}`
     case 'distinct':
-      return `${v} different ${s.label ?? humanise(s.prop) + 's'}${w}`
+      return `${v} different ${s.label ?? humanise(s.prop) + (v === 1 ? '' : 's')}${w}`
     case 'occurred':
       return `${label}${w}`
     case 'first':

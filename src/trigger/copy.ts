@@ -1,6 +1,7 @@
 import type { ResolvedModel } from '../config/types'
 import { fill } from '../score/reasons'
 import type { ScoreResult } from '../score/score'
+import { own } from '../store/aggregate'
 import { daysLeft } from './decide'
 import type { MomentCopy } from './types'
 
@@ -19,15 +20,23 @@ export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<strin
   return out as unknown as MomentCopy
 }
 
-/** What copy can name: {{score}}, {{tier}}, {{plan}}, {{daysLeft}}, {{topFeature}}, {{signal.<id>}}, {{invites}}, {{projects}}. */
-export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number): Record<string, string | number> {
+/**
+ * What copy can name: {{score}}, {{tier}}, {{plan}}, {{daysLeft}}, {{topFeature}}, {{topFeatureCount}},
+ * {{signal.<id>}}, {{invites}}, {{projects}}; and for each number `n` of them, {{s.n}}: "s" unless it is 1
+ * ("invited {{invites}} teammate{{s.invites}}"). `total`: the user's all-time event counts.
+ */
+export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number, total: Record<string, number> = {}): Record<string, string | number> {
   const v: Record<string, string | number> = { score: r?.score ?? 0, tier: tier ?? '', plan: plan ?? '' }
   if (trialEnd !== null) v.daysLeft = Math.max(0, daysLeft(trialEnd, now))
   v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
   v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
   for (const id of Object.keys(r?.signals ?? {})) v['signal.' + id] = r!.signals[id].value ?? 0
-  v.invites = v['signal.teammates_invited'] ?? 0
-  v.projects = v['signal.projects_created'] ?? 0
+  // All time, the presets' event, else the signal's value: the value alone said "your 0 projects" where the model has
+  // no signal of that id (five-dimension has no projects signal), and counted 14 days only where it has one (four-category).
+  const all = (id: string, event: string) => own(total, event) ?? v['signal.' + id] ?? 0
+  v.invites = all('teammates_invited', 'teammate_invited')
+  v.projects = all('projects_created', 'project_created')
+  for (const k of Object.keys(v)) if (typeof v[k] === 'number') v['s.' + k] = v[k] === 1 ? '' : 's'
   return v
 }
 

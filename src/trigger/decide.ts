@@ -103,8 +103,10 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
       decisions.push({ id: m.id, show: false, reason: why })
       continue
     }
-    // Once recorded as held out, a person stays in the control group: identify must not bucket them again by user id.
-    if (inHoldout(m, who) || (m.holdout && s.history[m.id]?.heldOut)) {
+    // Bucketed once per person: identify must not bucket them again by user id. Once recorded as held out they
+    // stay in the control group; once shown it (while anonymous, say) they stay in the treatment group.
+    const h = s.history[m.id]
+    if (m.holdout && (h?.heldOut || (!(h?.count ?? h?.shown.length) && inHoldout(m, who)))) {
       heldOut.push(m.id)
       decisions.push({ id: m.id, show: false, reason: `held out (${m.holdout}% control group)`, heldOut: true })
       continue

@@ -15,7 +15,7 @@ export const defaultMoments: Moment[] = [
   {
     id: 'upgrade-hot', kind: 'upgrade', on: { tierEntered: ['hot'] }, target: { tiers: ['hot'] }, priority: 30,
     cap: { perDay: 1, total: 5, cooldownHours: 12 }, snoozeHours: 24,
-    copy: { en: { title: 'Your team is getting real value', body: 'You used {{topFeature}} {{topFeatureCount}} times and invited {{invites}} teammates. Upgrade to keep everyone moving.', cta: 'See plans', dismiss: 'Not now' } },
+    copy: { en: { title: 'Your team is getting real value', body: 'You used {{topFeature}} {{topFeatureCount}} time{{s.topFeatureCount}} and invited {{invites}} teammate{{s.invites}}. Upgrade to keep everyone moving.', cta: 'See plans', dismiss: 'Not now' } },
     cta: { url: '/pricing' },
   },
   {
@@ -32,7 +32,7 @@ export const defaultMoments: Moment[] = [
   },
   {
     id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 } }, priority: 15, snoozeHours: 24,
-    copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} projects and your team’s work.', cta: 'Choose a plan', engaged: engagedTrial } },
+    copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} project{{s.projects}} and your team’s work.', cta: 'Choose a plan', engaged: engagedTrial } },
     cta: { url: '/pricing' },
   },
   {

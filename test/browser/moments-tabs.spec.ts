@@ -93,3 +93,21 @@ test('a nudge dismissed in one tab does not show in the other on its event', asy
   expect(await decision(b, 'limit-nudge'), 'explain() in tab b says why').toMatchObject({ show: false, reason: expect.stringMatching(/dismiss|another tab/) })
   expect(errors.map(String)).toEqual([])
 })
+
+// Regression test: each open tab recorded the person as held out once more (its history did not know
+// another tab had), so the control group counted one person per tab.
+test('a person held out is recorded once, not once per open tab', async ({ page, server }) => {
+  const held = { id: 'score-tip', kind: 'nudge', target: { score: { min: 50 } }, holdout: 100, copy: { en: { title: 'Tip' } } }
+  const [a, b, errors] = await twoTabs(page, momentPage(server, '/moments-tabs-holdout.html', config([held])))
+  await crossTier(a)
+  await expect.poll(() => outcomes(a)).toEqual(['score-tip:held_out'])
+  await a.evaluate(() => window.momentkit.flush())
+  await expect.poll(() => b.evaluate(() => window.momentkit.$score.get())).toBe(50)
+  // Anything that makes tab b check its moments (an event, a route change, the minute).
+  await b.evaluate(() => window.momentkit.track('noise'))
+  await b.waitForTimeout(1000)
+  expect(await decision(b, 'score-tip')).toMatchObject({ show: false, reason: expect.stringMatching(/held out/) })
+  expect(await outcomes(b)).toEqual([])
+  expect(await outcomes(a)).toEqual(['score-tip:held_out'])
+  expect(errors.map(String)).toEqual([])
+})

@@ -12,7 +12,7 @@ import { leftText } from '../../src/render/parts'
  * knows, and what the SDK renders from them must hold no "{{".
  */
 const NOW = Date.UTC(2026, 2, 10, 12)
-const body = '{{score}} {{ tier }} {{plan}} {{daysLeft}} {{topFeature}} {{topFeatureCount}} {{invites}} {{projects}} {{signal.my-sig}} {{signal.v1.2}}'
+const body = '{{score}} {{ tier }} {{plan}} {{daysLeft}} {{topFeature}} {{topFeatureCount}} {{invites}} {{projects}} {{signal.my-sig}} {{signal.v1.2}} {{s.invites}} {{s.daysLeft}} {{s.signal.my-sig}}'
 const config = {
   model: {
     signals: {

@@ -14,3 +14,12 @@ describe('default reasons of observed signals', () => {
     [{ type: 'sessions', window: { last: 1 }, threshold: 2 }, 2, '2 sessions today'],
   ])('%j with value %d reads "%s"', (s, v, text) => expect(reasonFor(sig(s), v)).toBe(text))
 })
+
+describe('default reasons of event signals', () => {
+  it.each([
+    [{ type: 'distinct', event: 'feature_used', prop: 'feature', window: { last: 14 }, threshold: 4 }, 3, '3 different features in the last 14 days'],
+    // Partial credit for one value: not "1 different features".
+    [{ type: 'distinct', event: 'feature_used', prop: 'feature', window: { last: 14 }, threshold: 4 }, 1, '1 different feature in the last 14 days'],
+    [{ type: 'distinct', event: 'feature_used', prop: 'feature', label: 'core features', threshold: 4 }, 2, '2 different core features'],
+  ])('%j with value %d reads "%s"', (s, v, text) => expect(reasonFor(sig(s), v)).toBe(text))
+})

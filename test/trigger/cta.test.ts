@@ -68,11 +68,26 @@ describe('copy', () => {
   it('names the score, tier, plan, days left, top feature and signals', () => {
     const r = { score: 72, topFeatures: [{ name: 'export', count: 4 }], signals: { teammates_invited: { value: 2 }, projects_created: { value: null } } } as never
     const day = 86_400_000
-    expect(copyVars(r, 'pql', 'trial', 3 * day - 1, 0)).toEqual({
+    expect(copyVars(r, 'pql', 'trial', 3 * day - 1, 0)).toMatchObject({
       score: 72, tier: 'pql', plan: 'trial', daysLeft: 3, topFeature: 'export', topFeatureCount: 4,
       'signal.teammates_invited': 2, 'signal.projects_created': 0, invites: 2, projects: 0,
     })
-    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', topFeature: 'your favourite features', topFeatureCount: 0, invites: 0, projects: 0 })
+    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', topFeature: 'your favourite features', topFeatureCount: 0, invites: 0, projects: 0, 's.score': 's', 's.topFeatureCount': 's', 's.invites': 's', 's.projects': 's' })
+  })
+  it('{{projects}} and {{invites}} count the events all time, with or without the signals of those ids', () => {
+    const r = (signals: object) => ({ score: 72, topFeatures: [], signals } as never)
+    // five-dimension has no projects signal: the events are counted all the same.
+    expect(copyVars(r({}), null, null, null, 0, { project_created: 5, teammate_invited: 1 })).toMatchObject({ projects: 5, invites: 1 })
+    // four-category counts projects of the last 14 days: the copy says all the user's projects.
+    expect(copyVars(r({ projects_created: { value: 2 } }), null, null, null, 0, { project_created: 10 })).toMatchObject({ projects: 10, 'signal.projects_created': 2 })
+    // None of those events (a model that counts other ones under those ids): the signal's value, else 0.
+    expect(copyVars(r({ teammates_invited: { value: 2 } }), null, null, null, 0, { member_added: 2 })).toMatchObject({ invites: 2, projects: 0 })
+  })
+  it('{{s.<number>}} is "s" unless the number is 1', () => {
+    const r = { score: 1, topFeatures: [{ name: 'export', count: 1 }], signals: {} } as never
+    const v = copyVars(r, null, null, 2 * 86_400_000, 0, { project_created: 0, teammate_invited: 2 })
+    expect(renderCopy({ title: '{{topFeatureCount}} time{{s.topFeatureCount}}, {{projects}} project{{s.projects}}, {{invites}} teammate{{s.invites}}, {{daysLeft}} day{{s.daysLeft}}, score {{score}}{{s.score}}' }, v).title)
+      .toBe('1 time, 0 projects, 2 teammates, 2 days, score 1')
   })
   it('engaged: pql and above, or the upper half of tiers without a pql', () => {
     const tiers = (...names: string[]) => names.map((name) => ({ name })) as never

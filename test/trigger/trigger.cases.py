@@ -58,6 +58,8 @@ case("holdout 100%: recorded as held out, never shown", ["held", "never"], {"typ
 case("holdout 0.5%: the lower half of the first of 100 buckets is held out", ["half"], {"type": "event", "name": "x"}, None, {"userId": "u306"}, reasons={"half": "held out (0.5% control group)"})
 case("holdout 0.5%: the upper half of the first bucket is not", ["half"], {"type": "event", "name": "x"}, "half", {"userId": "u78"})
 case("a person recorded as held out stays held out (bucketed while anonymous, bucketed otherwise once identified)", ["half"], {"type": "event", "name": "x"}, None, {"userId": "u78", "history": {"half": {"shown": [], "heldOut": 1}}}, reasons={"half": "held out (0.5% control group)"})
+case("a person already shown it stays in the treatment group (shown while anonymous, in the holdout's bucket once identified)", ["half"], {"type": "event", "name": "x"}, "half", {"userId": "u306", "history": {"half": {"shown": [NOW - 2 * D], "count": 1}}})
+case("a person shown it before (history of an older version, no count) stays in the treatment group", ["half"], {"type": "event", "name": "x"}, "half", {"userId": "u306", "history": {"half": {"shown": [NOW - 2 * D]}}})
 case("a held-out record does not hold back a moment whose holdout was removed", [dict(M["half"], holdout=None)], {"type": "event", "name": "x"}, "half", {"history": {"half": {"shown": [], "heldOut": 1}}})
 case("trial banner within 3 days of the end", ["trial"], {"type": "check"}, "trial", {"trialEnd": NOW + 2 * D + H})
 case("trial banner not yet with 10 days left", ["trial"], {"type": "check"}, None, reasons={"trial": "10 trial days left, outside the range"})
