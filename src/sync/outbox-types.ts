@@ -4,8 +4,11 @@ import type { Auth, Batch, EventMessage, Message } from './types'
 
 // The outbox's contract (outbox.ts implements it).
 
-/** What one delivery attempt came back with. */
-export type SendResult = { status: number; retryAfter?: number } | { error: string }
+/**
+ * What one delivery attempt came back with. `rejected`: on a 400, the indexes (in `batch.messages`) of
+ * the only messages the server refused, when it names them (the collector's `problems`).
+ */
+export type SendResult = { status: number; retryAfter?: number; rejected?: number[] } | { error: string }
 
 export interface OutboxOptions {
   /** Chunks of messages, persisted (its own IndexedDB database). */

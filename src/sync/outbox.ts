@@ -178,12 +178,16 @@ export function createOutbox(o: OutboxOptions): Outbox {
         continue
       }
       if ('status' in r && (r.status === 413 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429))) {
-        await remove(chunks, ids)
-        forget(ids)
-        limit = batchSize
-        st.dropped += ids.size
+        // A 400 naming the messages it refused (one dated days ahead, say) costs only those: the rest
+        // of the batch, a tier crossing among them, goes in the next request.
+        const named = r.status === 400 && r.rejected?.length && r.rejected.every((i) => batch.messages[i]) ? r.rejected.map((i) => batch.messages[i].id) : null
+        const bad = named ? new Set(named) : ids
+        await remove(chunks, bad)
+        forget(bad)
+        if (!named) limit = batchSize
+        st.dropped += bad.size
         st.lastError = `HTTP ${r.status}`
-        o.log.warn(`the endpoint refused ${ids.size} message(s) with HTTP ${r.status}; dropped (dropped so far: ${st.dropped})`, 'drop' + r.status)
+        o.log.warn(`the endpoint refused ${bad.size} message(s) with HTTP ${r.status}; dropped (dropped so far: ${st.dropped})`, 'drop' + r.status)
         continue
       }
       st.retries++
