@@ -12,6 +12,14 @@ const KEEPALIVE_BUDGET = 60_000
 const size = (m: Message) => compactJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
 
+/** Cuts `batch` from its end until its body fits `budget` bytes (or one message is left), in few measures. */
+function fit(batch: Batch, budget: number, bytes: (b: Batch) => number): void {
+  for (let b = bytes(batch); batch.messages.length > 1 && b > budget; b = bytes(batch)) {
+    const n = batch.messages.length
+    batch.messages.length = Math.max(1, Math.min(n - 1, Math.floor((n * budget) / b) - Math.ceil(n / 50)))
+  }
+}
+
 export function createOutbox(o: OutboxOptions): Outbox {
   const batchSize = o.batchSize ?? 1000
   // Under the collector's 512 KB and Segment's 500 KB per request, with room for Segment's larger shape:
@@ -163,6 +171,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const wait = notBefore - o.now()
       if (wait > 0 && wait <= 3_600_000) return schedule(wait), report()
       const batch = batchOf(chunks.map(([, l]) => l))
+      if (o.maxBody && o.bytes) fit(batch, o.maxBody, o.bytes)
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
       if ('status' in r && r.status >= 200 && r.status < 300) {
@@ -290,9 +299,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
       limit = batchSize
       const batch = batchOf([all])
       limit = saved
-      // Trim a tenth at a time: encoding the batch once per message dropped would stall the page's exit.
-      const bytes = o.bytes ?? ((b: Batch) => toJson(b).length)
-      while (batch.messages.length > 1 && bytes(batch) > KEEPALIVE_BUDGET) batch.messages.length -= Math.ceil(batch.messages.length / 10)
+      // In few measures: encoding the batch once per message dropped would stall the page's exit.
+      fit(batch, KEEPALIVE_BUDGET, o.bytes ?? ((b: Batch) => toJson(b).length))
       void o.send(batch, true).catch(() => {})
     },
     takePending() {

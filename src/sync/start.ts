@@ -62,6 +62,8 @@ export function startOutbox(
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     // The keepalive budget is 64 KB of body as sent: UTF-8 bytes, Segment's shape when chosen.
     bytes: (b) => new Blob([encode({ format: delivery.format, writeKey: writeKey ?? undefined }, b)]).size,
+    // Segment's limit per request (a 400 past it). The collector's 512 KB is kept by `maxBytes` alone.
+    maxBody: delivery.format === 'segment' ? 500_000 : undefined,
     batchSize: delivery.batchSize,
     interval: delivery.interval,
     maxQueue: delivery.maxQueue,

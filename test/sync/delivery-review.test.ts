@@ -98,3 +98,20 @@ describe('one bad message does not poison its batch', () => {
     expect(o.stats()).toMatchObject({ dropped: 2, queued: 0 })
   })
 })
+
+describe('Segment format: requests within Segment limits', () => {
+  it('a backlog of 1,000 events of a user with an e-mail id and a long account id goes in requests under 500 KB as sent (Segment answers 400 past it, and the batch was dropped)', async () => {
+    const r = resolveConfig({ namespace: 'seg-size-' + Math.random(), endpoint: '/v1/batch', writeKey: 'wk', trackPages: false, delivery: { format: 'segment', interval: 60_000 } })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const sizes: number[] = []
+    const mk = createInstance(r.config, { send: async (b) => (sizes.push(new Blob([encode({ format: 'segment', writeKey: 'wk' }, b)]).size), { status: 200 }) })
+    await mk.ready
+    mk.identify('jane.doe+trial@acme-corporation.example.com', { accountId: 'acme-corporation.example.com/workspaces/' + crypto.randomUUID() })
+    for (let i = 0; i < 1000; i++) mk.track('feature_used', { feature: 'report-builder-' + String(i).padStart(4, '0'), path: '/workspace/projects/' + 'p'.repeat(80) })
+    await wait(50)
+    await mk.flush()
+    await mk.destroy()
+    expect(sizes.length).toBeGreaterThan(0)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(500_000)
+  })
+})
