@@ -8,6 +8,8 @@ import type { Batch, EventMessage, Message, RollupMessage } from './types'
 export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
 const KEEPALIVE_BUDGET = 60_000
+/** Key of `notBefore` in the shared store: the Retry-After wait, for every tab and the next page. */
+const WAIT = 'wait'
 // As sent: without the identity fields the batch carries once (see encode).
 const size = (m: Message) => compactJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
@@ -40,6 +42,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let attempt = 0
   /** Not before then (epoch ms): the server asked to wait (Retry-After). */
   let notBefore = 0
+  /** flush() asked to send within that wait: the stored one (see WAIT) is cleared, not read. */
+  let forced = false
   let limit = batchSize
   let stopped = false
   let running: Promise<void> | null = null
@@ -147,6 +151,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
    */
   async function loop(): Promise<void> {
     known = null
+    // A wait the server asked of another tab (or of this page before a reload) holds here too: each
+    // would otherwise send at once, and a rate-limited endpoint get one request more per open tab.
+    const w = await o.kv.get<number>(WAIT)
+    if (forced) (forced = false), w !== undefined && (await o.kv.del(WAIT))
+    else if (typeof w === 'number' && w > notBefore) notBefore = w
     for (;;) {
       // Messages added while the previous request was in flight are picked up in this round.
       if (known) known = store.merge(known, await persist())
@@ -204,14 +213,14 @@ export function createOutbox(o: OutboxOptions): Outbox {
       o.log.debug(`delivery failed (${st.lastError}); retrying`)
       const asked = 'status' in r ? r.retryAfter : undefined
       const delay = backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, asked)
-      if (asked !== undefined) notBefore = o.now() + delay
+      if (asked !== undefined) await o.kv.set(WAIT, (notBefore = o.now() + delay))
       schedule(delay)
       return report()
     }
   }
 
   function drain(force?: boolean): Promise<void> {
-    if (force) notBefore = 0
+    if (force) (notBefore = 0), (forced = true)
     clearTimeout(timer)
     timer = undefined
     if (running) {

@@ -115,3 +115,52 @@ describe('Segment format: requests within Segment limits', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(500_000)
   })
 })
+
+describe('Retry-After holds for every tab of the origin and across reloads', () => {
+  /** One sender at a time, as Web Locks give the tabs of an origin. */
+  function locks() {
+    let tail = Promise.resolve()
+    const lease = (fn: () => Promise<void>) => {
+      const run = tail.then(fn)
+      tail = run.catch(() => {})
+      return run
+    }
+    return { lease }
+  }
+
+  it('a 429 with Retry-After answered to one tab holds the other tab back too', async () => {
+    const store = newStore()
+    const { lease } = locks()
+    const sent: string[] = []
+    const script: SendResult[] = [{ status: 429, retryAfter: 60_000 }]
+    const send = (tab: string) => async (): Promise<SendResult> => (sent.push(tab), script.shift() ?? { status: 200 })
+    const a = outbox(store, send('a'), { lease })
+    const b = outbox(store, send('b'), { lease })
+    a.add([ev()])
+    await a.drain()
+    expect(sent).toEqual(['a'])
+    b.add([tier()], true)
+    await b.drain()
+    await wait(50)
+    expect(sent).toEqual(['a'])
+    // The app's flush() still sends at once.
+    await b.drain(true)
+    expect(sent).toEqual(['a', 'b'])
+    expect(b.stats()).toMatchObject({ sent: 2, queued: 0 })
+    await Promise.all([a.stop(), b.stop()])
+  })
+
+  it('a reload within the wait does not send before it is over', async () => {
+    const store = newStore()
+    const sent: number[] = []
+    const first = outbox(store, async () => (sent.push(1), { status: 503, retryAfter: 60_000 }))
+    first.add([ev()])
+    await first.drain()
+    await first.stop()
+    const next = outbox(store, async () => (sent.push(2), { status: 200 }))
+    await next.drain()
+    await wait(50)
+    expect(sent).toEqual([1])
+    await next.stop()
+  })
+})
