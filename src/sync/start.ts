@@ -44,8 +44,10 @@ export function startOutbox(
     // Failures are retried quietly (offline spells are normal); one that keeps failing says so, once.
     send: async (batch, keepalive) => {
       const r = await send(batch, keepalive)
-      if (!('error' in r)) failures = 0
-      else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${r.error}); messages stay queued and are retried`, 'delivery-failing')
+      // A server error counts as a failure as a network error does (a 429 is the server pacing us, not one).
+      const failed = 'error' in r ? r.error : r.status >= 500 || r.status === 408 ? `HTTP ${r.status}` : null
+      if (!failed) failures = 0
+      else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${failed}); messages stay queued and are retried`, 'delivery-failing')
       return r
     },
     now,

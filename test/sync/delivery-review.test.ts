@@ -164,3 +164,24 @@ describe('Retry-After holds for every tab of the origin and across reloads', () 
     await next.stop()
   })
 })
+
+describe('a delivery that keeps failing says so', () => {
+  it('three 5xx answers in a row warn once, as three network errors do', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const r = resolveConfig({ namespace: 'failing-' + Math.random(), endpoint: '/collect', trackPages: false, delivery: { interval: 60_000 } })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    let calls = 0
+    const mk = createInstance(r.config, { send: async () => (calls++, { status: 503 }) })
+    await mk.ready
+    for (let i = 0; i < 4; i++) {
+      mk.track('e' + i)
+      await wait(20)
+      await mk.flush()
+    }
+    await mk.destroy()
+    expect(calls).toBeGreaterThanOrEqual(3)
+    const failing = warn.mock.calls.filter((c) => c.join(' ').includes('keeps failing'))
+    expect(failing).toHaveLength(1)
+    expect(failing[0].join(' ')).toContain('HTTP 503')
+  })
+})
