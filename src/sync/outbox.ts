@@ -1,5 +1,6 @@
 import { compactJson, toJson } from '../json'
 import { backoff } from './backoff'
+import { fit, hideOrder, KEEPALIVE_BUDGET } from './budget'
 import { type Chunk, createChunks, touched } from './chunks'
 import { fold, foldEvents } from './rollup'
 import type { Outbox, OutboxOptions, OutboxStats } from './outbox-types'
@@ -7,20 +8,11 @@ import type { Batch, EventMessage, Message, RollupMessage } from './types'
 
 export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
-const KEEPALIVE_BUDGET = 60_000
 /** Key of `notBefore` in the shared store: the Retry-After wait, for every tab and the next page. */
 const WAIT = 'wait'
 // As sent: without the identity fields the batch carries once (see encode).
 const size = (m: Message) => compactJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
-
-/** Cuts `batch` from its end until its body fits `budget` bytes (or one message is left), in few measures. */
-function fit(batch: Batch, budget: number, bytes: (b: Batch) => number): void {
-  for (let b = bytes(batch); batch.messages.length > 1 && b > budget; b = bytes(batch)) {
-    const n = batch.messages.length
-    batch.messages.length = Math.max(1, Math.min(n - 1, Math.floor((n * budget) / b) - Math.ceil(n / 50)))
-  }
-}
 
 export function createOutbox(o: OutboxOptions): Outbox {
   const batchSize = o.batchSize ?? 1000
@@ -302,11 +294,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
     hide() {
       // Best effort: the page may be gone before the network answers. Anything not confirmed
       // stays stored (or handed over) and is sent again later; the collector deduplicates by id.
-      const all = [...unconfirmed.values()]
-      if (!all.length) return
+      const lists = hideOrder([...unconfirmed.values()], same)
+      if (!lists.length) return
       const saved = limit
       limit = batchSize
-      const batch = batchOf([all])
+      const batch = batchOf(lists)
       limit = saved
       // In few measures: encoding the batch once per message dropped would stall the page's exit.
       fit(batch, KEEPALIVE_BUDGET, o.bytes ?? ((b: Batch) => toJson(b).length))
