@@ -294,6 +294,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
     hide() {
       // Best effort: the page may be gone before the network answers. Anything not confirmed
       // stays stored (or handed over) and is sent again later; the collector deduplicates by id.
+      // Within a Retry-After wait, nothing: it would only be refused again (each page of a site left
+      // would send one more request to an endpoint that asked for none), and what is queued stays.
+      const wait = notBefore - o.now()
+      if (wait > 0 && wait <= 3_600_000) return
       const lists = hideOrder([...unconfirmed.values()], same)
       if (!lists.length) return
       const saved = limit

@@ -204,3 +204,24 @@ describe('page hide', () => {
     expect(new Blob([JSON.stringify(keepalive[0])]).size).toBeLessThanOrEqual(64 * 1024)
   })
 })
+
+describe('page hide within a Retry-After wait', () => {
+  it('sends nothing (what is queued stays stored), in the page that was told and in the next one', async () => {
+    const store = newStore()
+    const keepalive: Batch[] = []
+    const first = outbox(store, async (b, k) => (k ? (keepalive.push(b), { status: 429 }) : { status: 429, retryAfter: 60_000 }))
+    first.add([ev(), tier()])
+    await first.drain()
+    first.hide()
+    await first.stop()
+    // The next page of the site (a navigation): it reads the wait on its first drain.
+    const next = outbox(store, async (b, k) => (k ? (keepalive.push(b), { status: 200 }) : { status: 200 }))
+    next.add([ev()])
+    await next.drain()
+    next.hide()
+    await wait(20)
+    expect(keepalive).toHaveLength(0)
+    expect(next.stats().queued).toBe(3)
+    await next.stop()
+  })
+})
