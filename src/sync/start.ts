@@ -45,7 +45,7 @@ export function startOutbox(
     send: async (batch, keepalive) => {
       const r = await send(batch, keepalive)
       // A server error counts as a failure as a network error does (a 429 is the server pacing us, not one).
-      const failed = 'error' in r ? r.error : r.status >= 500 || r.status === 408 ? `HTTP ${r.status}` : null
+      const failed = 'error' in r ? r.error : r.status > 499 || r.status === 408 ? 'HTTP ' + r.status : ''
       if (!failed) failures = 0
       else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${failed}); messages stay queued and are retried`, 'delivery-failing')
       return r

@@ -33,23 +33,10 @@ export function encode(t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: 
 
 /**
  * The messages a 400 refused, by index, when every problem it lists is in one (the collector's
- * `problems`, docs/payload.md: `messages[3].at`); otherwise undefined (the whole batch was refused).
+ * `problems`, docs/payload.md: `messages[3].at`); otherwise undefined or empty (the whole batch was).
  */
-async function refused(r: Response): Promise<number[] | undefined> {
-  try {
-    const problems: unknown = (await r.json())?.problems
-    if (!Array.isArray(problems) || !problems.length) return undefined
-    const out = new Set<number>()
-    for (const p of problems) {
-      const m = /^messages\[(\d+)\]/.exec(typeof p?.path === 'string' ? p.path : '')
-      if (!m) return undefined
-      out.add(Number(m[1]))
-    }
-    return [...out]
-  } catch {
-    return undefined
-  }
-}
+const refused = (r: Response): Promise<number[] | undefined> =>
+  r.json().then((j) => j.problems.map((p: { path: string }) => +/^messages\[(\d+)\]/.exec(p.path)![1])).catch(() => undefined)
 
 /**
  * The real network: fetch, with `keepalive` on page hide and sendBeacon as
@@ -71,8 +58,8 @@ export function createTransport(t: TransportOptions): (batch: Batch, keepalive: 
       // Another script's fetch wrapper may answer anything: not a delivery.
       if (typeof r?.status !== 'number' || typeof r.headers?.get !== 'function') throw new TypeError('fetch answered no Response (replaced by another script?)')
       if (r.type === 'opaqueredirect') return { error: 'the endpoint answered with a redirect, which is not followed: set endpoint to the final URL' }
-      const rejected = r.status === 400 && t.format === 'momentkit' ? await refused(r) : undefined
-      return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()), ...(rejected ? { rejected } : {}) }
+      const rejected = r.status === 400 ? await refused(r) : undefined
+      return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()), rejected }
     } catch (e) {
       if (keepalive && typeof navigator !== 'undefined' && navigator.sendBeacon?.(t.endpoint, new Blob([body], { type: 'text/plain' }))) return { status: 202 }
       return { error: e instanceof Error ? e.message : String(e) }

@@ -186,25 +186,6 @@ describe('a delivery that keeps failing says so', () => {
   })
 })
 
-describe('page hide', () => {
-  it('the keepalive request carries the tier crossing even behind a backlog of events larger than 64 KB', async () => {
-    const keepalive: Batch[] = []
-    // The regular request of the backlog is still in flight when the page goes away.
-    const o = outbox(newStore(), (b, k) => (k ? (keepalive.push(b), Promise.resolve({ status: 200 })) : new Promise<SendResult>(() => {})))
-    o.add(Array.from({ length: 2000 }, () => ({ ...ev(), props: { feature: 'x'.repeat(60) } })))
-    await wait(20)
-    const t = tier()
-    o.add([t], true)
-    await wait(20)
-    o.hide()
-    await until(() => keepalive.length === 1)
-    const ids = keepalive[0].messages.map((m) => m.id)
-    expect(ids).toContain(t.id)
-    expect(ids.length).toBeGreaterThan(100)
-    expect(new Blob([JSON.stringify(keepalive[0])]).size).toBeLessThanOrEqual(64 * 1024)
-  })
-})
-
 describe('page hide within a Retry-After wait', () => {
   it('sends nothing (what is queued stays stored), in the page that was told and in the next one', async () => {
     const store = newStore()
