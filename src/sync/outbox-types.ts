@@ -4,8 +4,11 @@ import type { Auth, Batch, EventMessage, Message } from './types'
 
 // The outbox's contract (outbox.ts implements it).
 
-/** What one delivery attempt came back with. */
-export type SendResult = { status: number; retryAfter?: number } | { error: string }
+/**
+ * What one delivery attempt came back with. `rejected`: on a 400, the indexes (in `batch.messages`) of
+ * the only messages the server refused, when it names them (the collector's `problems`).
+ */
+export type SendResult = { status: number; retryAfter?: number; rejected?: number[] } | { error: string }
 
 export interface OutboxOptions {
   /** Chunks of messages, persisted (its own IndexedDB database). */
@@ -35,6 +38,11 @@ export interface OutboxOptions {
   retryBase?: number
   /** Bytes of a batch as it goes on the wire (UTF-8, in the configured format), for the keepalive budget. */
   bytes?(batch: Batch): number
+  /**
+   * Largest body a request may have as sent (measured by `bytes`): Segment refuses a batch over 500 KB
+   * with a 400, and its shape repeats the identity in every call, which `maxBytes` does not count.
+   */
+  maxBody?: number
   /** Messages left the shared store (sent, dropped or folded): tell the other tabs (see `removed`). */
   onRemove?(ids: string[]): void
   /** Shown, dropped and rolled-up counts, for explain() and tests. */

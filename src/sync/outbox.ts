@@ -1,5 +1,6 @@
 import { compactJson, toJson } from '../json'
 import { backoff } from './backoff'
+import { fit, KEEPALIVE_BUDGET } from './budget'
 import { type Chunk, createChunks, touched } from './chunks'
 import { fold, foldEvents } from './rollup'
 import type { Outbox, OutboxOptions, OutboxStats } from './outbox-types'
@@ -7,7 +8,8 @@ import type { Batch, EventMessage, Message, RollupMessage } from './types'
 
 export type { Outbox, OutboxOptions, OutboxStats, SendResult } from './outbox-types'
 
-const KEEPALIVE_BUDGET = 60_000
+/** Key of `notBefore` in the shared store: the Retry-After wait, for every tab and the next page. */
+const WAIT = 'wait'
 // As sent: without the identity fields the batch carries once (see encode).
 const size = (m: Message) => compactJson(m).length
 const same = (a: Message, b: Message) => a.userId === b.userId && a.anonymousId === b.anonymousId
@@ -39,6 +41,12 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let again = false
   const st: OutboxStats = { queued: 0, sent: 0, dropped: 0, rolledUp: 0, retries: 0, lastError: null }
   const report = () => o.onStats?.({ ...st })
+
+  /** Ms left of the Retry-After wait, or 0. A wait longer than any kept (an hour): the clock went back, it is over. */
+  const waiting = () => {
+    const w = notBefore - o.now()
+    return w > 0 && w <= 3_600_000 ? w : 0
+  }
 
   const schedule = (ms: number) => {
     clearTimeout(timer)
@@ -106,14 +114,14 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   /** The next request: from the head of `lists` (read in order, only as far as the batch goes). */
-  function batchOf(lists: Message[][]): Batch {
+  function batchOf(lists: Message[][], max = limit): Batch {
     const first = lists[0][0]
     const messages: Message[] = []
     // The head: sentAt, sdk, auth and the messages' common identity fields.
     let bytes = 600
     fill: for (const list of lists) {
       for (const m of list) {
-        if (messages.length >= limit || !same(m, first)) break fill
+        if (messages.length >= max || !same(m, first)) break fill
         const b = size(m)
         if (messages.length && bytes + b > maxBytes) break fill
         bytes += b
@@ -139,6 +147,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
    */
   async function loop(): Promise<void> {
     known = null
+    // A wait the server asked of another tab (or of this page before a reload) holds here too: each
+    // would otherwise send at once, and a rate-limited endpoint get one request more per open tab.
+    const w = await o.kv.get<number>(WAIT)
+    if (w! > notBefore) notBefore = w!
     for (;;) {
       // Messages added while the previous request was in flight are picked up in this round.
       if (known) known = store.merge(known, await persist())
@@ -160,9 +172,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
       if (!total || (o.online && !o.online())) return report()
       // Not even a tier crossing goes before the time the server asked for (only the app's flush() does).
       // A wait longer than any Retry-After kept (an hour at most): the clock went back, the wait is over.
-      const wait = notBefore - o.now()
-      if (wait > 0 && wait <= 3_600_000) return schedule(wait), report()
+      const wait = waiting()
+      if (wait) return schedule(wait), report()
       const batch = batchOf(chunks.map(([, l]) => l))
+      if (o.maxBody && o.bytes) fit(batch, o.maxBody, o.bytes)
       const ids = new Set(batch.messages.map((m) => m.id))
       const r = await o.send(batch, false).catch((e) => ({ error: String(e) }))
       if ('status' in r && r.status >= 200 && r.status < 300) {
@@ -178,12 +191,15 @@ export function createOutbox(o: OutboxOptions): Outbox {
         continue
       }
       if ('status' in r && (r.status === 413 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429))) {
-        await remove(chunks, ids)
-        forget(ids)
+        // A 400 naming the messages it refused (one dated days ahead, say) costs only those: the rest
+        // of the batch, a tier crossing among them, goes in the next request.
+        const bad = r.status === 400 && r.rejected?.length && r.rejected.every((i) => batch.messages[i]) ? new Set(r.rejected.map((i) => batch.messages[i].id)) : ids
+        await remove(chunks, bad)
+        forget(bad)
         limit = batchSize
-        st.dropped += ids.size
+        st.dropped += bad.size
         st.lastError = `HTTP ${r.status}`
-        o.log.warn(`the endpoint refused ${ids.size} message(s) with HTTP ${r.status}; dropped (dropped so far: ${st.dropped})`, 'drop' + r.status)
+        o.log.warn(`the endpoint refused ${bad.size} message(s) with HTTP ${r.status}; dropped (dropped so far: ${st.dropped})`, 'drop' + r.status)
         continue
       }
       st.retries++
@@ -191,14 +207,15 @@ export function createOutbox(o: OutboxOptions): Outbox {
       o.log.debug(`delivery failed (${st.lastError}); retrying`)
       const asked = 'status' in r ? r.retryAfter : undefined
       const delay = backoff(attempt++, o.random, o.retryBase ?? 1000, 300_000, asked)
-      if (asked !== undefined) notBefore = o.now() + delay
+      if (asked !== undefined) await o.kv.set(WAIT, (notBefore = o.now() + delay))
       schedule(delay)
       return report()
     }
   }
 
   function drain(force?: boolean): Promise<void> {
-    if (force) notBefore = 0
+    // flush(): within that wait too, in every tab (the stored wait goes before the next read of it).
+    if (force) (notBefore = 0), void o.kv.del(WAIT)
     clearTimeout(timer)
     timer = undefined
     if (running) {
@@ -280,15 +297,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
     hide() {
       // Best effort: the page may be gone before the network answers. Anything not confirmed
       // stays stored (or handed over) and is sent again later; the collector deduplicates by id.
+      // Within a Retry-After wait, nothing: it would only be refused again (each page of a site left
+      // would send one more request to an endpoint that asked for none), and what is queued stays.
+      if (waiting()) return
       const all = [...unconfirmed.values()]
       if (!all.length) return
-      const saved = limit
-      limit = batchSize
-      const batch = batchOf([all])
-      limit = saved
-      // Trim a tenth at a time: encoding the batch once per message dropped would stall the page's exit.
-      const bytes = o.bytes ?? ((b: Batch) => toJson(b).length)
-      while (batch.messages.length > 1 && bytes(batch) > KEEPALIVE_BUDGET) batch.messages.length -= Math.ceil(batch.messages.length / 10)
+      const batch = batchOf([all], batchSize)
+      fit(batch, KEEPALIVE_BUDGET, o.bytes ?? ((b: Batch) => toJson(b).length))
       void o.send(batch, true).catch(() => {})
     },
     takePending() {

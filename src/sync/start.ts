@@ -44,8 +44,10 @@ export function startOutbox(
     // Failures are retried quietly (offline spells are normal); one that keeps failing says so, once.
     send: async (batch, keepalive) => {
       const r = await send(batch, keepalive)
-      if (!('error' in r)) failures = 0
-      else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${r.error}); messages stay queued and are retried`, 'delivery-failing')
+      // A server error counts as a failure as a network error does (a 429 is the server pacing us, not one).
+      const failed = 'error' in r ? r.error : r.status > 499 || r.status === 408 ? 'HTTP ' + r.status : ''
+      if (!failed) failures = 0
+      else if (!keepalive && ++failures >= 3) log.warn(`delivery to ${endpoint} keeps failing (${failed}); messages stay queued and are retried`, 'delivery-failing')
       return r
     },
     now,
@@ -62,6 +64,8 @@ export function startOutbox(
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
     // The keepalive budget is 64 KB of body as sent: UTF-8 bytes, Segment's shape when chosen.
     bytes: (b) => new Blob([encode({ format: delivery.format, writeKey: writeKey ?? undefined }, b)]).size,
+    // Segment's limit per request (a 400 past it). The collector's 512 KB is kept by `maxBytes` alone.
+    maxBody: delivery.format === 'segment' ? 500_000 : undefined,
     batchSize: delivery.batchSize,
     interval: delivery.interval,
     maxQueue: delivery.maxQueue,

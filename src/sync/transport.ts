@@ -32,6 +32,13 @@ export function encode(t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: 
 }
 
 /**
+ * The messages a 400 refused, by index, when every problem it lists is in one (the collector's
+ * `problems`, docs/payload.md: `messages[3].at`); otherwise undefined or empty (the whole batch was).
+ */
+const refused = (r: Response): Promise<number[] | undefined> =>
+  r.json().then((j) => j.problems.map((p: { path: string }) => +/^messages\[(\d+)\]/.exec(p.path)![1])).catch(() => undefined)
+
+/**
  * The real network: fetch, with `keepalive` on page hide and sendBeacon as
  * the fallback when fetch is missing or refuses (no `unload` listener is
  * ever used). Beacons go as text/plain so they need no CORS preflight.
@@ -51,7 +58,8 @@ export function createTransport(t: TransportOptions): (batch: Batch, keepalive: 
       // Another script's fetch wrapper may answer anything: not a delivery.
       if (typeof r?.status !== 'number' || typeof r.headers?.get !== 'function') throw new TypeError('fetch answered no Response (replaced by another script?)')
       if (r.type === 'opaqueredirect') return { error: 'the endpoint answered with a redirect, which is not followed: set endpoint to the final URL' }
-      return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()) }
+      const rejected = r.status === 400 ? await refused(r) : undefined
+      return { status: r.status, retryAfter: retryAfter(r.headers.get('Retry-After'), t.now()), rejected }
     } catch (e) {
       if (keepalive && typeof navigator !== 'undefined' && navigator.sendBeacon?.(t.endpoint, new Blob([body], { type: 'text/plain' }))) return { status: 202 }
       return { error: e instanceof Error ? e.message : String(e) }
