@@ -26,6 +26,8 @@ test('on("moment") receives shown, clicked, dismissed, held_out and converted, i
 
   await page.evaluate(() => window.momentkit.track('export_clicked'))
   await expect.poll(() => decision(page, 'held-nudge')).toMatchObject({ show: false, reason: 'held out (100% control group)' })
+  // Recorded once the write that finds the person unrecorded lands (one transaction, so two tabs record it once).
+  await expect.poll(() => outcomes(page)).toContain('held-nudge:held_out')
   await page.evaluate(() => window.momentkit.track('export_clicked')) // held out once per user, not per trigger
   await page.evaluate(() => window.momentkit.track('upgraded'))
 
