@@ -147,6 +147,10 @@ export function createMoments(d: MomentsDeps) {
   }
 
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
+    // Copy naming what is unknown for this user ({{daysLeft}} with no trial end) would show its braces: not until it is known.
+    const c = props(m).copy as unknown as Record<string, string | undefined>
+    const gap = ['title', 'body', 'cta', 'dismiss', 'close'].map((k) => /\{\{.*?\}\}/.exec(c[k] ?? '')?.[0]).find(Boolean)
+    if (gap) return void last.set(m.id, { id: m.id, show: false, reason: `its copy names ${gap}, unknown for this user` })
     // Claimed (and recorded as shown) only once it can be shown: the UI loads on first use.
     if (!(await layer.ready())) {
       // After destroy() there is nothing to explain.

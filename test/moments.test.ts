@@ -319,3 +319,20 @@ describe('backfilled events (track with { at })', () => {
     t.moments.destroy()
   })
 })
+
+describe('copy that cannot be filled', () => {
+  it('a moment naming {{daysLeft}} with no trial end known does not show the braces: it waits, and says why', async () => {
+    const nudge = { id: 'ends', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'Your trial ends in {{daysLeft}} days' } } }
+    const t = await setup({ moments: [nudge], debug: true }, { trialEnd: null })
+    t.moments.event('limit_reached')
+    await tick()
+    expect(shown(t.events, 'ends')).toBe(0)
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.moments.decisions().find((x) => x.id === 'ends')).toMatchObject({ show: false, reason: expect.stringContaining('{{daysLeft}}') })
+
+    const known = await setup({ moments: [nudge] }, { trialEnd: NOW + 3 * DAY })
+    known.moments.event('limit_reached')
+    await tick()
+    expect(known.screen().transient?.copy.title).toBe('Your trial ends in 3 days')
+  })
+})
