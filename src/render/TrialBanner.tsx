@@ -1,4 +1,4 @@
-import { Cta, DAY, leftText, measure, Ticking } from './parts'
+import { Cta, DAY, leftText, Ticking } from './parts'
 import type { MomentProps } from './types'
 
 /**
@@ -31,16 +31,7 @@ export const trialBannerCss = `
 class Banner extends Ticking {
   /** [coarse state, what the live region says] */
   said = ['', '']
-  el?: HTMLDivElement | null
-  gone?: () => void
-  override componentDidMount(): void {
-    super.componentDidMount()
-    this.gone = measure(this.el, 'mk-bh')
-  }
-  override componentWillUnmount(): void {
-    super.componentWillUnmount()
-    this.gone?.()
-  }
+  override measured = 'mk-bh'
   override render(p: MomentProps) {
     const ms = this.left()
     const text = ms === null ? '' : leftText(ms, p.copy)

@@ -1,4 +1,4 @@
-import { Cta, leftText, measure, Ticking } from './parts'
+import { Cta, leftText, Ticking } from './parts'
 import type { MomentProps } from './types'
 
 /**
@@ -24,16 +24,7 @@ export const widgetCss = `
  */
 class W extends Ticking<{ open?: boolean }> {
   b?: HTMLButtonElement | null
-  el?: HTMLDivElement | null
-  gone?: () => void
-  override componentDidMount(): void {
-    super.componentDidMount()
-    this.gone = measure(this.el, 'mk-wh')
-  }
-  override componentWillUnmount(): void {
-    super.componentWillUnmount()
-    this.gone?.()
-  }
+  override measured = 'mk-wh'
   override render(p: MomentProps) {
     const open = !!this.state.open
     const ms = this.left()

@@ -48,12 +48,17 @@ export function measure(el: HTMLElement | null | undefined, name: string): () =>
 export abstract class Ticking<S = object> extends Component<MomentProps, S> {
   t?: ReturnType<typeof setInterval>
   every = 0
+  /** A CSS variable that `el` (the moment's box) keeps at its height, for corner moments to sit clear of it (see measure()). */
+  measured?: string
+  el?: HTMLElement | null
+  gone?: () => void
   left(): number | null {
     const p = this.props
     return p.trial ? p.trial.end - p.now() : null
   }
   override componentDidMount(): void {
     this.componentDidUpdate()
+    if (this.measured) this.gone = measure(this.el, this.measured)
   }
   override componentDidUpdate(): void {
     const ms = this.left()
@@ -65,6 +70,7 @@ export abstract class Ticking<S = object> extends Component<MomentProps, S> {
   }
   override componentWillUnmount(): void {
     clearInterval(this.t)
+    this.gone?.()
   }
 }
 

@@ -4,22 +4,11 @@
  * origins (exposed by CORS), the SDK waits as asked, and every event arrives
  * exactly once.
  */
-import { register } from 'node:module'
-import { test as base, expect, ready } from './fixtures'
-import type { Collector } from '../../src/collector/server'
+import { expect, ready } from './fixtures'
+import { collectorTest } from './collector-fixture'
 
-// As in delivery.spec.ts: Node's ESM loader needs the extension Vite adds to 'ajv/dist/2020'.
-register('data:text/javascript,' + encodeURIComponent(`export async function resolve(s, c, next) { return next(s === 'ajv/dist/2020' ? 'ajv/dist/2020.js' : s, c) }`))
-const { startCollector } = await import('../../src/collector/server')
-
-const test = base.extend<{ collector: Collector }>({
-  collector: async ({}, use) => {
-    // 2 requests at once, then one a second: a burst of batches is limited several times.
-    const c = await startCollector({ port: 0, pgliteDir: 'memory://', log: false, rateLimit: { rate: 1, burst: 2 } })
-    await use(c)
-    await c.close()
-  },
-})
+// 2 requests at once, then one a second: a burst of batches is limited several times.
+const test = collectorTest({ rateLimit: { rate: 1, burst: 2 } })
 test.describe.configure({ timeout: 90_000 })
 
 test('a rate-limited burst: Retry-After is readable cross-origin, honoured, and every event arrives once', async ({ page, server, collector }) => {

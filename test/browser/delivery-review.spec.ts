@@ -8,36 +8,19 @@
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFileSync } from 'node:fs'
-import { register } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
-import { test as base, expect, ready } from './fixtures'
+import { expect, ready } from './fixtures'
+import { type Collector, collectorTest, uniq } from './collector-fixture'
 import { ROOT } from './server'
-import type { Collector } from '../../src/collector/server'
-
-// As in delivery.spec.ts: Node's ESM loader needs the extension the collector's ajv import leaves out.
-register('data:text/javascript,' + encodeURIComponent(`export async function resolve(s, c, next) { return next(s === 'ajv/dist/2020' ? 'ajv/dist/2020.js' : s, c) }`))
-const { startCollector } = await import('../../src/collector/server')
 
 const BUNDLE = readFileSync(resolve(ROOT, 'dist/momentkit.iife.js'))
 const ORIGIN = 'http://127.0.0.1:9' // answered by context.route only
 
-const test = base.extend<{}, { collector: Collector }>({
-  collector: [
-    async ({}, use) => {
-      const c = await startCollector({ port: 0, pgliteDir: 'memory://', log: false })
-      await use(c)
-      await c.close()
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-})
+const test = collectorTest()
 test.describe.configure({ timeout: 60_000 })
 test.use({ permissions: ['local-network-access'] })
-
-let seq = 0
-const uniq = (what: string) => `${what}-${process.pid}-${Date.now().toString(36)}-${seq++}`
 
 async function storedEvents(c: Collector, userId: string): Promise<string[]> {
   const rows = await c.db.query<{ body: { name: string } }>(`select body from messages where type = 'event' and user_id = $1 order by seq`, [userId])

@@ -15,37 +15,17 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFileSync } from 'node:fs'
-import { register } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
-import { test as base, expect, ready } from './fixtures'
+import { expect, ready } from './fixtures'
+import { type Collector, collectorTest, uniq } from './collector-fixture'
 import { ROOT } from './server'
-import type { Collector } from '../../src/collector/server'
-
-// The collector imports 'ajv/dist/2020' without an extension, which Vite (vitest) resolves but
-// Node's ESM loader (which Playwright uses) does not: add the extension with a resolve hook,
-// then load the collector.
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(`export async function resolve(s, c, next) { return next(s === 'ajv/dist/2020' ? 'ajv/dist/2020.js' : s, c) }`),
-)
-const { startCollector } = await import('../../src/collector/server')
 
 const BUNDLE = readFileSync(resolve(ROOT, 'dist/momentkit.iife.js'))
 const ORIGIN = 'http://127.0.0.1:9' // never contacted: every request to it is answered by context.route
 
-/** One collector per worker; each test uses its own user, so counts never mix. */
-const test = base.extend<{}, { collector: Collector }>({
-  collector: [
-    async ({}, use) => {
-      const c = await startCollector({ port: 0, pgliteDir: 'memory://', log: false })
-      await use(c)
-      await c.close()
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-})
+const test = collectorTest()
 
 // Delivery waits on retries and backoff against a real collector: more time than a render test,
 // so that the waits below (up to 60 s) are what limits a test, not the default 30 s.
@@ -54,9 +34,6 @@ test.describe.configure({ timeout: 90_000 })
 // Pages served by context.route have no address of their own, so Chromium's Local Network
 // Access treats them as public and asks before they reach 127.0.0.1: grant it.
 test.use({ permissions: ['local-network-access'] })
-
-let seq = 0
-const uniq = (what: string) => `${what}-${process.pid}-${Date.now().toString(36)}-${seq++}`
 
 interface Stored {
   name: string
