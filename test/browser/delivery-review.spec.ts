@@ -7,16 +7,11 @@
  * 2. A 429 with Retry-After answered to one tab holds the other tab back too; flush() still sends.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
-import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
-import type { BrowserContext, Page } from '@playwright/test'
-import { expect, ready } from './fixtures'
-import { type Collector, collectorTest, uniq } from './collector-fixture'
-import { ROOT } from './server'
+import type { Page } from '@playwright/test'
+import { expect } from './fixtures'
+import { type Collector, collectorTest, open, servePage, uniq } from './collector-fixture'
 
-const BUNDLE = readFileSync(resolve(ROOT, 'dist/momentkit.iife.js'))
-const ORIGIN = 'http://127.0.0.1:9' // answered by context.route only
 
 const test = collectorTest()
 test.describe.configure({ timeout: 60_000 })
@@ -27,27 +22,7 @@ async function storedEvents(c: Collector, userId: string): Promise<string[]> {
   return rows.map((r) => r.body.name).sort()
 }
 
-async function servePage(context: BrowserContext, o: { endpoint: string; namespace: string; userId: string }): Promise<string> {
-  const config = { endpoint: o.endpoint, namespace: o.namespace, trackPages: false, delivery: { interval: 0, batchSize: 50 } }
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>delivery</title>
-<script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
-<script>momentkit.init(${JSON.stringify(config)}); momentkit.identify(${JSON.stringify(o.userId)})</script>
-<script async src="/dist/momentkit.iife.js"></script>
-</head><body><h1>delivery</h1></body></html>`
-  await context.route(ORIGIN + '/**', (route) => {
-    const path = new URL(route.request().url()).pathname
-    if (path === '/dist/momentkit.iife.js') return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: BUNDLE })
-    if (path === '/delivery.html') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
-    return route.fulfill({ status: 204, body: '' })
-  })
-  return ORIGIN + '/delivery.html'
-}
 
-async function open(page: Page, url: string, userId: string): Promise<void> {
-  await page.goto(url)
-  await ready(page)
-  await expect.poll(() => page.evaluate(() => window.momentkit.explain()?.user?.userId ?? null)).toBe(userId)
-}
 
 /** Forwards to the collector; a POST answered by `fault` (when it returns a status) is not forwarded. */
 async function proxy(target: string, fault: (n: number) => { status: number; headers?: Record<string, string> } | null) {
@@ -72,7 +47,7 @@ async function proxy(target: string, fault: (n: number) => { status: number; hea
 
 test('a message the collector refuses (dated days ahead by a wrong clock) costs only itself, not its batch', async ({ page, context, collector }) => {
   const userId = uniq('skew')
-  const url = await servePage(context, { endpoint: collector.collectUrl, namespace: uniq('ns'), userId })
+  const url = await servePage(context, { endpoint: collector.collectUrl, namespace: uniq('ns'), userId, batchSize: 50 })
   // The device clock, which the test can set wrong (the SDK reads Date.now).
   await page.addInitScript(() => {
     const real = Date.now
@@ -105,7 +80,7 @@ test('a 429 with Retry-After answered to one tab holds the other tab back too; f
   let limited = 0
   const p = await proxy(collector.url, () => (armed && !limited++ ? { status: 429, headers: { 'Retry-After': '30' } } : null))
   try {
-    const url = await servePage(context, { endpoint: p.url, namespace: uniq('ns'), userId })
+    const url = await servePage(context, { endpoint: p.url, namespace: uniq('ns'), userId, batchSize: 50 })
     const b = await context.newPage()
     await open(page, url, userId)
     await open(b, url, userId)

@@ -14,16 +14,11 @@
  * server, so they still load while the context is offline.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
 import { expect, ready } from './fixtures'
-import { type Collector, collectorTest, uniq } from './collector-fixture'
-import { ROOT } from './server'
+import { type Collector, collectorTest, open, servePage, uniq } from './collector-fixture'
 
-const BUNDLE = readFileSync(resolve(ROOT, 'dist/momentkit.iife.js'))
-const ORIGIN = 'http://127.0.0.1:9' // never contacted: every request to it is answered by context.route
 
 const test = collectorTest()
 
@@ -62,29 +57,7 @@ async function expectDelivered(c: Collector, userId: string, expected: Stored[],
   expect(sorted(await storedEvents(c, userId))).toEqual(sorted(expected))
 }
 
-/** The page: snippet, config, identify, bundle. Served by context.route (works offline too). */
-async function servePage(context: BrowserContext, o: { endpoint: string; namespace: string; userId: string; batchSize?: number; timeout?: number }): Promise<string> {
-  const config = { endpoint: o.endpoint, namespace: o.namespace, trackPages: false, delivery: { interval: 0, batchSize: o.batchSize ?? 10, ...(o.timeout ? { timeout: o.timeout } : {}) } }
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>delivery</title>
-<script>!function(w,k){if(w[k])return;var q=[],m=w[k]={q:q};["init","track","identify","reset","on","flush","destroy","preview","action","optIn","optOut"].forEach(function(f){m[f]=function(){q.push([f,arguments])}})}(window,"momentkit")</script>
-<script>momentkit.init(${JSON.stringify(config)}); momentkit.identify(${JSON.stringify(o.userId)})</script>
-<script async src="/dist/momentkit.iife.js"></script>
-</head><body><h1>delivery</h1></body></html>`
-  await context.route(ORIGIN + '/**', (route) => {
-    const path = new URL(route.request().url()).pathname
-    if (path === '/dist/momentkit.iife.js') return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: BUNDLE, headers: { 'cache-control': 'no-store' } })
-    if (path === '/delivery.html') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html, headers: { 'cache-control': 'no-store' } })
-    return route.fulfill({ status: 204, body: '' })
-  })
-  return ORIGIN + '/delivery.html'
-}
 
-/** Opens the page and waits until the SDK has loaded its stored state and the identify call ran. */
-async function open(page: Page, url: string, userId: string): Promise<void> {
-  await page.goto(url)
-  await ready(page)
-  await expect.poll(async () => (await page.evaluate(() => window.momentkit.explain()?.user?.userId ?? null)), { message: 'identified' }).toBe(userId)
-}
 
 /** Tracks `events` in the page (one track call each). */
 const track = (page: Page, events: Stored[]) =>

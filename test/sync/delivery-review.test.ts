@@ -3,30 +3,19 @@
  * (fake-indexeddb) and, where the wire matters, the real transport and the collector's own validation.
  */
 import 'fake-indexeddb/auto'
+import { log, newStore as makeStore, until, wait } from './helpers'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createStore } from 'idb-keyval'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseBatch } from '../../src/collector/payload'
 import { resolveConfig } from '../../src/config/validate'
 import { createInstance } from '../../src/core'
-import { createLogger } from '../../src/log'
 import { createKV } from '../../src/store/kv'
 import { createOutbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
 import { createTransport, encode } from '../../src/sync/transport'
 import type { Batch, EventMessage, Message, TierMessage } from '../../src/sync/types'
 
-const log = { ...createLogger(() => false), warn: () => {} }
-let n = 0
-const newStore = () => createStore('delivery-review-' + n++, 'outbox')
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await wait(5)
-  }
-}
+const newStore = () => makeStore('delivery-review')
 
 let seq = 0
 const uid = crypto.randomUUID()

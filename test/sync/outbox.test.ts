@@ -1,22 +1,11 @@
 import 'fake-indexeddb/auto'
-import { createStore } from 'idb-keyval'
+import { log, newStore as makeStore, until, wait } from './helpers'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/log'
 import { createKV, type KV } from '../../src/store/kv'
 import { createOutbox, type Outbox, type OutboxOptions, type SendResult } from '../../src/sync/outbox'
 import type { Batch, EventMessage, Message, RollupMessage, TierMessage } from '../../src/sync/types'
 
-const log = { ...createLogger(() => false), warn: () => {} }
-let n = 0
-const newStore = () => createStore('outbox-test-' + n++, 'outbox')
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
-    await wait(5)
-  }
-}
+const newStore = () => makeStore('outbox-test')
 
 let seq = 0
 const tier = (userId: string | null = 'u1'): TierMessage => ({
