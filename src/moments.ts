@@ -78,8 +78,13 @@ export function createMoments(d: MomentsDeps) {
   const state = (h = history.get()): DecisionState => {
     const r = d.result()
     const now = d.now()
+    const p = plan() ?? null
+    const end = d.trialEnd()
+    const told = d.identity().traits.paying
     return {
-      now, tier: d.tier(), score: r?.score ?? null, plan: plan() ?? null, trialEnd: d.trialEnd(),
+      now, tier: d.tier(), score: r?.score ?? null, plan: p, trialEnd: end,
+      // Told by the host (a subscription's status), else guessed: a known plan other than the free ones, outside a trial (a trial of Pro is on plan "pro").
+      paying: typeof told === 'boolean' ? told : p !== null && !config.freePlans.includes(p) && !(end !== null && daysLeft(end, now) > 0),
       userId: d.identity().userId, anonymousId: d.identity().anonymousId,
       route: typeof location !== 'undefined' ? location.pathname : '/',
       history: h.h, shownToday: h.log.filter((t) => now - t < DAY).length,

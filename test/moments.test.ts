@@ -336,3 +336,32 @@ describe('copy that cannot be filled', () => {
     expect(known.screen().transient?.copy.title).toBe('Your trial ends in 3 days')
   })
 })
+
+describe('paying customers and the shipped moments', () => {
+  const inTwoDays = NOW + 2 * DAY
+  const yesterday = NOW - DAY
+  const banner = (t: { screen: () => LayerState }) => t.screen().banner?.id ?? null
+
+  it('a customer on a paid plan after the trial sees no "trial has ended" banner, and explain() says why', async () => {
+    const pro = await setup({ moments: 'default' }, { traits: { plan: 'pro' }, trialEnd: yesterday })
+    expect(banner(pro)).toBeNull()
+    expect(pro.moments.decisions().find((x) => x.id === 'trial-ended')).toMatchObject({ show: false, reason: 'a paying customer (plan pro)' })
+    const byConfig = await setup({ moments: 'default', plan: 'business' }, { trialEnd: yesterday })
+    expect(banner(byConfig)).toBeNull()
+  })
+
+  it('a user whose trial ended on a free plan, or on a plan not given, sees it; freePlans names the plans that do not pay', async () => {
+    for (const traits of [{ plan: 'free' }, { plan: 'trial' }, {}]) expect(banner(await setup({ moments: 'default' }, { traits, trialEnd: yesterday }))).toBe('trial-ended')
+    const starter = await setup({ moments: 'default', freePlans: ['trial', 'starter'] }, { traits: { plan: 'starter' }, trialEnd: yesterday })
+    expect(banner(starter)).toBe('trial-ended')
+  })
+
+  it('a running trial of a paid plan (plan "pro" until the trial ends) is not paying yet: the "ends soon" banner shows', async () => {
+    expect(banner(await setup({ moments: 'default' }, { traits: { plan: 'pro' }, trialEnd: inTwoDays }))).toBe('trial-ending')
+  })
+
+  it('the paying trait, when identify gives it, decides: paid before the trial ended, or a paid plan\'s subscription lapsed', async () => {
+    expect(banner(await setup({ moments: 'default' }, { traits: { plan: 'pro', paying: true }, trialEnd: inTwoDays }))).toBeNull()
+    expect(banner(await setup({ moments: 'default' }, { traits: { plan: 'pro', paying: false }, trialEnd: yesterday }))).toBe('trial-ended')
+  })
+})

@@ -1,6 +1,6 @@
 import { themeProblem } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
-import { arr, at, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
+import { arr, at, bool, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
 
 // JSON Schema cannot compare two values, so only this check sees a reversed range (which nothing is ever in).
 const ranged = (lo: number, hi: number): Rule => (v, p, err) => {
@@ -31,6 +31,7 @@ export const moment = obj(
       tiers: arr(id),
       score: scoreRange,
       plans: arr(str(100)),
+      paying: bool,
       trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
       routes: arr(str(300)),
     }),
@@ -52,6 +53,7 @@ export const momentTop: Record<string, Rule> = {
   momentsPerDay: num(0, 100, 1),
   locale: str(35),
   plan: str(100),
+  freePlans: arr(str(100), 0),
   entitlements: map(arr(str(100), 0), 1),
   conversionEvent: str(),
   theme: map((v, p, err) => {

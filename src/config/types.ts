@@ -184,6 +184,8 @@ export interface Config {
   locale?: string
   /** The user's plan, when not given by identify traits ("trial", "free", "pro"). */
   plan?: string
+  /** Plans whose users do not pay: without a `paying` trait, a known plan outside these, with no trial running, pays (`target.paying`). Default ["trial", "free"]. */
+  freePlans?: string[]
   /** Features each plan includes, for gate(feature). */
   entitlements?: Record<string, string[]>
   /** Tracking this event records a conversion for recently shown moments. Default "upgraded". */
@@ -221,6 +223,7 @@ export interface ResolvedConfig {
   momentsPerDay: number
   locale: string | null
   plan: string | null
+  freePlans: string[]
   entitlements: Record<string, string[]> | null
   conversionEvent: string
   theme: Record<string, string>

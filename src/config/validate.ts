@@ -152,6 +152,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
       momentsPerDay: c.momentsPerDay ?? 2,
       locale: c.locale ?? null,
       plan: c.plan ?? null,
+      freePlans: c.freePlans ?? ['trial', 'free'],
       entitlements: c.entitlements ?? null,
       conversionEvent: c.conversionEvent ?? 'upgraded',
       theme: c.theme ?? {},

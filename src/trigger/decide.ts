@@ -47,6 +47,7 @@ export function offTarget(m: Moment, s: DecisionState): string | null {
   if (t.tiers && !(s.tier && t.tiers.includes(s.tier))) return `tier ${s.tier ?? 'unknown'} not in ${t.tiers.join('/')}`
   if (t.score && (s.score === null || s.score < (t.score.min ?? 0) || s.score > (t.score.max ?? 100))) return `score ${s.score ?? 'unknown'} out of range`
   if (t.plans && !(s.plan && t.plans.includes(s.plan))) return `plan ${s.plan ?? 'unknown'} not targeted`
+  if (t.paying !== undefined && t.paying !== !!s.paying) return `${s.paying ? '' : 'not '}a paying customer (plan ${s.plan ?? 'unknown'})`
   if (t.trial) {
     if (s.trialEnd === null) return 'no trial end date known'
     const left = daysLeft(s.trialEnd, s.now)

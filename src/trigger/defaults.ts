@@ -8,18 +8,19 @@ const engagedTrial = { title: 'Don’t lose your momentum', body: 'Keep {{topFea
  * see upgrade moments early and more often, low-engagement users see
  * activation help instead of upgrade copy, and trial users get a banner in
  * the last 3 days (stronger for engaged tiers), a "trial ended" banner for
- * two weeks after, and a widget. Copy uses {{placeholders}} filled from what
+ * two weeks after, and a widget. Paying customers (DecisionState.paying) see
+ * none of the upgrade moments or trial banners. Copy uses {{placeholders}} filled from what
  * the user did.
  */
 export const defaultMoments: Moment[] = [
   {
-    id: 'upgrade-hot', kind: 'upgrade', on: { tierEntered: ['hot'] }, target: { tiers: ['hot'] }, priority: 30,
+    id: 'upgrade-hot', kind: 'upgrade', on: { tierEntered: ['hot'] }, target: { tiers: ['hot'], paying: false }, priority: 30,
     cap: { perDay: 1, total: 5, cooldownHours: 12 }, snoozeHours: 24,
     copy: { en: { title: 'Your team is getting real value', body: 'You used {{topFeature}} {{topFeatureCount}} time{{s.topFeatureCount}} and invited {{invites}} teammate{{s.invites}}. Upgrade to keep everyone moving.', cta: 'See plans', dismiss: 'Not now' } },
     cta: { url: '/pricing' },
   },
   {
-    id: 'upgrade-pql', kind: 'upgrade', variant: 'slidein', on: { tierEntered: ['pql'] }, target: { tiers: ['pql', 'hot'] }, priority: 20,
+    id: 'upgrade-pql', kind: 'upgrade', variant: 'slidein', on: { tierEntered: ['pql'] }, target: { tiers: ['pql', 'hot'], paying: false }, priority: 20,
     cap: { perDay: 1, total: 3, cooldownHours: 24 }, snoozeHours: 72,
     copy: { en: { title: 'Ready for more?', body: 'You are using {{topFeature}} a lot. Paid plans lift the limits.', cta: 'Compare plans', dismiss: 'Later' } },
     cta: { url: '/pricing' },
@@ -31,12 +32,12 @@ export const defaultMoments: Moment[] = [
     cta: { action: 'activation' },
   },
   {
-    id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 } }, priority: 15, snoozeHours: 24,
+    id: 'trial-ending', kind: 'trial', target: { trial: { min: 1, max: 3 }, paying: false }, priority: 15, snoozeHours: 24,
     copy: { en: { title: 'Your trial ends soon', body: 'Keep your {{projects}} project{{s.projects}} and your team’s work.', cta: 'Choose a plan', engaged: engagedTrial } },
     cta: { url: '/pricing' },
   },
   {
-    id: 'trial-ended', kind: 'trial', target: { trial: { min: -14, max: 0 } }, priority: 15, snoozeHours: 72,
+    id: 'trial-ended', kind: 'trial', target: { trial: { min: -14, max: 0 }, paying: false }, priority: 15, snoozeHours: 72,
     copy: { en: { title: 'Your trial has ended', body: 'Choose a plan to pick up where you left off.', cta: 'Choose a plan', engaged: engagedTrial } },
     cta: { url: '/pricing' },
   },

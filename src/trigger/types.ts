@@ -44,6 +44,8 @@ export interface Moment {
     tiers?: string[]
     score?: { min?: number; max?: number }
     plans?: string[]
+    /** true: only paying customers; false: only users not known to pay (DecisionState.paying). */
+    paying?: boolean
     /** Trial state: "active" (not ended), "ended", or days left within [min, max]. */
     trial?: 'active' | 'ended' | { min?: number; max?: number }
     /** Route globs ("/projects/*"); "*" matches within a segment, "**" across. */
@@ -86,6 +88,8 @@ export interface DecisionState {
   tier: string | null
   score: number | null
   plan: string | null
+  /** The `paying` trait when identify gives one; else the plan is known, not one of `freePlans`, and no trial is running. */
+  paying?: boolean
   /** Trial end (epoch ms), if known. */
   trialEnd: number | null
   route: string

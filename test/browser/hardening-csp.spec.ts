@@ -279,7 +279,7 @@ test('trial banner, ending: countdown styled by urgency, dismissed', async ({ pa
 })
 
 test('trial banner, ended (the default moment set): "Trial ended" in red, its CTA styled', async ({ page, server, logs }, info) => {
-  await openStrict(page, server, cfgWith('default', { plan: 'pro', namespace: 'csp-ended', trial: { end: Date.now() - 86_400_000 } }))
+  await openStrict(page, server, cfgWith('default', { plan: 'free', namespace: 'csp-ended', trial: { end: Date.now() - 86_400_000 } }))
   const banner = host(page).getByRole('region', { name: 'Your trial has ended' })
   const shown = await visible(banner)
   const ended = shown ? await styles(banner.getByText('Trial ended')) : null

@@ -42,7 +42,7 @@ test.describe('the default trial banners ("moments": "default")', () => {
     await ready(page)
     await expect(region(page)).toHaveAccessibleName('Your trial ends soon')
 
-    await page.goto(momentPage(server, '/moments-default-trial-ended.html', config([], { moments: 'default', plan: 'pro', namespace: 'ended', trial: { end: Date.now() - 86_400_000 } })))
+    await page.goto(momentPage(server, '/moments-default-trial-ended.html', config([], { moments: 'default', plan: 'free', namespace: 'ended', trial: { end: Date.now() - 86_400_000 } })))
     await ready(page)
     await expect(region(page)).toHaveAccessibleName('Your trial has ended')
     await expect(region(page)).toContainText('Trial ended')
