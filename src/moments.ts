@@ -7,7 +7,7 @@ import type { MomentProps } from './render/types'
 import type { ScoreResult } from './score/score'
 import { createHistory } from './store/history'
 import type { KV } from './store/kv'
-import { copyVars, isEngaged, pickCopy, renderCopy } from './trigger/copy'
+import { copyVars, HOLE, isEngaged, pickCopy, userCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
 import { daysLeft, decide, offTarget } from './trigger/decide'
 import type { Decision, DecisionState, Moment, Trigger } from './trigger/types'
@@ -113,11 +113,10 @@ export function createMoments(d: MomentsDeps) {
     const close = () => layer.update({ [slotOf(m)]: null })
     const eng = isEngaged(config.model.tiers, d.tier())
     const picked = pickCopy(m.copy, locale)
-    const { engaged: strong, ...c } = picked
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
       lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
-      copy: renderCopy(eng ? { ...c, ...strong } : c, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
+      copy: userCopy(picked, eng, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
@@ -154,7 +153,7 @@ export function createMoments(d: MomentsDeps) {
   async function claimNow(m: Moment, t: Trigger): Promise<void> {
     // Copy naming what is unknown for this user ({{daysLeft}} with no trial end) would show its braces: not until it is known.
     const c = props(m).copy as unknown as Record<string, string | undefined>
-    const gap = ['title', 'body', 'cta', 'dismiss', 'close'].map((k) => /\{\{.*?\}\}/.exec(c[k] ?? '')?.[0]).find(Boolean)
+    const gap = ['title', 'body', 'cta', 'dismiss', 'close'].map((k) => HOLE.exec(c[k] ?? '')?.[0]).find(Boolean)
     if (gap) return void last.set(m.id, { id: m.id, show: false, reason: `its copy names ${gap}, unknown for this user` })
     // Claimed (and recorded as shown) only once it can be shown: the UI loads on first use.
     if (!(await layer.ready())) {

@@ -18,7 +18,7 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms))
 let n = 0
 
 /** createMoments over fake-indexeddb with an in-memory layer (what the UI file would render). */
-async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string } = {}) {
+async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string; tier?: string; result?: object } = {}) {
   const r = resolveConfig(cfg)
   if (!r.ok) throw new Error(JSON.stringify(r.errors))
   const log = createLogger(() => false)
@@ -36,7 +36,7 @@ async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: 
   const moments = createMoments({
     config: r.config, kv, log, now: () => clock.now,
     identity: () => who as never,
-    result: () => null, tier: () => null, trialEnd: () => opts.trialEnd ?? null,
+    result: () => (opts.result ?? null) as never, tier: () => opts.tier ?? null, trialEnd: () => opts.trialEnd ?? null,
     record: (e) => events.push(e), broadcast: () => {},
     loadUI: async () => ui,
   })
@@ -363,5 +363,40 @@ describe('paying customers and the shipped moments', () => {
   it('the paying trait, when identify gives it, decides: paid before the trial ended, or a paid plan\'s subscription lapsed', async () => {
     expect(banner(await setup({ moments: 'default' }, { traits: { plan: 'pro', paying: true }, trialEnd: inTwoDays }))).toBeNull()
     expect(banner(await setup({ moments: 'default' }, { traits: { plan: 'pro', paying: false }, trialEnd: yesterday }))).toBe('trial-ended')
+  })
+})
+
+describe('copy for a user it cannot describe (fallback)', () => {
+  const used = { score: 90, topFeatures: [{ name: 'Timeline', count: 7 }], signals: {}, breakdown: {}, reasons: [] }
+  const none = { ...used, topFeatures: [] }
+  const nudge = { id: 'power', kind: 'nudge', on: { event: 'limit_reached' }, copy: { en: { title: 'You used {{topFeature}} {{topFeatureCount}} times', body: 'Upgrade for more.', fallback: { title: 'You are getting real value' } } } }
+  const show = async (m: object, result: object, opts: object = {}) => {
+    const t = await setup({ moments: [m], debug: true }, { result, ...opts })
+    t.moments.event('limit_reached')
+    await tick()
+    return t
+  }
+
+  it('a field naming the top feature, for a user with none yet, takes the fallback field; the others stay', async () => {
+    expect((await show(nudge, none)).screen().transient?.copy).toMatchObject({ title: 'You are getting real value', body: 'Upgrade for more.' })
+    expect((await show(nudge, used)).screen().transient?.copy).toMatchObject({ title: 'You used Timeline 7 times', body: 'Upgrade for more.' })
+  })
+
+  it('without a fallback the moment waits: no "your favourite features 0 times"', async () => {
+    const bare = { ...nudge, copy: { en: { title: nudge.copy.en.title } } }
+    const t = await show(bare, none)
+    expect(t.screen().transient ?? null).toBeNull()
+    expect(t.moments.decisions().find((x) => x.id === 'power')).toMatchObject({ show: false, reason: expect.stringContaining('{{topFeature}}') })
+  })
+
+  it('the shipped hot prompt reads well with and without a top feature', async () => {
+    for (const [result, body] of [[used, /^You used Timeline 7 times recently\./], [none, /^Upgrade to keep your team moving/]] as const) {
+      const t = await setup({ moments: 'default' }, { result, tier: 'hot' })
+      t.moments.tier('pql', 'hot')
+      await tick()
+      const copy = t.screen().transient?.copy
+      expect(copy?.body).toMatch(body)
+      expect(JSON.stringify(copy)).not.toMatch(/\{\{| 0 times|favourite/)
+    }
   })
 })

@@ -43,6 +43,11 @@ export function lint(c: ResolvedConfig, moments: Moment[]): Problem[] {
           const q = `${p}.copy.${l}.${k}`
           if (name.startsWith('signal.') && !Object.prototype.hasOwnProperty.call(c.model.signals, name.slice(7))) warn(q, `{{${name}}} names no signal of the model: it shows as typed`)
           if (['days', 'hours', 'minutes', 'seconds'].includes(name) && !k.endsWith('Left')) warn(q, `{{${name}}} is filled only in the countdown labels (daysLeft, hoursLeft, minutesLeft): here it shows as typed`)
+          const field = k.replace(/^engaged\./, '')
+          const alt = (copy.fallback as Record<string, string> | undefined)?.[field]
+          if (name.startsWith('topFeature') && !k.startsWith('fallback.') && !(alt && !/\{\{\s*topFeature/.test(alt))) {
+            warn(q, c.model.features ? `{{${name}}} is unknown until a user's first core feature use: without fallback.${field} the moment waits for them` : `{{${name}}} is never known (the model has no "distinct" signal of core features): without fallback.${field} the moment never shows`)
+          }
         }
       }
     }

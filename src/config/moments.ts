@@ -15,7 +15,7 @@ const scoreRange = ranged(0, 100)
 const H = /\{\{(?!\s*(score|tier|plan|daysLeft|topFeature|topFeatureCount|invites|projects|s\.(?:score|daysLeft|topFeatureCount|invites|projects|signal\.[\w.-]{1,64})|signal\.[\w.-]{1,64}|days|hours|minutes|seconds)\s*\}\})/
 const label = str(60, H)
 const text = { title: str(120, H), body: str(600, H), cta: label }
-const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text) }, ['title'])
+const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text), fallback: obj(text) }, ['title'])
 const url: Rule = (v, p, err) => {
   const bad = unsafeUrl(v)
   if (bad) err(p, bad)

@@ -13,12 +13,27 @@ export function pickCopy(copy: Record<string, MomentCopy>, locale: string): Mome
 }
 
 /** Fills every field's {{placeholders}} from the context (the countdown's {{days}}... stay for the renderer). Plain text in, plain text out. */
-export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<string, string | number>): MomentCopy {
+export function renderCopy(copy: Omit<MomentCopy, 'engaged' | 'fallback'>, vars: Record<string, string | number>): MomentCopy {
   const out = { ...copy } as Record<string, string>
   // Own keys only: Object.prototype may carry other scripts' properties.
   for (const k of Object.keys(out)) out[k] = fill(out[k], vars)
   return out as unknown as MomentCopy
 }
+
+/**
+ * The copy this user sees, filled: an engaged tier's stronger words over the base; a field that names
+ * what is unknown for this user ({{topFeature}} before any feature use) takes its `fallback` field.
+ */
+export function userCopy(picked: MomentCopy, engaged: boolean, vars: Record<string, string | number>): MomentCopy {
+  const { engaged: strong, fallback, ...c } = picked
+  const out = renderCopy(engaged ? { ...c, ...strong } : c, vars) as unknown as Record<string, string | undefined>
+  const alt = fallback ? (renderCopy(fallback as MomentCopy, vars) as unknown as Record<string, string>) : {}
+  for (const k of Object.keys(alt)) if (HOLE.test(out[k] ?? '') && !HOLE.test(alt[k])) out[k] = alt[k]
+  return out as unknown as MomentCopy
+}
+
+/** A placeholder left unfilled. */
+export const HOLE = /\{\{.*?\}\}/
 
 /**
  * What copy can name: {{score}}, {{tier}}, {{plan}}, {{daysLeft}}, {{topFeature}}, {{topFeatureCount}},
@@ -28,8 +43,9 @@ export function renderCopy(copy: Omit<MomentCopy, 'engaged'>, vars: Record<strin
 export function copyVars(r: ScoreResult | null, tier: string | null, plan: string | null, trialEnd: number | null, now: number, total: Record<string, number> = {}): Record<string, string | number> {
   const v: Record<string, string | number> = { score: r?.score ?? 0, tier: tier ?? '', plan: plan ?? '' }
   if (trialEnd !== null) v.daysLeft = Math.max(0, daysLeft(trialEnd, now))
-  v.topFeature = r?.topFeatures[0]?.name ?? 'your favourite features'
-  v.topFeatureCount = r?.topFeatures[0]?.count ?? 0
+  // None used yet: unknown, so that copy naming them takes its fallback or waits ("used your favourite features 0 times").
+  const top = r?.topFeatures[0]
+  if (top) (v.topFeature = top.name), (v.topFeatureCount = top.count)
   for (const id of Object.keys(r?.signals ?? {})) v['signal.' + id] = r!.signals[id].value ?? 0
   // All time, the presets' event, else the signal's value: the value alone said "your 0 projects" where the model has
   // no signal of that id (five-dimension has no projects signal), and counted 14 days only where it has one (four-category).

@@ -20,6 +20,8 @@ export interface MomentCopy {
   minutesLeft?: string
   /** Stronger words for users in an engaged tier (pql and above): replaces these fields for them. */
   engaged?: { title?: string; body?: string; cta?: string }
+  /** Used, field by field, where the copy names something unknown for this user ({{topFeature}} before any feature use, {{daysLeft}} with no trial end). */
+  fallback?: { title?: string; body?: string; cta?: string }
 }
 
 export interface Moment {

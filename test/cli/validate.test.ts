@@ -129,6 +129,21 @@ describe('momentkit validate', () => {
     expect(await run('validate', 'default.json', '--strict')).toMatchObject({ code: 0 })
   })
 
+  it('warns about copy naming the top feature with no fallback: unknown until a first feature use, or never without a distinct signal', async () => {
+    const copy = { en: { title: 'You used {{topFeature}}', body: '{{ topFeatureCount }} times', cta: 'Go', engaged: { cta: 'See {{topFeature}} in Pro' }, fallback: { title: 'You are busy', cta: 'Go {{topFeature}}' } } }
+    const check = async (name: string, model: object) => {
+      writeFileSync(join(dir, name), JSON.stringify({ model, moments: [moment({ cta: { url: '/p' }, copy })] }))
+      const out = JSON.parse((await run('validate', name, '--json')).out) as { warnings: { path: string; message: string }[] }
+      return Object.fromEntries(out.warnings.map((w) => [w.path, w.message]))
+    }
+    const withFeatures = await check('top.json', { preset: 'five-dimension' })
+    // The title has a fallback; the body has none; the engaged cta's fallback names the feature too.
+    expect(Object.keys(withFeatures).sort()).toEqual(['moments[0].copy.en.body', 'moments[0].copy.en.engaged.cta'])
+    expect(withFeatures['moments[0].copy.en.body']).toContain('without fallback.body the moment waits')
+    const none = await check('none.json', { signals: { a: { type: 'count', event: 'x', threshold: 2 } }, dimensions: { d: { weight: 1, signals: ['a'] } } })
+    expect(none['moments[0].copy.en.body']).toContain('never known')
+  })
+
   it('warns about a key given twice in one object, which JSON.parse drops silently', async () => {
     const text = `{
   "model": {

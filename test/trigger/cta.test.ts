@@ -72,7 +72,8 @@ describe('copy', () => {
       score: 72, tier: 'pql', plan: 'trial', daysLeft: 3, topFeature: 'export', topFeatureCount: 4,
       'signal.teammates_invited': 2, 'signal.projects_created': 0, invites: 2, projects: 0,
     })
-    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', topFeature: 'your favourite features', topFeatureCount: 0, invites: 0, projects: 0, 's.score': 's', 's.topFeatureCount': 's', 's.invites': 's', 's.projects': 's' })
+    // No top feature: unknown, not "your favourite features" used 0 times (copy naming it takes its fallback or waits).
+    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', invites: 0, projects: 0, 's.score': 's', 's.invites': 's', 's.projects': 's' })
   })
   it('{{projects}} and {{invites}} count the events all time, with or without the signals of those ids', () => {
     const r = (signals: object) => ({ score: 72, topFeatures: [], signals } as never)
