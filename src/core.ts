@@ -141,12 +141,13 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     const t = now()
     for (let i = 0; i < ops.length; i += 10_000) user.add(i || ops.length > 10_000 ? ops.slice(i, i + 10_000) : ops, t)
     if (outbox && trial) sendIdentify()
+    // Scored first: a moment triggered by one of these events decides on a state that counts it (a signal range).
+    rescore()
     if (moments) {
       for (const op of ops) if (op.k === 'e') moments.event(op.n, op.t)
       // New trial dates change which standing moments (banner, widget) apply.
       if (trial) moments.check()
     }
-    rescore()
     if (user.pendingCount() > 2000) flush()
     else if (!flushTimer && user.pendingCount()) flushTimer = setTimeout(flush, 1000)
   }

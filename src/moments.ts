@@ -83,6 +83,7 @@ export function createMoments(d: MomentsDeps) {
     const told = d.identity().traits.paying
     return {
       now, tier: d.tier(), score: r?.score ?? null, plan: p, trialEnd: end,
+      signals: r?.signals,
       // Told by the host (a subscription's status), else guessed: a known plan other than the free ones, outside a trial (a trial of Pro is on plan "pro").
       paying: typeof told === 'boolean' ? told : p !== null && !config.freePlans.includes(p) && !(end !== null && daysLeft(end, now) > 0),
       userId: d.identity().userId, anonymousId: d.identity().anonymousId,

@@ -400,3 +400,20 @@ describe('copy for a user it cannot describe (fallback)', () => {
     }
   })
 })
+
+describe('target.signals', () => {
+  it('a check-triggered nudge shows while the signal is in range, with the value in its copy', async () => {
+    const warn = { id: 'near', kind: 'nudge', target: { signals: { teammates_invited: { max: 0 } } }, copy: { en: { title: 'Invite a teammate ({{signal.teammates_invited}} so far)' } } }
+    const result = (v: number | null) => ({ score: 20, topFeatures: [], breakdown: {}, reasons: [], signals: { teammates_invited: { value: v } } })
+    const none = await setup({ moments: [warn] }, { result: result(0) })
+    expect(none.screen().transient?.copy.title).toBe('Invite a teammate (0 so far)')
+    const one = await setup({ moments: [warn], debug: true }, { result: result(1) })
+    expect(one.screen().transient ?? null).toBeNull()
+    expect(one.moments.decisions().find((x) => x.id === 'near')).toMatchObject({ show: false, reason: 'signal teammates_invited 1 out of range' })
+  })
+
+  it('a range naming no signal of the model is a config error with its path', () => {
+    const r = resolveConfig({ moments: [{ id: 'x', kind: 'nudge', target: { signals: { nope: { min: 1 } } }, copy: { en: { title: 'x' } } }] })
+    expect(r.ok ? [] : r.errors).toEqual([{ path: 'moments[0].target.signals.nope', message: 'unknown signal "nope"' }])
+  })
+})

@@ -32,6 +32,7 @@ export const moment = obj(
       score: scoreRange,
       plans: arr(str(100)),
       paying: bool,
+      signals: map(ranged(-1e9, 1e9)),
       trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
       routes: arr(str(300)),
     }),
@@ -63,7 +64,7 @@ export const momentTop: Record<string, Rule> = {
 }
 
 /** Cross-references JSON Schema cannot express: unique ids, known tiers, gates naming features. */
-export function checkMoments(list: unknown, tiers: Record<string, unknown>, err: (path: string, message: string) => void): void {
+export function checkMoments(list: unknown, tiers: Record<string, unknown>, signals: Record<string, unknown>, err: (path: string, message: string) => void): void {
   // The shipped set (src/trigger/defaults.ts) targets these tiers: with others, its moments would never show.
   // Some of the names are enough (two tiers, low and pql, are a fine model): the moments of the others stay silent.
   if (list === 'default' && !['low', 'pql', 'hot'].some((t) => own(tiers, t))) err('moments', '"default" needs a tier named low, pql or hot')
@@ -78,6 +79,7 @@ export function checkMoments(list: unknown, tiers: Record<string, unknown>, err:
     }
     const tierRefs: Array<[unknown, string]> = [[m.on?.tierEntered, at(p, 'on.tierEntered')], [m.target?.tiers, at(p, 'target.tiers')]]
     for (const [refs, path] of tierRefs) if (Array.isArray(refs)) refs.forEach((t, j) => typeof t === 'string' && !own(tiers, t) && err(`${path}[${j}]`, `unknown tier "${t}"`))
+    if (isObj(m.target?.signals)) for (const id of Object.keys(m.target.signals)) own(signals, id) || err(at(p, `target.signals.${id}`), `unknown signal "${id}"`)
     if (m.kind === 'gate' && !m.on?.gate?.length) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
     if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')
     if (isObj(m.copy) && !Object.keys(m.copy).length) err(at(p, 'copy'), 'must give copy for at least one locale')

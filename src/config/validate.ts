@@ -127,7 +127,7 @@ export function resolveConfig(input: unknown): { ok: true; config: ResolvedConfi
     if (typeof cr?.tier === 'string' && !own(tierNames, cr.tier)) err(`model.criteria[${i}].tier`, `unknown tier "${cr.tier}"`)
   })
   if (m.features !== undefined && signals[m.features]?.type !== 'distinct') err('model.features', 'must name a signal of type "distinct"')
-  checkMoments(c.moments, tierNames, err)
+  checkMoments(c.moments, tierNames, signals, err)
   // undefined (a missing or bad date) compares false either way.
   if (toTime(c.trial?.start)! > toTime(c.trial?.end)!) err('trial.end', 'is before trial.start')
   if (errors.length) return { ok: false, errors }

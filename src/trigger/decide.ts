@@ -46,6 +46,11 @@ export function offTarget(m: Moment, s: DecisionState): string | null {
   if (!t) return null
   if (t.tiers && !(s.tier && t.tiers.includes(s.tier))) return `tier ${s.tier ?? 'unknown'} not in ${t.tiers.join('/')}`
   if (t.score && (s.score === null || s.score < (t.score.min ?? 0) || s.score > (t.score.max ?? 100))) return `score ${s.score ?? 'unknown'} out of range`
+  for (const id of Object.keys(t.signals ?? {})) {
+    const v = s.signals?.[id]?.value ?? null
+    const r = t.signals![id]
+    if (v === null || v < (r.min ?? -Infinity) || v > (r.max ?? Infinity)) return `signal ${id} ${v === null ? 'not known yet' : v + ' out of range'}`
+  }
   if (t.plans && !(s.plan && t.plans.includes(s.plan))) return `plan ${s.plan ?? 'unknown'} not targeted`
   if (t.paying !== undefined && t.paying !== !!s.paying) return `${s.paying ? '' : 'not '}a paying customer (plan ${s.plan ?? 'unknown'})`
   if (t.trial) {

@@ -48,6 +48,8 @@ export interface Moment {
     plans?: string[]
     /** true: only paying customers; false: only users not known to pay (DecisionState.paying). */
     paying?: boolean
+    /** Signals of the model whose values lie within [min, max] ("projects": { "min": 4 }: 80% of a 5-project limit). */
+    signals?: Record<string, { min?: number; max?: number }>
     /** Trial state: "active" (not ended), "ended", or days left within [min, max]. */
     trial?: 'active' | 'ended' | { min?: number; max?: number }
     /** Route globs ("/projects/*"); "*" matches within a segment, "**" across. */
@@ -89,6 +91,8 @@ export interface DecisionState {
   anonymousId: string
   tier: string | null
   score: number | null
+  /** The model's signals by id, with their values (null: unknown, e.g. a first occurrence that has not happened). */
+  signals?: Record<string, { value: number | null }>
   plan: string | null
   /** The `paying` trait when identify gives one; else the plan is known, not one of `freePlans`, and no trial is running. */
   paying?: boolean

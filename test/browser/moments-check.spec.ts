@@ -1,5 +1,5 @@
 /**
- * "On a score range" and "on trial days left": a prompt or nudge with no
+ * "On a score range", "on a signal's value" and "on trial days left": a prompt or nudge with no
  * tier or event trigger is a candidate at every check (load, route change,
  * identify, every minute) once its target holds, still under its caps.
  */
@@ -57,4 +57,45 @@ test('on trial days left: a modal with only target.trial shows at load, and its 
   await ready(page)
   await expect.poll(() => decision(page, 'last-days')).toMatchObject({ show: false, reason: 'shown 1 times today (cap)' })
   await expect(host(page)).toHaveCount(0)
+})
+
+const LIMIT_MODEL = {
+  version: 'limit-test',
+  signals: { projects: { type: 'count', event: 'project_created', threshold: 5 } },
+  dimensions: { use: { weight: 1, signals: ['projects'] } },
+  tiers: [{ name: 'low', min: 0 }, { name: 'pql', min: 50 }],
+}
+
+test('on a signal\'s value: a usage-limit warning shows at the 4th of 5 free projects, not before, once', async ({ page, server }) => {
+  const model = LIMIT_MODEL
+  const warning = {
+    id: 'projects-80', kind: 'nudge', target: { signals: { projects: { min: 4, max: 4 } } }, cap: { total: 1 },
+    copy: { en: { title: '{{signal.projects}} of your 5 free projects used', cta: 'See Pro plans', dismiss: 'Got it' } },
+    cta: { url: '/pricing' },
+  }
+  await page.goto(momentPage(server, '/moments-check-signal.html', config([warning], { model })))
+  await ready(page)
+  await page.evaluate(() => ['a', 'b', 'c'].forEach(() => window.momentkit.track('project_created')))
+  await expect.poll(() => decision(page, 'projects-80')).toMatchObject({ show: false, reason: 'signal projects 3 out of range' })
+  expect(await outcomes(page)).toEqual([])
+
+  await page.evaluate(() => window.momentkit.track('project_created'))
+  await expect(host(page).getByText('4 of your 5 free projects used')).toBeVisible()
+  await host(page).getByRole('button', { name: 'Got it' }).click()
+  await page.evaluate(() => window.momentkit.track('project_created'))
+  await expect.poll(() => decision(page, 'projects-80')).toMatchObject({ show: false })
+  expect(await outcomes(page)).toEqual(['projects-80:shown', 'projects-80:dismissed'])
+})
+
+test('an event-triggered moment with a signal range decides on a state that counts that event: the 4th project, not the 5th', async ({ page, server }) => {
+  const warning = {
+    id: 'on-4th', kind: 'nudge', on: { event: 'project_created' }, target: { signals: { projects: { min: 4 } } },
+    copy: { en: { title: 'Project {{signal.projects}} of 5', dismiss: 'Got it' } },
+  }
+  await page.goto(momentPage(server, '/moments-check-signal-event.html', config([warning], { model: LIMIT_MODEL })))
+  await ready(page)
+  for (let i = 0; i < 3; i++) await page.evaluate(() => window.momentkit.track('project_created'))
+  await expect.poll(() => decision(page, 'on-4th')).toMatchObject({ show: false, reason: 'signal projects 3 out of range' })
+  await page.evaluate(() => window.momentkit.track('project_created'))
+  await expect(host(page).getByText('Project 4 of 5')).toBeVisible()
 })

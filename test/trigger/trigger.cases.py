@@ -77,6 +77,12 @@ case("route-targeted moment on a matching route", ["route"], {"type": "check"}, 
 case("route-targeted moment elsewhere", ["route"], {"type": "check"}, None, {"route": "/settings"}, reasons={"route": "route /settings not targeted"})
 case("score range targeting", [dict(M["limit"], target={"score": {"min": 31, "max": 60}})], {"type": "event", "name": "limit_reached"}, None, {"score": 70}, reasons={"limit": "score 70 out of range"})
 check = {"type": "check"}
+near_limit = dict(M["limit"], on=None, id="near", target={"signals": {"projects": {"min": 4, "max": 4}}})
+case("signal range: a usage-limit warning at 4 of 5 projects", [near_limit], check, "near", {"signals": {"projects": {"value": 4}, "invites": {"value": 0}}})
+case("signal range: below it", [near_limit], check, None, {"signals": {"projects": {"value": 3}}}, reasons={"near": "signal projects 3 out of range"})
+case("signal range: past its max", [near_limit], check, None, {"signals": {"projects": {"value": 5}}}, reasons={"near": "signal projects 5 out of range"})
+case("signal range: an unknown value is out of every range", [dict(near_limit, target={"signals": {"first_export": {"max": 3}}})], check, None, {"signals": {"first_export": {"value": None}}}, reasons={"near": "signal first_export not known yet"})
+case("signal range: every signal listed must hold", [dict(near_limit, target={"signals": {"projects": {"min": 4}, "invites": {"min": 1}}})], check, None, {"signals": {"projects": {"value": 4}, "invites": {"value": 0}}}, reasons={"near": "signal invites 0 out of range"})
 case("on a score range: a check shows a moment whose only condition is the score", ["scored"], check, "scored")
 case("on a score range: out of range at the check", ["scored"], check, None, {"score": 40}, reasons={"scored": "score 40 out of range"})
 case("on trial days left: a check shows a prompt within the last 3 days", ["lastdays"], check, "lastdays", {"trialEnd": NOW + 2 * D})
