@@ -144,7 +144,7 @@ export function createInstance(config: ResolvedConfig, deps: CoreDeps = {}, repl
     // Scored first: a moment triggered by one of these events decides on a state that counts it (a signal range).
     rescore()
     if (moments) {
-      for (const op of ops) if (op.k === 'e') moments.event(op.n, op.t)
+      for (const op of ops) if (op.k === 'e') moments.event(op.n, op.t, op.p)
       // New trial dates change which standing moments (banner, widget) apply.
       if (trial) moments.check()
     }

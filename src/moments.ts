@@ -83,7 +83,7 @@ export function createMoments(d: MomentsDeps) {
     const told = d.identity().traits.paying
     return {
       now, tier: d.tier(), score: r?.score ?? null, plan: p, trialEnd: end,
-      signals: r?.signals,
+      signals: r?.signals, traits: d.identity().traits,
       // Told by the host (a subscription's status), else guessed: a known plan other than the free ones, outside a trial (a trial of Pro is on plan "pro").
       paying: typeof told === 'boolean' ? told : p !== null && !config.freePlans.includes(p) && !(end !== null && daysLeft(end, now) > 0),
       userId: d.identity().userId, anonymousId: d.identity().anonymousId,
@@ -297,8 +297,8 @@ export function createMoments(d: MomentsDeps) {
       run(lastTier.t)
     },
     /** A tracked event, `at` its time: a backfilled one (track with `{ at }`) is history, not the user acting now. */
-    event(name: string, at = d.now()): void {
-      if (triggers.has(name) && d.now() - at < RECENT_MS) run({ type: 'event', name })
+    event(name: string, at = d.now(), props?: Record<string, unknown>): void {
+      if (triggers.has(name) && d.now() - at < RECENT_MS) run({ type: 'event', name, props })
       later()
       if (name !== config.conversionEvent) return
       for (const m of moments) {

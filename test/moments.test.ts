@@ -417,3 +417,14 @@ describe('target.signals', () => {
     expect(r.ok ? [] : r.errors).toEqual([{ path: 'moments[0].target.signals.nope', message: 'unknown signal "nope"' }])
   })
 })
+
+describe('target.traits', () => {
+  it('an upgrade nudge for those who can buy: an admin sees it, a member does not, and explain() says why', async () => {
+    const buy = { id: 'buy', kind: 'nudge', target: { traits: { role: ['admin', 'owner'] } }, copy: { en: { title: 'Upgrade your team' } } }
+    const admin = await setup({ moments: [buy] }, { traits: { role: 'admin' } })
+    expect(admin.screen().transient?.id).toBe('buy')
+    const member = await setup({ moments: [buy], debug: true }, { traits: { role: 'member' } })
+    expect(member.screen().transient ?? null).toBeNull()
+    expect(member.moments.decisions().find((x) => x.id === 'buy')).toMatchObject({ show: false, reason: 'trait role member not targeted' })
+  })
+})

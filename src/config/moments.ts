@@ -1,6 +1,6 @@
 import { themeProblem } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
-import { arr, at, bool, id, isObj, map, num, obj, oneOf, own, str, type Any, type Rule } from './rules'
+import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, where, type Any, type Rule } from './rules'
 
 // JSON Schema cannot compare two values, so only this check sees a reversed range (which nothing is ever in).
 const ranged = (lo: number, hi: number): Rule => (v, p, err) => {
@@ -26,13 +26,14 @@ export const moment = obj(
   {
     id,
     kind: oneOf('upgrade', 'gate', 'trial', 'widget', 'nudge'),
-    on: obj({ tierEntered: arr(id), event: str(), gate: arr(str(100)) }),
+    on: obj({ tierEntered: arr(id), event: str(), where, gate: arr(str(100)) }),
     target: obj({
       tiers: arr(id),
       score: scoreRange,
       plans: arr(str(100)),
       paying: bool,
       signals: map(ranged(-1e9, 1e9)),
+      traits: map(arr((v, p, err) => typeof v === 'boolean' || isNum(v) || str()(v, p, err))),
       trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
       routes: arr(str(300)),
     }),
@@ -80,6 +81,7 @@ export function checkMoments(list: unknown, tiers: Record<string, unknown>, sign
     const tierRefs: Array<[unknown, string]> = [[m.on?.tierEntered, at(p, 'on.tierEntered')], [m.target?.tiers, at(p, 'target.tiers')]]
     for (const [refs, path] of tierRefs) if (Array.isArray(refs)) refs.forEach((t, j) => typeof t === 'string' && !own(tiers, t) && err(`${path}[${j}]`, `unknown tier "${t}"`))
     if (isObj(m.target?.signals)) for (const id of Object.keys(m.target.signals)) own(signals, id) || err(at(p, `target.signals.${id}`), `unknown signal "${id}"`)
+    if (m.on?.where && !m.on.event) err(at(p, 'on.where'), 'filters on.event, which is not given')
     if (m.kind === 'gate' && !m.on?.gate?.length) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
     if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')
     if (isObj(m.copy) && !Object.keys(m.copy).length) err(at(p, 'copy'), 'must give copy for at least one locale')

@@ -40,6 +40,9 @@ export const map = (item: Rule, anyKey?: 1): Rule => (v, p, err) =>
   isObj(v)
     ? Object.keys(v).forEach((k) => (anyKey ? /\S/.test(k) : ID.test(k)) ? item(v[k], at(p, k), err) : anyKey ? err(`${p}[${JSON.stringify(k)}]`, 'key must not be blank') : err(at(p, k), 'key ' + ID_MSG))
     : err(p, 'must be an object')
+const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || isNum(v) || err(p, 'must be a string, a finite number or a boolean')
+/** An event filter: props equal to these values. */
+export const where = map(scalar, 1)
 /** An object of `shape`; with `some`, not an empty one (a CTA with neither url nor action goes nowhere). */
 export const obj = (shape: Record<string, Rule>, required: string[] = [], some?: 1): Rule => (v, p, err) => {
   if (!isObj(v)) return err(p, 'must be an object')

@@ -17,13 +17,11 @@ export class ConfigError extends Error {
   }
 }
 
-import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, time, type Any, type Rule } from './rules'
+import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, time, where, type Any, type Rule } from './rules'
 import { checkMoments, momentTop } from './moments'
 import { defaultMoments } from '../trigger/defaults'
 import { toTime } from '../date'
 
-const scalar: Rule = (v, p, err) => ['string', 'boolean'].includes(typeof v) || isNum(v) || err(p, 'must be a string, a finite number or a boolean')
-const where = map(scalar, 1)
 const window: Rule = (v, p, err) => {
   if (isObj(v) && Object.keys(v).length === 1) {
     if (own(v, 'last')) return num(1, 365, 1)(v.last, at(p, 'last'), err)

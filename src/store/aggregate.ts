@@ -161,7 +161,8 @@ function bucket(agg: Aggregates, day: number): DayBucket {
   return (agg.days[day] ||= { e: {} })
 }
 
-function matches(props: Record<string, unknown> | undefined, where?: Where): boolean {
+/** The props hold every value of `where` (no filter: any). */
+export function matches(props: Record<string, unknown> | undefined, where?: Where): boolean {
   if (!where) return true
   if (!props) return false
   for (const k in where) if (props[k] !== where[k]) return false

@@ -1,3 +1,4 @@
+import { matches } from '../store/aggregate'
 import type { Decision, DecisionState, Moment, Trigger } from './types'
 
 const HOUR = 3_600_000
@@ -34,7 +35,7 @@ function triggered(m: Moment, t: Trigger): boolean {
   if (t.type === 'gate') return m.kind === 'gate' && !!on?.gate?.includes(t.feature)
   if (m.kind === 'gate') return false
   if (t.type === 'tier') return !!on?.tierEntered?.includes(t.to)
-  if (t.type === 'event') return on?.event === t.name
+  if (t.type === 'event') return on?.event === t.name && matches(t.props, on.where)
   // A check (load, route change, identify, every minute) re-evaluates every moment with no tier or
   // event trigger: banners, widgets, and moments whose target (score range, trial days, route) is the trigger.
   return !on?.tierEntered && !on?.event
@@ -46,6 +47,11 @@ export function offTarget(m: Moment, s: DecisionState): string | null {
   if (!t) return null
   if (t.tiers && !(s.tier && t.tiers.includes(s.tier))) return `tier ${s.tier ?? 'unknown'} not in ${t.tiers.join('/')}`
   if (t.score && (s.score === null || s.score < (t.score.min ?? 0) || s.score > (t.score.max ?? 100))) return `score ${s.score ?? 'unknown'} out of range`
+  for (const k of Object.keys(t.traits ?? {})) {
+    // Own traits only: Object.prototype may carry other scripts' properties. A trait may be anything the host passed.
+    const v = s.traits && Object.prototype.hasOwnProperty.call(s.traits, k) ? s.traits[k] : undefined
+    if (!t.traits![k].includes(v as never)) return `trait ${k} ${v === undefined ? 'not given' : /^[bns]/.test(typeof v) ? `${String(v).slice(0, 50)} not targeted` : 'not targeted'}`
+  }
   for (const id of Object.keys(t.signals ?? {})) {
     const v = s.signals?.[id]?.value ?? null
     const r = t.signals![id]

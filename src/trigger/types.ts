@@ -1,3 +1,5 @@
+import type { Where } from '../config/types'
+
 /** Moment configuration (the `moments` array of the config). Plain JSON. */
 export type MomentKind = 'upgrade' | 'gate' | 'trial' | 'widget' | 'nudge'
 
@@ -38,6 +40,8 @@ export interface Moment {
     tierEntered?: string[]
     /** A tracked event with this name. */
     event?: string
+    /** Only when the event's props equal these values ({ "limit": "projects" }). */
+    where?: Where
     /** `gate(feature)` for one of these features (gates only). */
     gate?: string[]
   }
@@ -48,6 +52,8 @@ export interface Moment {
     plans?: string[]
     /** true: only paying customers; false: only users not known to pay (DecisionState.paying). */
     paying?: boolean
+    /** Identify traits with one of these values each ({ "role": ["admin", "owner"] }: those who can buy); a trait not given matches none. */
+    traits?: Record<string, Array<string | number | boolean>>
     /** Signals of the model whose values lie within [min, max] ("projects": { "min": 4 }: 80% of a 5-project limit). */
     signals?: Record<string, { min?: number; max?: number }>
     /** Trial state: "active" (not ended), "ended", or days left within [min, max]. */
@@ -91,6 +97,8 @@ export interface DecisionState {
   anonymousId: string
   tier: string | null
   score: number | null
+  /** The user's identify traits. */
+  traits?: Record<string, unknown>
   /** The model's signals by id, with their values (null: unknown, e.g. a first occurrence that has not happened). */
   signals?: Record<string, { value: number | null }>
   plan: string | null
@@ -110,7 +118,7 @@ export interface DecisionState {
 
 export type Trigger =
   | { type: 'tier'; from: string | null; to: string }
-  | { type: 'event'; name: string }
+  | { type: 'event'; name: string; props?: Record<string, unknown> }
   | { type: 'gate'; feature: string }
   /** Periodic or route re-evaluation: every moment without a tier or event trigger. */
   | { type: 'check' }

@@ -99,3 +99,12 @@ test('an event-triggered moment with a signal range decides on a state that coun
   await page.evaluate(() => window.momentkit.track('project_created'))
   await expect(host(page).getByText('Project 4 of 5')).toBeVisible()
 })
+
+test('an event trigger filtered by props: track("limit_reached", { limit: "seats" }) shows the seat limit\'s nudge, not the project limit\'s', async ({ page, server }) => {
+  const nudge = (limit: string) => ({ id: `${limit}-limit`, kind: 'nudge', on: { event: 'limit_reached', where: { limit } }, copy: { en: { title: `Your free ${limit} are used up`, dismiss: 'Got it' } } })
+  await page.goto(momentPage(server, '/moments-event-where.html', config([nudge('projects'), nudge('seats')])))
+  await ready(page)
+  await page.evaluate(() => window.momentkit.track('limit_reached', { limit: 'seats', max: 5 }))
+  await expect(host(page).getByText('Your free seats are used up')).toBeVisible()
+  expect(await outcomes(page)).toEqual(['seats-limit:shown'])
+})

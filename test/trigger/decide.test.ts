@@ -92,3 +92,13 @@ describe('the default moment set', () => {
     for (const c of [ending, ended]) expect(c.engaged?.title ?? c.engaged?.body).toBeTruthy()
   })
 })
+
+describe('target.traits', () => {
+  const m = { id: 'buy', kind: 'nudge', on: { event: 'x' }, target: { traits: { role: ['admin'] } }, copy: { en: { title: 't' } } } as Moment
+  const state = (traits: Record<string, unknown>) => ({ ...(cases as unknown as Case[])[0].state, traits })
+  it('reads own traits only: a role on Object.prototype, or a symbol, bigint, function or array, matches nothing and throws nothing', () => {
+    const inherited = Object.create({ role: 'admin' }) as Record<string, unknown>
+    expect(decide([m], state(inherited), { type: 'event', name: 'x' }, 2).decisions[0].reason).toBe('trait role not given')
+    for (const odd of [Symbol('admin'), 10n, () => 'admin', ['admin']]) expect(decide([m], state({ role: odd }), { type: 'event', name: 'x' }, 2).show).toBe(null)
+  })
+})
