@@ -325,14 +325,16 @@ describe('outbox', () => {
     let land!: () => void
     const landed = new Promise<void>((r) => (land = r))
     // A write that lands only when told (Chromium drops one still in flight when the page unloads).
-    const kv: KV = { ...real, updateMany: async (u) => (await landed, real.updateMany(u)) }
+    let writing = false
+    const kv: KV = { ...real, updateMany: async (u) => ((writing = true), await landed, real.updateMany(u)) }
     const o = createOutbox({ kv, send: async () => ({ error: 'offline' }), now: Date.now, log, auth: () => ({}), sdkVersion: 't', interval: 0, retryBase: 60_000 })
     const t = tier()
     o.add([t], true) // a tier crossing: drained at once
-    await wait(20) // the drain has started the write
+    // The drain has started the write (waited for, not timed: a loaded machine may take longer than a fixed pause).
+    await until(() => writing, 10_000)
     expect(o.takePending().map((m) => m.id)).toEqual([t.id])
     land()
-    await until(() => o.stats().retries === 1)
+    await until(() => o.stats().retries === 1, 10_000)
     expect(o.takePending()).toEqual([])
     o.stop()
   })
