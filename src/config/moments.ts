@@ -1,6 +1,7 @@
+import { toTime } from '../date'
 import { themeProblem } from '../render/theme'
 import { unsafeUrl } from '../trigger/cta'
-import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, where, type Any, type Rule } from './rules'
+import { arr, at, bool, id, isNum, isObj, map, num, obj, oneOf, own, str, time, where, type Any, type Rule } from './rules'
 
 // JSON Schema cannot compare two values, so only this check sees a reversed range (which nothing is ever in).
 const ranged = (lo: number, hi: number): Rule => (v, p, err) => {
@@ -36,6 +37,8 @@ export const moment = obj(
       traits: map(arr((v, p, err) => typeof v === 'boolean' || isNum(v) || str()(v, p, err))),
       trial: (v, p, err) => (isObj(v) ? range(v, p, err) : oneOf('active', 'ended')(v, p, err)),
       routes: arr(str(300)),
+      from: time,
+      until: time,
     }),
     priority: num(-1000, 1000),
     cap: obj({ perDay: num(1, 1000, 1), total: num(1, 1000, 1), cooldownHours: num(0, 8760) }),
@@ -81,6 +84,8 @@ export function checkMoments(list: unknown, tiers: Record<string, unknown>, sign
     const tierRefs: Array<[unknown, string]> = [[m.on?.tierEntered, at(p, 'on.tierEntered')], [m.target?.tiers, at(p, 'target.tiers')]]
     for (const [refs, path] of tierRefs) if (Array.isArray(refs)) refs.forEach((t, j) => typeof t === 'string' && !own(tiers, t) && err(`${path}[${j}]`, `unknown tier "${t}"`))
     if (isObj(m.target?.signals)) for (const id of Object.keys(m.target.signals)) own(signals, id) || err(at(p, `target.signals.${id}`), `unknown signal "${id}"`)
+    // undefined (a missing or bad date) compares false either way.
+    if (toTime(m.target?.from)! >= toTime(m.target?.until)!) err(at(p, 'target.until'), 'is not after target.from')
     if (m.on?.where && !m.on.event) err(at(p, 'on.where'), 'filters on.event, which is not given')
     if (m.kind === 'gate' && !m.on?.gate?.length) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
     if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')

@@ -1,3 +1,4 @@
+import { toTime } from '../date'
 import { matches } from '../store/aggregate'
 import type { Decision, DecisionState, Moment, Trigger } from './types'
 
@@ -66,6 +67,8 @@ export function offTarget(m: Moment, s: DecisionState): string | null {
     if (t.trial === 'ended' && left > 0) return 'trial still active'
     if (typeof t.trial === 'object' && (left < (t.trial.min ?? -Infinity) || left > (t.trial.max ?? Infinity))) return `${left} trial days left, outside the range`
   }
+  if (t.from !== undefined && s.now < toTime(t.from)!) return 'its dates have not started'
+  if (t.until !== undefined && s.now >= toTime(t.until)!) return 'its dates are over'
   if (t.routes && !t.routes.some((g) => routeMatches(g, s.route))) return `route ${s.route} not targeted`
   return null
 }

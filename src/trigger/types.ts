@@ -58,6 +58,9 @@ export interface Moment {
     signals?: Record<string, { min?: number; max?: number }>
     /** Trial state: "active" (not ended), "ended", or days left within [min, max]. */
     trial?: 'active' | 'ended' | { min?: number; max?: number }
+    /** A campaign's dates: shown from `from` (inclusive) until `until` (exclusive); ISO 8601 or epoch ms, a bare date is local midnight. */
+    from?: string | number
+    until?: string | number
     /** Route globs ("/projects/*"); "*" matches within a segment, "**" across. */
     routes?: string[]
   }
