@@ -1,5 +1,6 @@
 import type { Problem } from '../config/validate'
 import type { ResolvedConfig } from '../config/types'
+import { toTime } from '../date'
 import type { Moment } from '../trigger/types'
 
 /**
@@ -8,7 +9,7 @@ import type { Moment } from '../trigger/types'
  * small, and settings that are legal but defeat themselves. The SDK accepts
  * these configs; `momentkit validate` prints them (and fails with --strict).
  */
-export function lint(c: ResolvedConfig, moments: Moment[]): Problem[] {
+export function lint(c: ResolvedConfig, moments: Moment[], now = Date.now()): Problem[] {
   const out: Problem[] = []
   const warn = (path: string, message: string) => void out.push({ path, message })
 
@@ -28,6 +29,8 @@ export function lint(c: ResolvedConfig, moments: Moment[]): Problem[] {
     if (on && to && on.every((t) => tiers.has(t)) && !on.some((t) => to.includes(t))) warn(`${p}.target.tiers`, 'has none of on.tierEntered: the moment never shows')
     if (!m.cta) warn(`${p}.cta`, 'is not given: the moment\'s button only closes it (give a url or an action)')
     if (m.holdout === 100) warn(`${p}.holdout`, 'is 100: every user is held out, nobody sees it')
+    if (m.target?.until !== undefined && toTime(m.target.until)! <= now) warn(`${p}.target.until`, 'is past: the moment never shows')
+    if (m.target?.paying && m.target.plans?.every((x) => c.freePlans.includes(x))) warn(`${p}.target.paying`, 'is true, but every plan in target.plans is one of freePlans: only users whose paying trait is true can see it')
     if (m.snoozeHours === 0) warn(`${p}.snoozeHours`, 'is 0: a dismissal does not hold it back (leave it out to remember dismissals for good)')
 
     const locales = Object.keys(m.copy)

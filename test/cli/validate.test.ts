@@ -144,6 +144,20 @@ describe('momentkit validate', () => {
     expect(none['moments[0].copy.en.body']).toContain('never known')
   })
 
+  it('warns about campaign dates already over, and paying: true on free plans only', async () => {
+    const moments = [
+      moment({ cta: { url: '/p' }, target: { until: '2020-01-01T00:00:00Z' } }),
+      moment({ id: 'upsell', cta: { url: '/p' }, target: { paying: true, plans: ['trial', 'free'] } }),
+      moment({ id: 'fine', cta: { url: '/p' }, target: { paying: true, plans: ['pro'], until: '2999-01-01' } }),
+    ]
+    writeFileSync(join(dir, 'dates.json'), JSON.stringify({ moments }))
+    const out = JSON.parse((await run('validate', 'dates.json', '--json')).out) as { warnings: { path: string; message: string }[] }
+    expect(out.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      'moments[0].target.until: is past: the moment never shows',
+      'moments[1].target.paying: is true, but every plan in target.plans is one of freePlans: only users whose paying trait is true can see it',
+    ])
+  })
+
   it('warns about a key given twice in one object, which JSON.parse drops silently', async () => {
     const text = `{
   "model": {
