@@ -18,7 +18,7 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms))
 let n = 0
 
 /** createMoments over fake-indexeddb with an in-memory layer (what the UI file would render). */
-async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string; tier?: string; result?: object } = {}) {
+async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: string; traits?: Record<string, unknown>; trialEnd?: number | null; open?: boolean; kvName?: string; tier?: string; result?: object; totals?: Record<string, number> } = {}) {
   const r = resolveConfig(cfg)
   if (!r.ok) throw new Error(JSON.stringify(r.errors))
   const log = createLogger(() => false)
@@ -38,7 +38,7 @@ async function setup(cfg: object, opts: { userId?: string | null; anonymousId?: 
     identity: () => who as never,
     result: () => (opts.result ?? null) as never, tier: () => opts.tier ?? null, trialEnd: () => opts.trialEnd ?? null,
     record: (e) => events.push(e), broadcast: () => {},
-    loadUI: async () => ui,
+    loadUI: async () => ui, totals: () => opts.totals ?? {},
   })
   const key = who.userId ? 'u:' + who.userId : 'a:' + who.anonymousId
   if (opts.open !== false) await moments.open(key)
@@ -426,5 +426,15 @@ describe('target.traits', () => {
     const member = await setup({ moments: [buy], debug: true }, { traits: { role: 'member' } })
     expect(member.screen().transient ?? null).toBeNull()
     expect(member.moments.decisions().find((x) => x.id === 'buy')).toMatchObject({ show: false, reason: 'trait role member not targeted' })
+  })
+})
+
+describe('counts the app never sent', () => {
+  it('the default trial banner says "your 3 projects" for an app that sends project_created, and no "0 projects" for one that never does', async () => {
+    const trialEnd = NOW + 2 * DAY
+    const sent = await setup({ moments: 'default' }, { trialEnd, totals: { project_created: 3 } })
+    expect(sent.screen().banner?.copy.body).toBe('Keep your 3 projects and your team’s work.')
+    const never = await setup({ moments: 'default' }, { trialEnd })
+    expect(never.screen().banner?.copy.body).toBe('Keep all your team built: choose a plan.')
   })
 })

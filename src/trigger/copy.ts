@@ -49,9 +49,11 @@ export function copyVars(r: ScoreResult | null, tier: string | null, plan: strin
   for (const id of Object.keys(r?.signals ?? {})) v['signal.' + id] = r!.signals[id].value ?? 0
   // All time, the presets' event, else the signal's value: the value alone said "your 0 projects" where the model has
   // no signal of that id (five-dimension has no projects signal), and counted 14 days only where it has one (four-category).
-  const all = (id: string, event: string) => own(total, event) ?? v['signal.' + id] ?? 0
-  v.invites = all('teammates_invited', 'teammate_invited')
-  v.projects = all('projects_created', 'project_created')
+  // Neither (an app that never sent the event): unknown, not 0, so that copy naming it takes its fallback.
+  for (const [k, id, event] of [['invites', 'teammates_invited', 'teammate_invited'], ['projects', 'projects_created', 'project_created']]) {
+    const n = own(total, event) ?? v['signal.' + id]
+    if (n !== undefined) v[k] = n
+  }
   for (const k of Object.keys(v)) if (typeof v[k] === 'number') v['s.' + k] = v[k] === 1 ? '' : 's'
   return v
 }

@@ -13,7 +13,7 @@ const keepAll = { body: 'Keep all your team built: choose a plan.' }
  * two weeks after, and a widget. Paying customers (DecisionState.paying) see
  * none of the upgrade moments or trial banners. Copy uses {{placeholders}}
  * filled from what the user did, with a fallback where it names a top
- * feature the user does not have yet.
+ * feature the user does not have yet, or projects the app never reported.
  */
 export const defaultMoments: Moment[] = [
   {

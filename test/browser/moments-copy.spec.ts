@@ -13,7 +13,8 @@ test('the default trial banner names the projects the user created (default mode
   await page.goto(momentPage(server, '/moments-copy-projects.html', cfg))
   await ready(page)
   const banner = host(page).getByRole('region', { name: 'Your trial ends soon' })
-  await expect(banner).toContainText('Keep your 0 projects')
+  // No project_created sent yet (and no signal of them in this model): not "Keep your 0 projects", the fallback.
+  await expect(banner).toContainText('Keep all your team built: choose a plan.')
   await page.evaluate(() => window.momentkit.track('project_created'))
   await expect(banner).toContainText('Keep your 1 project and')
   await page.evaluate(() => ['project_created', 'project_created'].forEach((e) => window.momentkit.track(e)))

@@ -37,7 +37,8 @@ describe('placeholders the validator accepts are the ones the SDK fills', () => 
     const m = r.config.moments[0]
     const { engaged, ...c } = m.copy.en
     // A user with a top feature: {{topFeature}} is unknown before any feature use, on purpose (the copy's fallback; test/moments.test.ts).
-    const vars = copyVars({ ...result, topFeatures: [{ name: 'export', count: 2 }] }, 'low', 'trial', NOW + 5 * 86_400_000, NOW)
+    // And {{invites}}, {{projects}}: unknown until the events are sent (or the model has signals of them).
+    const vars = copyVars({ ...result, topFeatures: [{ name: 'export', count: 2 }] }, 'low', 'trial', NOW + 5 * 86_400_000, NOW, { teammate_invited: 1, project_created: 0 })
     const out: Record<string, string> = { ...renderCopy(c, vars), ...renderCopy({ title: '', ...engaged }, vars) } as never
     // The countdown labels keep {{days}}... for the renderer's leftText, checked below.
     for (const [k, v] of Object.entries(out)) if (!k.endsWith('Left')) expect(v, k).not.toContain('{{')

@@ -72,8 +72,9 @@ describe('copy', () => {
       score: 72, tier: 'pql', plan: 'trial', daysLeft: 3, topFeature: 'export', topFeatureCount: 4,
       'signal.teammates_invited': 2, 'signal.projects_created': 0, invites: 2, projects: 0,
     })
-    // No top feature: unknown, not "your favourite features" used 0 times (copy naming it takes its fallback or waits).
-    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', invites: 0, projects: 0, 's.score': 's', 's.invites': 's', 's.projects': 's' })
+    // No top feature, no invites or projects ever sent nor signals of them: unknown, not "used 0 times", "your 0 projects"
+    // (copy naming them takes its fallback or waits).
+    expect(copyVars(null, null, null, null, 0)).toEqual({ score: 0, tier: '', plan: '', 's.score': 's' })
   })
   it('{{projects}} and {{invites}} count the events all time, with or without the signals of those ids', () => {
     const r = (signals: object) => ({ score: 72, topFeatures: [], signals } as never)
@@ -81,8 +82,10 @@ describe('copy', () => {
     expect(copyVars(r({}), null, null, null, 0, { project_created: 5, teammate_invited: 1 })).toMatchObject({ projects: 5, invites: 1 })
     // four-category counts projects of the last 14 days: the copy says all the user's projects.
     expect(copyVars(r({ projects_created: { value: 2 } }), null, null, null, 0, { project_created: 10 })).toMatchObject({ projects: 10, 'signal.projects_created': 2 })
-    // None of those events (a model that counts other ones under those ids): the signal's value, else 0.
-    expect(copyVars(r({ teammates_invited: { value: 2 } }), null, null, null, 0, { member_added: 2 })).toMatchObject({ invites: 2, projects: 0 })
+    // None of those events (a model that counts other ones under those ids): the signal's value, else unknown.
+    const v = copyVars(r({ teammates_invited: { value: 2 } }), null, null, null, 0, { member_added: 2 })
+    expect(v).toMatchObject({ invites: 2 })
+    expect(v.projects).toBeUndefined()
   })
   it('{{s.<number>}} is "s" unless the number is 1', () => {
     const r = { score: 1, topFeatures: [{ name: 'export', count: 1 }], signals: {} } as never
