@@ -3,6 +3,8 @@ import { createStore, type UseStore } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../src/config/validate'
 import { createInstance } from '../src/core'
+import type { Logger } from '../src/log'
+import { traitsOps } from '../src/track/identity'
 
 // A login page calls identify() and navigates at once. Whatever instant the page dies at, the next
 // page must find the anonymous history under the user (or still under the visitor, to adopt again).
@@ -63,5 +65,16 @@ describe('a returning user: identify(), reset(), then identify() again', () => {
     expect(next.explain().user.userId).toBe('u1')
     expect(next.explain().signals.teammates_invited.value).toBe(3)
     await next.destroy()
+  })
+})
+
+describe('the paying trait', () => {
+  it('warns when it is not a boolean ("true" as a string would leave the plan to decide), and not when it is', () => {
+    const warned: string[] = []
+    const log = { warn: (m: string) => void warned.push(m), error: () => {}, debug: () => {} } as unknown as Logger
+    for (const paying of [true, false, undefined]) traitsOps({ paying }, log)
+    expect(warned).toEqual([])
+    traitsOps({ paying: 'true' }, log)
+    expect(warned).toEqual(['identify(): traits.paying is not true or false; the plan decides who pays'])
   })
 })

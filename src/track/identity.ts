@@ -54,12 +54,14 @@ export async function readIdentity(kv: KV): Promise<Identity> {
   )
 }
 
-/** Trial dates from identify traits (`trialStart`, `trialEnd`: ISO strings or epoch ms; a bare date is local midnight). */
+/** Trial dates from identify traits (`trialStart`, `trialEnd`: ISO strings or epoch ms; a bare date is local midnight); a `paying` trait that is not a boolean is warned about. */
 export function traitsOps(traits: Record<string, unknown>, log: Logger): Op[] {
   const start = toTime(traits.trialStart)
   const end = toTime(traits.trialEnd)
   if (traits.trialStart !== undefined && start === undefined) log.warn('identify(): traits.trialStart is not a date; ignored')
   if (traits.trialEnd !== undefined && end === undefined) log.warn('identify(): traits.trialEnd is not a date; ignored')
+  // "true" as a string would be read as no answer, and the plan guessed: say so.
+  if (traits.paying !== undefined && typeof traits.paying !== 'boolean') log.warn('identify(): traits.paying is not true or false; the plan decides who pays')
   return start === undefined && end === undefined ? [] : [{ k: 'trial', start, end }]
 }
 
