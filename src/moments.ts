@@ -9,7 +9,7 @@ import { createHistory } from './store/history'
 import type { KV } from './store/kv'
 import { copyVars, HOLE, isEngaged, pickCopy, userCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
-import { daysLeft, decide, offTarget } from './trigger/decide'
+import { armOf, CONTROL, daysLeft, decide, offTarget } from './trigger/decide'
 import type { Decision, DecisionState, Moment, Trigger } from './trigger/types'
 import type { MomentOutcome } from './sync/types'
 import type { Identity } from './track/identity'
@@ -19,6 +19,8 @@ export interface MomentEvent {
   kind: Moment['kind']
   outcome: MomentOutcome
   at: number
+  /** Moments with variations: the one this user saw ("control": the moment's own copy). */
+  variation?: string
 }
 
 export interface MomentsDeps {
@@ -93,10 +95,16 @@ export function createMoments(d: MomentsDeps) {
     }
   }
 
-  function outcome(m: Moment, o: MomentOutcome, preview?: boolean): void {
+  /** The variation this user sees (or was shown): held in the history from the first show on. */
+  const who = () => d.identity().userId ?? d.identity().anonymousId
+  const arm = (m: Moment) => armOf(m, who(), history.get().h[m.id]?.v)
+
+  function outcome(m: Moment, o: MomentOutcome, preview?: boolean | string): void {
     if (preview) return
     const at = d.now()
-    d.record({ id: m.id, kind: m.kind, outcome: o, at })
+    // Held out: shown no copy, so in no variation.
+    const variation = o === 'held_out' ? undefined : arm(m)
+    d.record({ id: m.id, kind: m.kind, outcome: o, at, ...(variation && { variation }) })
     log.debug(`moment ${m.id}: ${o}`)
     if (o === 'clicked' || o === 'dismissed') {
       void history.note((s) => {
@@ -108,16 +116,19 @@ export function createMoments(d: MomentsDeps) {
     }
   }
 
-  function props(m: Moment, preview?: boolean): MomentProps {
+  function props(m: Moment, preview?: boolean | string): MomentProps {
     const end = d.trialEnd()
     const url = m.cta?.url && typeof location !== 'undefined' ? safeHref(m.cta.url, location.href) : null
     const close = () => layer.update({ [slotOf(m)]: null })
     const eng = isEngaged(config.model.tiers, d.tier())
     const picked = pickCopy(m.copy, locale)
+    const lang = Object.keys(m.copy).find((k) => m.copy[k] === picked)!
+    // A preview names its variation ("upgrade/b") or shows the moment's own copy. Validation gave every variation each locale.
+    const a = typeof preview === 'string' ? preview : preview ? undefined : arm(m)
+    const over = m.variations?.find((v) => v.id === a)?.copy[lang]
     return {
-      id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview, now: d.now,
-      lang: Object.keys(m.copy).find((k) => m.copy[k] === picked),
-      copy: userCopy(picked, eng, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
+      id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview: !!preview, now: d.now, lang,
+      copy: userCopy(over ? { ...picked, ...over } : picked, eng, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,
@@ -138,7 +149,7 @@ export function createMoments(d: MomentsDeps) {
     }
   }
 
-  function display(m: Moment, preview?: boolean): void {
+  function display(m: Moment, preview?: boolean | string): void {
     // After destroy() an update would create <momentkit-root> again.
     dead || layer.update({ [slotOf(m)]: props(m, preview) })
   }
@@ -172,7 +183,9 @@ export function createMoments(d: MomentsDeps) {
       // The times serve per-day caps and cooldowns: the latest 20 (or perDay) do; the total cap counts every show.
       const shown = [...(h?.shown ?? []), now].slice(-Math.max(20, m.cap?.perDay ?? 0))
       const budgeted = m.kind !== 'gate' && m.kind !== 'widget'
-      return { h: { ...s.h, [m.id]: { ...h, shown, count: (h?.count ?? h?.shown.length ?? 0) + 1 } }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
+      // The variation shown is kept: identified later (another hash), the person still sees the same copy.
+      const entry = { ...h, shown, count: (h?.count ?? h?.shown.length ?? 0) + 1, v: armOf(m, who(), h?.v) }
+      return { h: { ...s.h, [m.id]: entry }, log: budgeted ? [...s.log.filter((x) => now - x < DAY), now] : s.log }
     })
     if (dead) return
     if (!won) {
@@ -314,11 +327,13 @@ export function createMoments(d: MomentsDeps) {
     /** Deferred, so the check sees the score the SDK is computing now (trial dates are applied before rescoring). */
     check: later,
     gate,
-    /** Shows a moment now for designers: no caps, nothing recorded. */
+    /** Shows a moment now for designers: no caps, nothing recorded. "upgrade/b": its variation b ("upgrade/control": its own copy). */
     preview(id: string): boolean {
-      const m = moments.find((x) => x.id === id)
-      if (!m) return (log.warn(`preview: no moment "${id}"`), false)
-      display(m, true)
+      const [mid, v] = id.split('/')
+      const m = moments.find((x) => x.id === mid)
+      if (!m) return (log.warn(`preview: no moment "${mid}"`), false)
+      if (v !== undefined && v !== CONTROL && !m.variations?.some((x) => x.id === v)) return (log.warn(`preview: moment "${mid}" has no variation "${v}"`), false)
+      display(m, v ?? true)
       return true
     },
     action: (name: string, fn: () => void) => void actions.set(name, fn),

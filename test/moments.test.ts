@@ -7,7 +7,7 @@ import { createMoments, type MomentEvent } from '../src/moments'
 import type { Layer, LayerState } from '../src/render/layer'
 import type { UI } from '../src/render/lazy'
 import { createKV } from '../src/store/kv'
-import { inHoldout } from '../src/trigger/decide'
+import { armOf, inHoldout } from '../src/trigger/decide'
 import type { Moment } from '../src/trigger/types'
 import { VERSION } from '../src/version'
 
@@ -436,5 +436,112 @@ describe('counts the app never sent', () => {
     expect(sent.screen().banner?.copy.body).toBe('Keep your 3 projects and your team’s work.')
     const never = await setup({ moments: 'default' }, { trialEnd })
     expect(never.screen().banner?.copy.body).toBe('Keep all your team built: choose a plan.')
+  })
+})
+
+describe('variations (copy experiments)', () => {
+  const prompt = {
+    id: 'hot', kind: 'upgrade', on: { event: 'export_clicked' }, cap: { cooldownHours: 1 },
+    copy: { en: { title: 'Upgrade to Pro', body: 'Unlimited exports', cta: 'See plans' }, fr: { title: 'Passez à Pro', body: 'Exports illimités' } },
+    variations: [{ id: 'social', percent: 50, copy: { en: { title: 'Teams like yours are on Pro' }, fr: { title: 'Les équipes comme la vôtre sont sur Pro' } } }],
+  }
+  const ids = (n: number, p: string) => Array.from({ length: n }, (_, i) => p + i)
+
+  it('splits people by their share, the same way every time, apart from the holdout', () => {
+    const m = prompt as unknown as Moment
+    const arms = ids(4000, 'user-').map((u) => armOf(m, u))
+    const social = arms.filter((a) => a === 'social').length
+    expect(social / 4000).toBeGreaterThan(0.46)
+    expect(social / 4000).toBeLessThan(0.54)
+    expect(arms.filter((a) => a !== 'social').every((a) => a === 'control')).toBe(true)
+    expect(ids(200, 'user-').map((u) => armOf(m, u)), 'deterministic').toEqual(arms.slice(0, 200))
+    // Not the holdout's buckets: among people held out of a 50% holdout, about half are in the variation.
+    const held = ids(4000, 'user-').filter((u) => inHoldout({ ...m, holdout: 50 }, u))
+    const both = held.filter((u) => armOf(m, u) === 'social').length / held.length
+    expect(both).toBeGreaterThan(0.44)
+    expect(both).toBeLessThan(0.56)
+    expect(armOf({ ...m, variations: undefined }, 'user-1'), 'no experiment').toBeUndefined()
+    expect(armOf(m, 'user-1', 'control'), 'kept').toBe('control')
+    expect(armOf(m, ids(4000, 'user-').find((u) => armOf(m, u) === 'control')!, 'gone'), 'a variation no longer configured: bucketed again').toBe('control')
+  })
+
+  it('a person in the variation sees its title over the moment\'s own copy, and every outcome says which copy they saw', async () => {
+    const user = ids(100, 'user-').find((u) => armOf(prompt as unknown as Moment, u) === 'social')!
+    const t = await setup({ moments: [prompt], locale: 'en' }, { userId: user })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.screen().transient?.copy).toMatchObject({ title: 'Teams like yours are on Pro', body: 'Unlimited exports', cta: 'See plans' })
+    t.screen().transient!.onCta()
+    expect(t.events.map((e) => [e.outcome, e.variation])).toEqual([['shown', 'social'], ['clicked', 'social']])
+    expect(t.moments.decisions().find((d) => d.id === 'hot')?.variation).toBe('social')
+    t.moments.destroy()
+  })
+
+  it('a person outside every share sees the moment\'s own copy, as "control"; in French, the French copy', async () => {
+    const user = ids(100, 'user-').find((u) => armOf(prompt as unknown as Moment, u) === 'control')!
+    const t = await setup({ moments: [prompt], locale: 'fr' }, { userId: user })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.screen().transient?.copy.title).toBe('Passez à Pro')
+    t.screen().transient!.onDismiss()
+    expect(t.events.map((e) => [e.outcome, e.variation])).toEqual([['shown', 'control'], ['dismissed', 'control']])
+    t.moments.destroy()
+    const v = ids(100, 'user-').find((u) => armOf(prompt as unknown as Moment, u) === 'social')!
+    const f = await setup({ moments: [prompt], locale: 'fr' }, { userId: v })
+    f.moments.event('export_clicked')
+    await tick()
+    expect(f.screen().transient?.copy).toMatchObject({ title: 'Les équipes comme la vôtre sont sur Pro', body: 'Exports illimités' })
+    f.moments.destroy()
+  })
+
+  it('a person keeps the copy first shown after identify, though their user id would hash to the other', async () => {
+    const m = prompt as unknown as Moment
+    const anon = ids(100, 'anon-').find((a) => armOf(m, a) === 'social')!
+    const user = ids(100, 'user-').find((u) => armOf(m, u) === 'control')!
+    const t = await setup({ moments: [prompt], locale: 'en' }, { userId: null, anonymousId: anon })
+    t.moments.event('export_clicked')
+    await tick()
+    t.screen().transient!.onCta()
+    await t.moments.open(null, true)
+    t.who.userId = user
+    await t.kv.set('moments:u:' + user, await t.kv.get('moments:' + t.key))
+    await t.moments.open('u:' + user)
+    t.clock.now += 2 * HOUR
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.screen().transient?.copy.title).toBe('Teams like yours are on Pro')
+    expect(t.events.map((e) => e.variation)).toEqual(['social', 'social', 'social'])
+    t.moments.destroy()
+  })
+
+  it('held out: no variation; a conversion: the variation shown', async () => {
+    const m = { ...prompt, holdout: 50 }
+    const held = ids(200, 'user-').find((u) => inHoldout(m as unknown as Moment, u))!
+    const t = await setup({ moments: [m], locale: 'en' }, { userId: held })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.events).toEqual([{ id: 'hot', kind: 'upgrade', outcome: 'held_out', at: NOW }])
+    t.moments.destroy()
+    const user = ids(200, 'user-').find((u) => !inHoldout(m as unknown as Moment, u) && armOf(m as unknown as Moment, u) === 'social')!
+    const c = await setup({ moments: [m], locale: 'en', conversionEvent: 'upgraded' }, { userId: user })
+    c.moments.event('export_clicked')
+    await tick()
+    c.clock.now += HOUR
+    c.moments.event('upgraded')
+    await tick()
+    expect(c.events.map((e) => [e.outcome, e.variation])).toEqual([['shown', 'social'], ['converted', 'social']])
+    c.moments.destroy()
+  })
+
+  it('preview names a variation ("hot/social") or the moment\'s own copy ("hot/control"); an unknown one is refused', async () => {
+    const t = await setup({ moments: [prompt], locale: 'en' })
+    expect(t.moments.preview('hot/social')).toBe(true)
+    await tick()
+    expect(t.screen().transient?.copy.title).toBe('Teams like yours are on Pro')
+    expect(t.moments.preview('hot/control')).toBe(true)
+    expect(t.screen().transient?.copy.title).toBe('Upgrade to Pro')
+    expect(t.moments.preview('hot/nope')).toBe(false)
+    expect(t.events).toEqual([])
+    t.moments.destroy()
   })
 })

@@ -35,25 +35,35 @@ export function lint(c: ResolvedConfig, moments: Moment[], now = Date.now()): Pr
 
     const locales = Object.keys(m.copy)
     const fields = new Set(locales.flatMap((l) => Object.keys(m.copy[l])))
-    for (const l of locales) {
-      const copy = m.copy[l] as unknown as Record<string, unknown>
-      const missing = [...fields].filter((f) => copy[f] === undefined)
-      if (missing.length) warn(`${p}.copy.${l}`, `has no ${missing.join(', ')} (another locale has): those show in English or not at all`)
+    /** Placeholders of one locale's copy (`at` its path) that show as typed or make the moment wait; `fallback` the one in force. */
+    const placeholders = (copy: Record<string, unknown>, at: string, fallback: unknown) => {
       const texts: Array<[string, unknown]> = Object.entries(copy).flatMap(([k, v]) => (v && typeof v === 'object' ? Object.entries(v).map(([e, t]): [string, unknown] => [`${k}.${e}`, t]) : [[k, v]]))
       for (const [k, t] of texts) {
         if (typeof t !== 'string') continue
         for (const [, name] of t.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)) {
-          const q = `${p}.copy.${l}.${k}`
+          const q = `${at}.${k}`
           if (name.startsWith('signal.') && !Object.prototype.hasOwnProperty.call(c.model.signals, name.slice(7))) warn(q, `{{${name}}} names no signal of the model: it shows as typed`)
           if (['days', 'hours', 'minutes', 'seconds'].includes(name) && !k.endsWith('Left')) warn(q, `{{${name}}} is filled only in the countdown labels (daysLeft, hoursLeft, minutesLeft): here it shows as typed`)
           const field = k.replace(/^engaged\./, '')
-          const alt = (copy.fallback as Record<string, string> | undefined)?.[field]
+          const alt = (fallback as Record<string, string> | undefined)?.[field]
           if (name.startsWith('topFeature') && !k.startsWith('fallback.') && !(alt && !/\{\{\s*topFeature/.test(alt))) {
             warn(q, c.model.features ? `{{${name}}} is unknown until a user's first core feature use: without fallback.${field} the moment waits for them` : `{{${name}}} is never known (the model has no "distinct" signal of core features): without fallback.${field} the moment never shows`)
           }
         }
       }
     }
+    for (const l of locales) {
+      const copy = m.copy[l] as unknown as Record<string, unknown>
+      const missing = [...fields].filter((f) => copy[f] === undefined)
+      if (missing.length) warn(`${p}.copy.${l}`, `has no ${missing.join(', ')} (another locale has): those show in English or not at all`)
+      placeholders(copy, `${p}.copy.${l}`, copy.fallback)
+      // A variation's fields lie over these: its own fallback, else the moment's, is the one in force.
+      m.variations?.forEach((v, j) => {
+        const over = v.copy[l] as Record<string, unknown> | undefined
+        if (over) placeholders(over, `${p}.variations[${j}].copy.${l}`, over.fallback ?? copy.fallback)
+      })
+    }
+    if (m.variations && m.variations.every((v) => !v.percent)) warn(`${p}.variations`, 'all have 0 percent: every user sees the moment\'s own copy')
     if (c.locale) {
       const lang = c.locale.toLowerCase()
       if (!locales.some((l) => l.toLowerCase() === lang || l.toLowerCase() === lang.split('-')[0])) warn(`${p}.copy`, `has no copy for locale "${c.locale}": it shows ${locales.some((l) => l.toLowerCase() === 'en') ? 'the English' : `the "${locales[0]}"`} copy`)

@@ -73,7 +73,9 @@ function momentCounts(prev: Record<string, Record<string, number>>, msgs: Messag
   const out = { ...prev }
   for (const m of msgs) {
     if (m.type !== 'moment') continue
-    const c = (out[m.moment] = { ...out[m.moment] })
+    // A copy experiment's outcomes count per variation ("upgrade-hot/social"; ids have no "/"): sales sees which copy the user saw.
+    const k = m.variation ? `${m.moment}/${m.variation}` : m.moment
+    const c = (out[k] = { ...out[k] })
     c[m.outcome] = (c[m.outcome] || 0) + 1
   }
   return out

@@ -16,7 +16,8 @@ const scoreRange = ranged(0, 100)
 const H = /\{\{(?!\s*(score|tier|plan|daysLeft|topFeature|topFeatureCount|invites|projects|s\.(?:score|daysLeft|topFeatureCount|invites|projects|signal\.[\w.-]{1,64})|signal\.[\w.-]{1,64}|days|hours|minutes|seconds)\s*\}\})/
 const label = str(60, H)
 const text = { title: str(120, H), body: str(600, H), cta: label }
-const copy = obj({ ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text), fallback: obj(text) }, ['title'])
+const fields = { ...text, dismiss: label, close: label, ended: label, daysLeft: label, hoursLeft: label, minutesLeft: label, engaged: obj(text), fallback: obj(text) }
+const copy = obj(fields, ['title'])
 const url: Rule = (v, p, err) => {
   const bad = unsafeUrl(v)
   if (bad) err(p, bad)
@@ -45,6 +46,8 @@ export const moment = obj(
     snoozeHours: num(0, 8760),
     holdout: num(0, 100),
     copy: map(copy),
+    // A variation's copy lies over the moment's own: any of its fields, none required.
+    variations: arr(obj({ id, percent: num(0, 100), copy: map(obj(fields, [], 1)) }, ['id', 'percent', 'copy'])),
     cta: obj({ url, action: id }, [], 1),
     variant: oneOf('modal', 'slidein'),
     position: oneOf('bottom-right', 'bottom-left', 'top-right', 'top-left'),
@@ -90,5 +93,22 @@ export function checkMoments(list: unknown, tiers: Record<string, unknown>, sign
     if (m.kind === 'gate' && !m.on?.gate?.length) err(at(p, 'on.gate'), 'a gate moment must list the features it gates')
     if (m.kind !== 'gate' && m.on?.gate) err(at(p, 'on.gate'), 'only gate moments answer gate() calls')
     if (isObj(m.copy) && !Object.keys(m.copy).length) err(at(p, 'copy'), 'must give copy for at least one locale')
+    if (Array.isArray(m.variations)) checkVariations(m, p, err)
   })
+}
+
+/** A copy experiment's rules: ids unique and not "control", shares within 100%, the same locales as the moment's copy. */
+function checkVariations(m: Any, p: string, err: (path: string, message: string) => void): void {
+  // "control" is decide.ts's CONTROL (not imported: the scorer's bundle would take the engine along).
+  const ids: Record<string, 1> = { control: 1 }
+  let sum = 0
+  m.variations.forEach((v: Any, j: number) => {
+    const vp = at(p, `variations[${j}]`)
+    if (own(ids, v?.id)) err(at(vp, 'id'), `"${v.id}" is taken (control: the moment's own copy)`)
+    ids[v?.id] = 1
+    sum += +v?.percent || 0
+    // A locale missing from a variation would show its users the moment's own copy, counted as the variation's.
+    if (isObj(v?.copy) && isObj(m.copy)) for (const l of Object.keys({ ...m.copy, ...v.copy })) own(v.copy, l) && own(m.copy, l) || err(at(vp, 'copy.' + l), own(v.copy, l) ? 'is not a locale of the moment\'s copy' : 'is missing (a locale of the moment\'s copy)')
+  })
+  if (sum > 100) err(at(p, 'variations'), `percents add up to ${+sum.toFixed(2)}, over 100`)
 }

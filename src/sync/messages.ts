@@ -90,6 +90,7 @@ export const momentMessage = (identity: Identity, model: string, e: MomentEvent)
   moment: e.id,
   kind: e.kind,
   outcome: e.outcome,
+  ...(e.variation && { variation: e.variation }),
 })
 
 export const identifyMessage = (identity: Identity, model: string, trial: { start?: number; end?: number }, t: number): IdentifyMessage => ({

@@ -33,7 +33,7 @@ export function toSegment(batch: Batch, writeKey?: string): Record<string, unkno
       }
       case 'moment': {
         const name = { shown: 'Shown', clicked: 'Clicked', dismissed: 'Dismissed', held_out: 'Held Out', converted: 'Converted' }[m.outcome]
-        return [{ ...ids(m), type: 'track', event: 'Conversion Moment ' + name, properties: { moment: m.moment, kind: m.kind } }]
+        return [{ ...ids(m), type: 'track', event: 'Conversion Moment ' + name, properties: { moment: m.moment, kind: m.kind, variation: m.variation } }]
       }
       case 'rollup':
         return [{ ...ids(m), type: 'track', event: 'MomentKit Events Rolled Up', properties: { counts: m.counts, from: m.from, to: m.to } }]

@@ -76,6 +76,8 @@ export interface MomentMessage extends MessageBase {
   moment: string
   kind: string
   outcome: MomentOutcome
+  /** Moments with variations: the one the user saw ("control": the moment's own copy). */
+  variation?: string
 }
 
 /** Raw events folded into counters because the outbox was over its cap. */

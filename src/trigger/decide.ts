@@ -22,6 +22,23 @@ export function inHoldout(m: Moment, who: string): boolean {
   return !!m.holdout && (h % 100) * 100 + (((h / 100) | 0) % 100) < Math.round(m.holdout * 100)
 }
 
+/** The moment's own copy, in an experiment: the users outside every variation's share. */
+export const CONTROL = 'control'
+
+/**
+ * The variation (of a moment with `variations`) this person sees: the one they were first shown (`had`,
+ * while it is still configured), else their bucket of hash(user + moment), salted apart from the holdout's,
+ * in 10,000 parts so that fractions of a percent count; outside every variation's share, CONTROL.
+ */
+export function armOf(m: Moment, who: string, had?: unknown): string | undefined {
+  const vs = m.variations
+  if (!vs?.length) return
+  if (had === CONTROL || vs.some((v) => v.id === had)) return had as string
+  const b = hash(who + '\u0001' + m.id) % 10_000
+  let upTo = 0
+  return vs.find((v) => b < (upTo += Math.round(v.percent * 100)))?.id ?? CONTROL
+}
+
 /** Whole days left in the trial, rounding up (ends in 2.3 days -> 3). Negative once ended. */
 export const daysLeft = (trialEnd: number, now: number): number => Math.ceil((trialEnd - now) / DAY)
 
@@ -134,7 +151,8 @@ export function decide(moments: readonly Moment[], s: DecisionState, t: Trigger,
   eligible.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))
   const winner = eligible.find((m) => !blocked(m))
   for (const m of eligible) {
-    decisions.push({ id: m.id, show: m === winner, reason: m === winner ? `eligible, priority ${m.priority ?? 0}` : blocked(m) ? `another moment (${s.visible}) is on screen` : `lower priority than ${winner!.id}` })
+    const reason = m === winner ? `eligible, priority ${m.priority ?? 0}` : blocked(m) ? `another moment (${s.visible}) is on screen` : `lower priority than ${winner!.id}`
+    decisions.push({ id: m.id, show: m === winner, reason, variation: armOf(m, who, s.history[m.id]?.v) })
   }
   return { show: winner?.id ?? null, heldOut, decisions }
 }

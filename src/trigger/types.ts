@@ -72,6 +72,12 @@ export interface Moment {
   snoozeHours?: number
   /** Percent of users (0-100) who never see it, to measure lift. */
   holdout?: number
+  /**
+   * A copy experiment: each variation's share of users (`percent`, by a hash of user id and moment id) sees its
+   * copy over the moment's own, field by field, for every locale the moment has; the rest see the moment's own
+   * copy as variation "control". Outcomes carry the variation, and a person keeps the one they were first shown.
+   */
+  variations?: Variation[]
   /** Copy per locale ("en", "fr", "pt-BR"...), with {{placeholders}}; "en" is the fallback. */
   copy: Record<string, MomentCopy>
   /** Where the call to action goes: a URL (https, http or same-origin relative) or a host callback name. */
@@ -79,6 +85,12 @@ export interface Moment {
   /** Rendering options by kind: modal or slide-in for upgrade prompts, corner for widgets. */
   variant?: 'modal' | 'slidein'
   position?: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
+}
+
+export interface Variation {
+  id: string
+  percent: number
+  copy: Record<string, Partial<MomentCopy>>
 }
 
 /** What is remembered per moment, across reloads and tabs. */
@@ -91,6 +103,8 @@ export interface MomentHistory {
   clickedAt?: number
   /** Recorded as held out: stays so for this moment (e.g. bucketed while anonymous, then identified). */
   heldOut?: 1
+  /** The variation first shown (moments with `variations`): the person keeps it, identified or not. */
+  v?: string
 }
 
 /** Everything the engine needs to decide, as plain data. */
@@ -132,4 +146,6 @@ export interface Decision {
   /** Why it shows or not, in plain words (debug log and explain()). */
   reason: string
   heldOut?: boolean
+  /** Moments with variations: the one this user sees. */
+  variation?: string
 }

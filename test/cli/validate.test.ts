@@ -144,6 +144,20 @@ describe('momentkit validate', () => {
     expect(none['moments[0].copy.en.body']).toContain('never known')
   })
 
+  it('checks a variation\'s copy as the moment\'s: placeholders, with the fallback in force; and warns when every share is 0', async () => {
+    const copy = { en: { title: 'Upgrade', body: 'More room', fallback: { body: 'Keep going' } } }
+    const variations = [
+      // The body names the top feature: the moment's fallback.body stands in for it. The title names no signal.
+      { id: 'b', percent: 0, copy: { en: { title: 'Your {{signal.nope}}', body: 'You love {{topFeature}}', cta: 'Go {{topFeature}}' } } },
+      { id: 'c', percent: 0, copy: { en: { body: 'B' } } },
+    ]
+    writeFileSync(join(dir, 'variations.json'), JSON.stringify({ moments: [moment({ cta: { url: '/p' }, copy, variations })] }))
+    const out = JSON.parse((await run('validate', 'variations.json', '--json')).out) as { valid: boolean; warnings: { path: string; message: string }[] }
+    expect(out.warnings.map((w) => w.path)).toEqual(['moments[0].variations[0].copy.en.title', 'moments[0].variations[0].copy.en.cta', 'moments[0].variations'])
+    expect(out.warnings[1].message).toContain('without fallback.cta the moment waits')
+    expect(out.warnings[2].message).toContain('every user sees the moment\'s own copy')
+  })
+
   it('warns about campaign dates already over, and paying: true on free plans only', async () => {
     const moments = [
       moment({ cta: { url: '/p' }, target: { until: '2020-01-01T00:00:00Z' } }),

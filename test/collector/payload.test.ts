@@ -50,10 +50,12 @@ describe('payload validation (src/sync/payload.schema.json through ajv)', () => 
     const id = who('u1')
     const [ev] = clientRun(config(), id, [{ name: 'x', t: Date.parse(T) }]).messages
     const moment = momentMessage(id, '1', { id: 'upgrade', kind: 'modal', outcome: 'dismissed', at: Date.parse(T) } as never)
+    const tried = momentMessage(id, '1', { id: 'upgrade', kind: 'upgrade', outcome: 'shown', at: Date.parse(T), variation: 'social' })
+    expect(tried).toMatchObject({ variation: 'social' })
     // The outbox folds raw events into a rollup by copying an event and dropping name/props.
     const { name: _n, props: _p, ...rest } = ev as Message & { name: string; props?: unknown }
     const rollup = { ...rest, type: 'rollup', id: 'r1', counts: { x: 3 }, from: T, to: T } as RollupMessage
-    expect(ok(batch([ev, moment, rollup]))).toMatchObject({ ok: true })
+    expect(ok(batch([ev, moment, tried, rollup]))).toMatchObject({ ok: true })
   })
 
   // Feature names are prop values (up to 16 KB): one longer than the schema's 1000 characters got

@@ -59,6 +59,7 @@ describe('toSegment: each SDK message becomes Segment calls', () => {
     ['moment dismissed', moment('dismissed'), [{ type: 'track', event: 'Conversion Moment Dismissed' }]],
     ['moment held out', moment('held_out'), [{ type: 'track', event: 'Conversion Moment Held Out' }]],
     ['moment converted', moment('converted'), [{ type: 'track', event: 'Conversion Moment Converted' }]],
+    ['moment of a copy experiment: the variation seen', { ...(moment('shown') as object), variation: 'social' } as Message, [{ type: 'track', event: 'Conversion Moment Shown', properties: { moment: 'upgrade-modal', kind: 'prompt', variation: 'social' } }]],
     ['rollup -> track with counts and range', rollup, [{ type: 'track', messageId: 'r1', event: 'MomentKit Events Rolled Up', properties: { counts: { page_view: 40, feature_used: 3 }, from: AT, to: SENT } }]],
   ]
 

@@ -136,9 +136,11 @@ export function ingestSuite(env: Env): void {
       const at = new Date().toISOString()
       const moment = { ...ev, id: crypto.randomUUID(), type: 'moment', moment: 'upgrade', kind: 'modal', outcome: 'dismissed', name: undefined }
       const rollup = { ...ev, id: crypto.randomUUID(), type: 'rollup', counts: { page_viewed: 40, x: 2 }, from: at, to: at, name: undefined }
-      expect((await post(c.collectUrl, batch([moment, rollup] as never))).status).toBe(200)
+      // A copy experiment's outcomes: counted under the variation the user saw.
+      const tried = ['shown', 'clicked'].map((outcome) => ({ ...moment, id: crypto.randomUUID(), moment: 'hot', outcome, variation: 'social' }))
+      expect((await post(c.collectUrl, batch([moment, rollup, ...tried] as never))).status).toBe(200)
       const [u] = await env.db().query(`select moments, rolled_up, partial from users where key = 'u:u-r'`)
-      expect(u).toEqual({ moments: { upgrade: { dismissed: 1 } }, rolled_up: 42, partial: true })
+      expect(u).toEqual({ moments: { upgrade: { dismissed: 1 }, 'hot/social': { shown: 1, clicked: 1 } }, rolled_up: 42, partial: true })
     })
 
     it('rollup counts past the int range (any integer in the schema) saturate instead of being answered 500', async () => {
