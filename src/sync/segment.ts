@@ -9,7 +9,7 @@ import type { Batch, Message } from './types'
  * alongside the identify calls of a batch. Message ids derive from the SDK
  * message id, so a retried batch is deduplicated by Segment.
  */
-export function toSegment(batch: Batch, writeKey?: string): Record<string, unknown> {
+export function toSegment(batch: Batch, writeKey?: string, dropped?: (call: string) => void): Record<string, unknown> {
   // A batch holds one identity's messages, so one group call per account links that user.
   const grouped = new Set<string>()
   const ids = (m: Message) => ({ messageId: m.id, timestamp: m.at, userId: m.userId ?? undefined, anonymousId: m.anonymousId, context: { groupId: m.accountId ?? undefined, library: batch.sdk } })
@@ -40,7 +40,7 @@ export function toSegment(batch: Batch, writeKey?: string): Record<string, unkno
     }
   })
   // Segment refuses a whole batch (400) when one call is over 32 KB; props are capped at 16K
-  // characters, which can still be more in UTF-8 JSON: leave such a call out, not the batch.
-  const fits = (c: unknown) => new Blob([JSON.stringify(c)]).size < 32e3
+  // characters, which can still be more in UTF-8 JSON: leave such a call out, not the batch, and say so.
+  const fits = (c: Record<string, unknown>) => new Blob([JSON.stringify(c)]).size < 32e3 || void dropped?.(`${c.type} "${c.event ?? ''}"`)
   return { batch: out.filter(fits), sentAt: batch.sentAt, ...(writeKey ? { writeKey } : {}) }
 }

@@ -37,7 +37,8 @@ export function startOutbox(
   }
   // Runs `fn` holding the cross-tab sender lock (or, with `ifAvailable`, only if nobody holds it); says whether it ran.
   const lock = locks && ((fn: () => Promise<void>, ifAvailable: boolean) => locks.request('momentkit-outbox:' + namespace, { ifAvailable }, (l) => l && fn().then(() => true)).then(Boolean))
-  const send = deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now })
+  const dropped = (call: string) => log.warn(`a Segment ${call} call over Segment's 32 KB limit was left out`, 'segment-32k')
+  const send = deps.send ?? createTransport({ endpoint: endpoint!, format: delivery.format, writeKey: writeKey ?? undefined, timeout: delivery.timeout, now, dropped })
   let failures = 0
   const outbox = createOutbox({
     kv,

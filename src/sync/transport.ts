@@ -10,6 +10,8 @@ export interface TransportOptions {
   writeKey?: string
   /** Ms before an unanswered request is abandoned (a hung endpoint must not stall delivery). */
   timeout?: number
+  /** A Segment call left out for its size (`track "note_saved"`). */
+  dropped?(call: string): void
   now(): number
 }
 
@@ -20,8 +22,8 @@ export interface TransportOptions {
  * before an upgrade of the SDK or of the model) carries its own. Each message is written from the
  * text the outbox made of it when it filled the batch.
  */
-export function encode(t: Pick<TransportOptions, 'format' | 'writeKey'>, batch: Batch): string {
-  if (t.format === 'segment') return toJson(toSegment(batch, t.writeKey))
+export function encode(t: Pick<TransportOptions, 'format' | 'writeKey' | 'dropped'>, batch: Batch): string {
+  if (t.format === 'segment') return toJson(toSegment(batch, t.writeKey, t.dropped))
   const { messages, ...head } = batch
   const f = messages[0]
   const common = f && { userId: f.userId, anonymousId: f.anonymousId, accountId: f.accountId, model: f.model, sdk: f.sdk }

@@ -105,6 +105,36 @@ describe('Segment format: requests within Segment limits', () => {
   })
 })
 
+describe('Segment format: a call over 32 KB', () => {
+  it('is left out of the request, the rest delivered, and the console says so once', async () => {
+    const calls: Array<{ type: string; event?: string }> = []
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => (calls.push(...JSON.parse(body).batch), res.writeHead(200).end('{}')))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/batch`
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const r = resolveConfig({ namespace: 'seg-32k-' + Math.random(), endpoint, writeKey: 'wk', trackPages: false, delivery: { format: 'segment', interval: 60_000 } })
+    if (!r.ok) throw new Error(JSON.stringify(r.errors))
+    const mk = createInstance(r.config)
+    await mk.ready
+    // 16K characters pass the SDK's props limit, but are 48 KB in UTF-8.
+    mk.track('note_saved', { text: '漢'.repeat(16_000) })
+    mk.track('note_saved', { text: '漢'.repeat(16_000) })
+    mk.track('project_created')
+    await wait(50)
+    await mk.flush()
+    await mk.destroy()
+    await new Promise<void>((r) => server.close(() => r()))
+    expect(calls.filter((c) => c.type === 'track' && !c.event?.startsWith('PQL')).map((c) => c.event)).toEqual(['project_created'])
+    const said = warn.mock.calls.map((c) => c.join(' ')).filter((t) => t.includes('32 KB'))
+    expect(said).toHaveLength(1)
+    expect(said[0]).toContain('track "note_saved"')
+  })
+})
+
 describe('Retry-After holds for every tab of the origin and across reloads', () => {
   /** One sender at a time, as Web Locks give the tabs of an origin. */
   function locks() {
