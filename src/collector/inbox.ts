@@ -33,7 +33,16 @@ export interface Inbox {
   accounts: Array<{ accountId: string; users: number; tiers: Record<string, number>; topScore: number; flaggedAt: string | null; rule: string | null; sla: Sla }>
   mismatches: InboxUser[]
   deliveries: Array<{ id: string; kind: string; subject: string; tier: string; status: string; attempts: number; lastError: string | null; nextAt: string | null; createdAt: string; sentAt: string | null }>
+  /** Per moment, and per variation of a copy experiment: how many users had each outcome (a user counts once per outcome). */
+  moments: MomentSummary[]
   counts: { messages: number; users: number; alerts: number; failing: number }
+}
+
+export interface MomentSummary {
+  moment: string
+  /** A copy experiment's variation ("control": the moment's own copy); null for a moment without variations. */
+  variation: string | null
+  users: { shown: number; clicked: number; dismissed: number; converted: number; heldOut: number }
 }
 
 const LIMIT = 100
@@ -92,9 +101,21 @@ export async function readInbox(db: Db, tiers: Tier[], alertTiers: string[], now
     id: a.id, kind: a.kind, subject: a.subject, tier: a.tier, status: a.status, attempts: a.attempts, lastError: a.last_error,
     nextAt: iso(a.next_at), createdAt: iso(a.created_at)!, sentAt: iso(a.sent_at),
   }))
+  // Users, not outcomes: a prompt shown to one user five times is one user shown it. Outcomes are keyed
+  // "moment" or "moment/variation" (users.ts); ids have no "/". Held-out users carry no variation.
+  const ever = (o: string) => `count(*) filter (where coalesce((m.v->>'${o}')::int, 0) > 0)::int as ${o}`
+  const moments = (
+    await db.query(
+      `select m.arm, ${['shown', 'clicked', 'dismissed', 'converted', 'held_out'].map(ever).join(', ')}
+       from users u, jsonb_each(u.moments) as m(arm, v) where u.merged_into is null group by m.arm order by m.arm limit 200`,
+    )
+  ).map((r): MomentSummary => {
+    const [moment, variation] = String(r.arm).split('/')
+    return { moment, variation: variation ?? null, users: { shown: r.shown, clicked: r.clicked, dismissed: r.dismissed, converted: r.converted, heldOut: r.held_out } }
+  })
   const [c] = await db.query(
     `select (select count(*) from messages)::int as messages, (select count(*) from users where merged_into is null)::int as users,
        (select count(*) from alerts)::int as alerts, (select count(*) from alerts where status in ('retrying', 'failed'))::int as failing`,
   )
-  return { generatedAt: new Date(now).toISOString(), tiers, users, accounts, mismatches, deliveries, counts: c as Inbox['counts'] }
+  return { generatedAt: new Date(now).toISOString(), tiers, users, accounts, mismatches, deliveries, moments, counts: c as Inbox['counts'] }
 }

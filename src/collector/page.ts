@@ -69,6 +69,16 @@ export function renderInbox(d: Inbox, now: number): string {
     d.deliveries.map((a) => [esc(`#${a.id} ${a.kind}`), esc(a.subject), esc(a.tier), `<span class="status status-${cls(a.status)}">${esc(a.status)}</span>`, esc(a.attempts), esc(a.lastError ?? ''), esc(a.nextAt ? new Date(a.nextAt).toISOString().slice(11, 19) + ' UTC' : '')]),
     'No alerts yet.',
   )
+  // Rates among the users shown it; a moment's held-out users are its control group (lift: compare their conversion outside).
+  const rate = (n: number, of: number) => esc(of ? `${n} (${Math.round((n / of) * 100)}%)` : n)
+  const moments = table(
+    ['Moment', 'Variation', 'Shown', 'Clicked', 'Dismissed', 'Converted', 'Held out'],
+    d.moments.map((m) => {
+      const u = m.users
+      return [esc(m.moment), esc(m.variation ?? ''), esc(u.shown), rate(u.clicked, u.shown), rate(u.dismissed, u.shown), rate(u.converted, u.shown), esc(u.heldOut)]
+    }),
+    'No moment outcome yet.',
+  )
   const c = d.counts
   return `<!doctype html>
 <html lang="en">
@@ -87,6 +97,7 @@ ${d.users.length ? `<div class="cards">${d.users.map((u) => userCard(u, d.tiers,
 </section>
 <section aria-labelledby="h-accounts"><h2 id="h-accounts">Flagged accounts</h2>${accounts}</section>
 ${d.mismatches.length ? `<section aria-labelledby="h-mismatch"><h2 id="h-mismatch">Score disagreements <small>client vs server</small></h2><div class="cards">${d.mismatches.map((u) => userCard(u, d.tiers, now)).join('\n')}</div></section>` : ''}
+<section aria-labelledby="h-moments"><h2 id="h-moments">Moments <small>users with each outcome; rates of those shown</small></h2>${moments}</section>
 <section aria-labelledby="h-deliveries"><h2 id="h-deliveries">Alert deliveries</h2>${deliveries}</section>
 </main>
 </body>

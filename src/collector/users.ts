@@ -36,9 +36,11 @@ async function adoptAnonymous(q: Queryable, key: string, anonymousId: string): P
   const [anon] = await q.query(`select * from users where key = $1 and merged_into is null for update`, ['a:' + anonymousId])
   if (!anon) return false
   await q.query(
+    // The moments they were shown and the events folded into rollups are theirs too (the inbox shows what they saw).
     `update users set merged_from = $2, seen = $3, agg = ($4::text)::jsonb, agg_through = $5, agg_model = $6, events = $7,
-       tier = $8, tier_since = $9, prev_tier = $10, score = $11, first_at = $12 where key = $1`,
-    [key, anon.key, anon.seen, json(anon.agg), anon.agg_through, anon.agg_model, anon.events, anon.tier, anon.tier_since, anon.prev_tier, anon.score, anon.first_at],
+       tier = $8, tier_since = $9, prev_tier = $10, score = $11, first_at = $12, moments = ($13::text)::jsonb, rolled_up = $14, partial = $15 where key = $1`,
+    [key, anon.key, anon.seen, json(anon.agg), anon.agg_through, anon.agg_model, anon.events, anon.tier, anon.tier_since, anon.prev_tier, anon.score, anon.first_at,
+      json(anon.moments ?? {}), anon.rolled_up, anon.partial],
   )
   await q.query(`update users set merged_into = $2 where key = $1`, [anon.key, key])
   return true

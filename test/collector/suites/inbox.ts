@@ -33,6 +33,31 @@ export function inboxSuite(env: Env): void {
       expect((await fetch(c.url + '/inbox.css')).status).toBe(200)
     })
 
+    it('sums moment outcomes per moment and variation, in users: the API and a table with rates of those shown', async () => {
+      const c = await env.start()
+      const t = Date.now() - 60_000
+      const send = async (user: string, outcomes: Array<[moment: string, outcome: string, variation?: string]>) => {
+        const [ev] = clientRun(config(), who(user), [{ name: 'x', t }]).messages
+        const msgs = outcomes.map(([moment, outcome, variation]) => ({ ...ev, id: crypto.randomUUID(), type: 'moment', moment, kind: 'upgrade', outcome, ...(variation ? { variation } : {}), name: undefined }))
+        expect((await post(c.collectUrl, batch([ev, ...msgs] as never))).status).toBe(200)
+      }
+      // One user shown the social copy twice, who clicked and converted; one shown it who dismissed; one control; one held out.
+      await send('m1', [['hot', 'shown', 'social'], ['hot', 'shown', 'social'], ['hot', 'clicked', 'social'], ['hot', 'converted', 'social']])
+      await send('m2', [['hot', 'shown', 'social'], ['hot', 'dismissed', 'social'], ['tip', 'shown']])
+      await send('m3', [['hot', 'shown', 'control']])
+      await send('m4', [['hot', 'held_out']])
+      const api = await (await fetch(c.url + '/api/inbox')).json()
+      expect(api.moments).toEqual([
+        { moment: 'hot', variation: null, users: { shown: 0, clicked: 0, dismissed: 0, converted: 0, heldOut: 1 } },
+        { moment: 'hot', variation: 'control', users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0 } },
+        { moment: 'hot', variation: 'social', users: { shown: 2, clicked: 1, dismissed: 1, converted: 1, heldOut: 0 } },
+        { moment: 'tip', variation: null, users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0 } },
+      ])
+      const html = await (await fetch(c.inboxUrl)).text()
+      expect(html).toContain('<h2 id="h-moments">Moments')
+      expect(html).toContain('<tr><td>hot</td><td>social</td><td>2</td><td>1 (50%)</td><td>1 (50%)</td><td>1 (50%)</td><td>0</td></tr>')
+    })
+
     it('escapes every value it shows', async () => {
       const c = await env.start()
       const evil = '<img src=x onerror=alert(1)>'

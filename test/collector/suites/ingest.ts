@@ -129,6 +129,19 @@ export function ingestSuite(env: Env): void {
       expect(a.merged_into).toBe('u:u-x')
     })
 
+    it('moment outcomes recorded while anonymous stay with the person after identify (the inbox shows what they saw)', async () => {
+      const c = await env.start()
+      const t = Date.now() - HOUR
+      const [ev] = clientRun(config(), who(null, null, 'anon-m'), [{ name: 'x', t }]).messages
+      const shown = { ...ev, id: crypto.randomUUID(), type: 'moment', moment: 'hot', kind: 'upgrade', outcome: 'shown', variation: 'social', name: undefined }
+      await post(c.collectUrl, batch([ev, shown] as never))
+      const [later] = clientRun(config(), who('u-m', null, 'anon-m'), [{ name: 'x', t: t + 60_000 }]).messages
+      const clicked = { ...later, id: crypto.randomUUID(), type: 'moment', moment: 'hot', kind: 'upgrade', outcome: 'clicked', variation: 'social', name: undefined }
+      await post(c.collectUrl, batch([later, clicked] as never))
+      const [u] = await env.db().query(`select moments from users where key = 'u:u-m'`)
+      expect(u.moments).toEqual({ 'hot/social': { shown: 1, clicked: 1 } })
+    })
+
     it('rollups and moment outcomes are stored and summarised', async () => {
       const c = await env.start()
       const id = who('u-r')
