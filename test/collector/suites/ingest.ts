@@ -134,12 +134,13 @@ export function ingestSuite(env: Env): void {
       const t = Date.now() - HOUR
       const [ev] = clientRun(config(), who(null, null, 'anon-m'), [{ name: 'x', t }]).messages
       const shown = { ...ev, id: crypto.randomUUID(), type: 'moment', moment: 'hot', kind: 'upgrade', outcome: 'shown', variation: 'social', name: undefined }
-      await post(c.collectUrl, batch([ev, shown] as never))
+      const rollup = { ...ev, id: crypto.randomUUID(), type: 'rollup', counts: { x: 5 }, from: new Date(t).toISOString(), to: new Date(t).toISOString(), name: undefined }
+      await post(c.collectUrl, batch([ev, shown, rollup] as never))
       const [later] = clientRun(config(), who('u-m', null, 'anon-m'), [{ name: 'x', t: t + 60_000 }]).messages
       const clicked = { ...later, id: crypto.randomUUID(), type: 'moment', moment: 'hot', kind: 'upgrade', outcome: 'clicked', variation: 'social', name: undefined }
       await post(c.collectUrl, batch([later, clicked] as never))
-      const [u] = await env.db().query(`select moments from users where key = 'u:u-m'`)
-      expect(u.moments).toEqual({ 'hot/social': { shown: 1, clicked: 1 } })
+      const [u] = await env.db().query(`select moments, rolled_up, partial from users where key = 'u:u-m'`)
+      expect(u).toEqual({ moments: { 'hot/social': { shown: 1, clicked: 1 } }, rolled_up: 5, partial: true })
     })
 
     it('rollups and moment outcomes are stored and summarised', async () => {
