@@ -102,8 +102,8 @@ export function createMoments(d: MomentsDeps) {
   function outcome(m: Moment, o: MomentOutcome, preview?: boolean | string): void {
     if (preview) return
     const at = d.now()
-    // Held out: shown no copy, so in no variation.
-    const variation = o === 'held_out' ? undefined : arm(m)
+    // Held out (and a held-out person's conversion): shown no copy, so in no variation.
+    const variation = o === 'held_out' || history.get().h[m.id]?.heldOut ? undefined : arm(m)
     d.record({ id: m.id, kind: m.kind, outcome: o, at, ...(variation && { variation }) })
     log.debug(`moment ${m.id}: ${o}`)
     if (o === 'clicked' || o === 'dismissed') {
@@ -223,7 +223,7 @@ export function createMoments(d: MomentsDeps) {
       let first = 1
       // Not stored (the write failed): recorded all the same, as a lost outcome is worse than one recorded twice.
       const done = () => (holding.delete(id), first && outcome(m, 'held_out'))
-      void history.save((s) => (s.h[id]?.heldOut ? ((first = 0), s) : { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1 } } })).then(done, done)
+      void history.save((s) => (s.h[id]?.heldOut ? ((first = 0), s) : { ...s, h: { ...s.h, [id]: { ...(s.h[id] ?? { shown: [] }), heldOut: 1, heldAt: d.now() } } })).then(done, done)
     }
     const m = r.show ? moments.find((x) => x.id === r.show) : undefined
     return m && claim(m, t).catch((e) => log.error('could not show a moment', e))
@@ -317,8 +317,9 @@ export function createMoments(d: MomentsDeps) {
       for (const m of moments) {
         const h = history.get().h[m.id]
         // Its conversion: the latest show at or before it, within 7 days (a conversion before any show is not one).
-        const shown = h?.shown.filter((x) => x <= at).pop()
-        if (shown === undefined || h!.convertedAt || at - shown > 7 * DAY) continue
+        // A held-out person's too, within 7 days of being held out: the control group's conversions, to measure lift.
+        const since = h?.heldOut ? h.heldAt : h?.shown.filter((x) => x <= at).pop()
+        if (since === undefined || since > at || h!.convertedAt || at - since > 7 * DAY) continue
         const now = d.now()
         void history.note((s) => ({ ...s, h: { ...s.h, [m.id]: { ...s.h[m.id], convertedAt: now } } }))
         outcome(m, 'converted')

@@ -514,6 +514,29 @@ describe('variations (copy experiments)', () => {
     t.moments.destroy()
   })
 
+  it('a held-out person\'s conversion within 7 days of being held out is recorded once, with no variation (the control group\'s, for lift)', async () => {
+    const m = { ...prompt, holdout: 50 }
+    const held = ids(200, 'user-').filter((u) => inHoldout(m as unknown as Moment, u))
+    const t = await setup({ moments: [m], locale: 'en', conversionEvent: 'upgraded' }, { userId: held[0] })
+    t.moments.event('upgraded') // before being held out: not a conversion of anything
+    t.moments.event('export_clicked')
+    await tick()
+    t.clock.now += 6 * DAY
+    t.moments.event('upgraded')
+    t.moments.event('upgraded')
+    await tick()
+    expect(t.events.map((e) => [e.outcome, e.variation])).toEqual([['held_out', undefined], ['converted', undefined]])
+    t.moments.destroy()
+    const late = await setup({ moments: [m], locale: 'en', conversionEvent: 'upgraded' }, { userId: held[1] })
+    late.moments.event('export_clicked')
+    await tick()
+    late.clock.now += 8 * DAY
+    late.moments.event('upgraded')
+    await tick()
+    expect(late.events.map((e) => e.outcome), 'eight days later: not counted').toEqual(['held_out'])
+    late.moments.destroy()
+  })
+
   it('held out: no variation; a conversion: the variation shown', async () => {
     const m = { ...prompt, holdout: 50 }
     const held = ids(200, 'user-').find((u) => inHoldout(m as unknown as Moment, u))!

@@ -42,7 +42,8 @@ export interface MomentSummary {
   moment: string
   /** A copy experiment's variation ("control": the moment's own copy); null for a moment without variations. */
   variation: string | null
-  users: { shown: number; clicked: number; dismissed: number; converted: number; heldOut: number }
+  /** `converted`: of those shown; `heldOutConverted`: of those held out (the control group: lift is the difference in rate). */
+  users: { shown: number; clicked: number; dismissed: number; converted: number; heldOut: number; heldOutConverted: number }
 }
 
 const LIMIT = 100
@@ -103,15 +104,18 @@ export async function readInbox(db: Db, tiers: Tier[], alertTiers: string[], now
   }))
   // Users, not outcomes: a prompt shown to one user five times is one user shown it. Outcomes are keyed
   // "moment" or "moment/variation" (users.ts); ids have no "/". Held-out users carry no variation.
-  const ever = (o: string) => `count(*) filter (where coalesce((m.v->>'${o}')::int, 0) > 0)::int as ${o}`
+  // A person is either held out of a moment or shown it, never both: their conversion counts for that group.
+  const has = (o: string) => `coalesce((m.v->>'${o}')::int, 0) > 0`
+  const ever = ([name, ...o]: string[]) => `count(*) filter (where ${o.map(has).join(' and ')})::int as ${name}`
+  const groups = [['shown', 'shown'], ['clicked', 'clicked'], ['dismissed', 'dismissed'], ['converted', 'shown', 'converted'], ['held_out', 'held_out'], ['held_converted', 'held_out', 'converted']]
   const moments = (
     await db.query(
-      `select m.arm, ${['shown', 'clicked', 'dismissed', 'converted', 'held_out'].map(ever).join(', ')}
+      `select m.arm, ${groups.map(ever).join(', ')}
        from users u, jsonb_each(u.moments) as m(arm, v) where u.merged_into is null group by m.arm order by m.arm limit 200`,
     )
   ).map((r): MomentSummary => {
     const [moment, variation] = String(r.arm).split('/')
-    return { moment, variation: variation ?? null, users: { shown: r.shown, clicked: r.clicked, dismissed: r.dismissed, converted: r.converted, heldOut: r.held_out } }
+    return { moment, variation: variation ?? null, users: { shown: r.shown, clicked: r.clicked, dismissed: r.dismissed, converted: r.converted, heldOut: r.held_out, heldOutConverted: r.held_converted } }
   })
   const [c] = await db.query(
     `select (select count(*) from messages)::int as messages, (select count(*) from users where merged_into is null)::int as users,

@@ -69,13 +69,13 @@ export function renderInbox(d: Inbox, now: number): string {
     d.deliveries.map((a) => [esc(`#${a.id} ${a.kind}`), esc(a.subject), esc(a.tier), `<span class="status status-${cls(a.status)}">${esc(a.status)}</span>`, esc(a.attempts), esc(a.lastError ?? ''), esc(a.nextAt ? new Date(a.nextAt).toISOString().slice(11, 19) + ' UTC' : '')]),
     'No alerts yet.',
   )
-  // Rates among the users shown it; a moment's held-out users are its control group (lift: compare their conversion outside).
+  // Rates among the users shown it; held-out users are the control group, their conversion rate the baseline for lift.
   const rate = (n: number, of: number) => esc(of ? `${n} (${Math.round((n / of) * 100)}%)` : n)
   const moments = table(
-    ['Moment', 'Variation', 'Shown', 'Clicked', 'Dismissed', 'Converted', 'Held out'],
+    ['Moment', 'Variation', 'Shown', 'Clicked', 'Dismissed', 'Converted', 'Held out', 'Held out, converted'],
     d.moments.map((m) => {
       const u = m.users
-      return [esc(m.moment), esc(m.variation ?? ''), esc(u.shown), rate(u.clicked, u.shown), rate(u.dismissed, u.shown), rate(u.converted, u.shown), esc(u.heldOut)]
+      return [esc(m.moment), esc(m.variation ?? ''), esc(u.shown), rate(u.clicked, u.shown), rate(u.dismissed, u.shown), rate(u.converted, u.shown), esc(u.heldOut), rate(u.heldOutConverted, u.heldOut)]
     }),
     'No moment outcome yet.',
   )

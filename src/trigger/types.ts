@@ -103,6 +103,8 @@ export interface MomentHistory {
   clickedAt?: number
   /** Recorded as held out: stays so for this moment (e.g. bucketed while anonymous, then identified). */
   heldOut?: 1
+  /** When they were first recorded as held out: their conversion within 7 days counts, as a shown moment's does. */
+  heldAt?: number
   /** The variation first shown (moments with `variations`): the person keeps it, identified or not. */
   v?: string
 }

@@ -45,17 +45,19 @@ export function inboxSuite(env: Env): void {
       await send('m1', [['hot', 'shown', 'social'], ['hot', 'shown', 'social'], ['hot', 'clicked', 'social'], ['hot', 'converted', 'social']])
       await send('m2', [['hot', 'shown', 'social'], ['hot', 'dismissed', 'social'], ['tip', 'shown']])
       await send('m3', [['hot', 'shown', 'control']])
-      await send('m4', [['hot', 'held_out']])
+      await send('m4', [['hot', 'held_out'], ['hot', 'converted']])
+      await send('m5', [['hot', 'held_out']])
       const api = await (await fetch(c.url + '/api/inbox')).json()
       expect(api.moments).toEqual([
-        { moment: 'hot', variation: null, users: { shown: 0, clicked: 0, dismissed: 0, converted: 0, heldOut: 1 } },
-        { moment: 'hot', variation: 'control', users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0 } },
-        { moment: 'hot', variation: 'social', users: { shown: 2, clicked: 1, dismissed: 1, converted: 1, heldOut: 0 } },
-        { moment: 'tip', variation: null, users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0 } },
+        { moment: 'hot', variation: null, users: { shown: 0, clicked: 0, dismissed: 0, converted: 0, heldOut: 2, heldOutConverted: 1 } },
+        { moment: 'hot', variation: 'control', users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0, heldOutConverted: 0 } },
+        { moment: 'hot', variation: 'social', users: { shown: 2, clicked: 1, dismissed: 1, converted: 1, heldOut: 0, heldOutConverted: 0 } },
+        { moment: 'tip', variation: null, users: { shown: 1, clicked: 0, dismissed: 0, converted: 0, heldOut: 0, heldOutConverted: 0 } },
       ])
       const html = await (await fetch(c.inboxUrl)).text()
       expect(html).toContain('<h2 id="h-moments">Moments')
-      expect(html).toContain('<tr><td>hot</td><td>social</td><td>2</td><td>1 (50%)</td><td>1 (50%)</td><td>1 (50%)</td><td>0</td></tr>')
+      expect(html).toContain('<tr><td>hot</td><td>social</td><td>2</td><td>1 (50%)</td><td>1 (50%)</td><td>1 (50%)</td><td>0</td><td>0</td></tr>')
+      expect(html).toContain('<tr><td>hot</td><td></td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td><td>1 (50%)</td></tr>')
     })
 
     it('escapes every value it shows', async () => {
