@@ -163,7 +163,8 @@ test('a trial user clicks through the demo: the score climbs, tiers cross, all f
     await expect
       .poll(async () => {
         const moments = (await inboxUser(demo.collector, userId))?.moments ?? {}
-        const shown = (id: string) => (moments[id]?.shown ?? 0) > 0
+        // A copy experiment's outcomes are kept per variation: "project-limit/team".
+        const shown = (id: string) => Object.entries(moments).some(([k, c]) => (k === id || k.startsWith(id + '/')) && (c.shown ?? 0) > 0)
         return ids.filter((id) => (id === 'upgrade' ? UPGRADE.ids.some(shown) : shown(id)))
       }, { timeout: INBOX_MS, intervals: [250, 500] })
       .toEqual(ids)
