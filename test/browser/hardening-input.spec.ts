@@ -356,6 +356,7 @@ const CONFIG_CASES: ConfigCase[] = [
   { name: 'moment title of spaces only (an empty dialog heading)', config: `withMoment({ copy: { en: { title: ' \\t ', cta: 'Go' } } })`, paths: ['moments[0].copy.en.title'] },
   { name: 'moment CTA {} (no url, no action: a button that goes nowhere)', config: `withMoment({ cta: {} })`, paths: ['moments[0].cta'] },
   { name: 'entitlements of an empty plan name (users without a plan)', config: `base({ entitlements: { '': ['sso'] } })`, paths: ['entitlements[""]'] },
+  { name: 'variations: percents over 100, a duplicate id, "control", a missing locale', config: `withMoment({ copy: { en: { title: 'T' }, fr: { title: 'T' } }, variations: [{ id: 'b', percent: 60, copy: { en: { title: 'B' }, fr: { title: 'B' } } }, { id: 'b', percent: 50, copy: { en: { title: 'C' } } }, { id: 'control', percent: 0, copy: { en: { title: 'D' }, fr: { title: 'D' } } }] })`, paths: ['moments[0].variations', 'moments[0].variations[1].copy.fr', 'moments[0].variations[1].id', 'moments[0].variations[2].id'] },
   { name: 'copy placeholder typo {{daysleft}}', config: `withMoment({ copy: { en: { title: 'T', body: '{{daysleft}} days left', cta: 'Go' } } })`, paths: ['moments[0].copy.en.body'] },
   { name: 'copy placeholders named like Object.prototype keys', config: `withMoment({ copy: { en: { title: 'A {{constructor}} B {{toString}} C {{__proto__}}', cta: 'Go' } } })`, paths: ['moments[0].copy.en.title'] },
   // Huge configs
@@ -447,6 +448,8 @@ interface RenderCase {
   text?: string[]
   /** What the CTA link must resolve to. */
   link?: 'same-origin' | 'https' | 'http'
+  /** What to preview (default "m"; "m/b": variation b of a copy experiment). */
+  preview?: string
 }
 
 const RENDER_CASES: RenderCase[] = [
@@ -456,6 +459,7 @@ const RENDER_CASES: RenderCase[] = [
   { name: 'copy: markup in the CTA and dismiss labels', config: `withMoment({ copy: { en: { title: 'T', cta: '<b>Go</b>', dismiss: '<svg onload="window.__pwned=1">' } } })`, text: ['<b>Go</b>', '<svg onload="window.__pwned=1">'] },
   { name: 'copy: entity-like strings stay as typed', config: `withMoment({ copy: { en: { title: '&lt;b&gt; &amp; &#60;script&#62;', cta: 'Go' } } })`, text: ['&lt;b&gt; &amp; &#60;script&#62;'] },
   { name: 'copy: comment and CDATA markers', config: `withMoment({ copy: { en: { title: '<!-- x --> ]]> <![CDATA[ y', cta: 'Go' } } })`, text: ['<!-- x --> ]]> <![CDATA[ y'] },
+  { name: 'copy: markup in a variation\'s title (everyone in it)', config: `withMoment({ variations: [{ id: 'b', percent: 100, copy: { en: { title: '<img src=x onerror="window.__pwned=1">' } } }] })`, text: ['<img src=x onerror="window.__pwned=1">', 'Body'], preview: 'm/b' },
   { name: 'copy: locale "constructor" falls back to the English copy', config: `base({ locale: 'constructor', moments: [moment()] })`, text: ['Upgrade'] },
   { name: 'copy: locale "__proto__" falls back to the English copy', config: `base({ locale: '__proto__', moments: [moment()] })`, text: ['Upgrade'] },
   ...[
@@ -474,7 +478,7 @@ for (const c of RENDER_CASES) {
   test(`config: ${c.name}`, async ({ page, server, logs }, testInfo) => {
     await page.goto(hostPage(server, '/hardening-render.html', null))
     const r = await page.evaluate(
-      async ([helpers, src]) => {
+      async ([helpers, src, id]) => {
         const mk = window.momentkit as typeof window.momentkit & { preview(id: string): boolean }
         let thrown: string | null = null
         let shown = false
@@ -482,7 +486,7 @@ for (const c of RENDER_CASES) {
           // eslint-disable-next-line no-new-func
           mk.init(new Function(helpers + '\nreturn (' + src + ')')())
           for (let i = 0; i < 100 && !mk.explain()?.ready; i++) await new Promise((r) => setTimeout(r, 50))
-          shown = mk.preview('m')
+          shown = mk.preview(id)
         } catch (e) {
           thrown = String(e)
         }
@@ -501,7 +505,7 @@ for (const c of RENDER_CASES) {
           pwned: '__pwned' in window,
         }
       },
-      [HELPERS, c.config] as const,
+      [HELPERS, c.config, c.preview ?? 'm'] as const,
     )
     const health = await hostHealth(page)
     const errors = sdkLogs(logs, 'error').map((l) => l.text)
