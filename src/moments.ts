@@ -284,6 +284,8 @@ export function createMoments(d: MomentsDeps) {
   const later = () => void (soon ??= setTimeout(() => ((soon = undefined), check())))
   /** Event names some moment is triggered by: any other event can trigger nothing (decide() would find no candidate). */
   const triggers = new Set(moments.map((m) => m.on?.event).filter((n) => n !== undefined))
+  /** Each moment's conversion event: its goal, else the config's. */
+  const goals = new Set(moments.map((m) => m.goal ?? config.conversionEvent))
 
   return {
     /** A user's state opened (load, identify, reset): load their moment history. */
@@ -313,8 +315,9 @@ export function createMoments(d: MomentsDeps) {
     event(name: string, at = d.now(), props?: Record<string, unknown>): void {
       if (triggers.has(name) && d.now() - at < RECENT_MS) run({ type: 'event', name, props })
       later()
-      if (name !== config.conversionEvent) return
+      if (!goals.has(name)) return
       for (const m of moments) {
+        if ((m.goal ?? config.conversionEvent) !== name) continue
         const h = history.get().h[m.id]
         // Its conversion: the latest show at or before it, within 7 days (a conversion before any show is not one).
         // A held-out person's too, within 7 days of being held out: the control group's conversions, to measure lift.

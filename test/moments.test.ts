@@ -568,3 +568,25 @@ describe('variations (copy experiments)', () => {
     t.moments.destroy()
   })
 })
+
+describe('goal: a moment\'s own conversion event', () => {
+  it('an activation nudge converts on the action it asks for, not on an upgrade; a prompt without a goal on conversionEvent', async () => {
+    const nudge = { id: 'setup', kind: 'nudge', on: { event: 'signed_up' }, goal: 'project_created', copy: { en: { title: 'Create your first project' } } }
+    const prompt = { id: 'hot', kind: 'upgrade', on: { event: 'export_clicked' }, copy: { en: { title: 'Upgrade' } } }
+    const t = await setup({ moments: [nudge, prompt], conversionEvent: 'upgraded', momentsPerDay: 10 })
+    t.moments.event('signed_up')
+    await tick()
+    t.screen().transient!.onDismiss()
+    t.moments.event('export_clicked')
+    await tick()
+    t.clock.now += HOUR
+    t.moments.event('upgraded')
+    await tick()
+    expect(t.events.filter((e) => e.outcome === 'converted').map((e) => e.id), 'the upgrade converts the prompt only').toEqual(['hot'])
+    t.moments.event('project_created')
+    t.moments.event('project_created')
+    await tick()
+    expect(t.events.filter((e) => e.outcome === 'converted').map((e) => e.id)).toEqual(['hot', 'setup'])
+    t.moments.destroy()
+  })
+})

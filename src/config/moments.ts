@@ -48,6 +48,7 @@ export const moment = obj(
     copy: map(copy),
     // A variation's copy lies over the moment's own: any of its fields, none required.
     variations: arr(obj({ id, percent: num(0, 100), copy: map(obj(fields, [], 1)) }, ['id', 'percent', 'copy'])),
+    goal: str(),
     cta: obj({ url, action: id }, [], 1),
     variant: oneOf('modal', 'slidein'),
     position: oneOf('bottom-right', 'bottom-left', 'top-right', 'top-left'),

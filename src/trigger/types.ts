@@ -80,6 +80,11 @@ export interface Moment {
   variations?: Variation[]
   /** Copy per locale ("en", "fr", "pt-BR"...), with {{placeholders}}; "en" is the fallback. */
   copy: Record<string, MomentCopy>
+  /**
+   * The event that counts as this moment's conversion (default: the config's `conversionEvent`): an
+   * activation nudge's is the action it asks for ("project_created"), not an upgrade.
+   */
+  goal?: string
   /** Where the call to action goes: a URL (https, http or same-origin relative) or a host callback name. */
   cta?: { url?: string; action?: string }
   /** Rendering options by kind: modal or slide-in for upgrade prompts, corner for widgets. */
