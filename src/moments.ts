@@ -7,7 +7,7 @@ import type { MomentProps } from './render/types'
 import type { ScoreResult } from './score/score'
 import { createHistory } from './store/history'
 import type { KV } from './store/kv'
-import { copyVars, HOLE, isEngaged, pickCopy, userCopy } from './trigger/copy'
+import { copyVars, HOLE, isEngaged, overlayCopy, pickCopy, userCopy } from './trigger/copy'
 import { safeHref } from './trigger/cta'
 import { armOf, CONTROL, daysLeft, decide, offTarget } from './trigger/decide'
 import type { Decision, DecisionState, Moment, Trigger } from './trigger/types'
@@ -128,7 +128,7 @@ export function createMoments(d: MomentsDeps) {
     const over = m.variations?.find((v) => v.id === a)?.copy[lang]
     return {
       id: m.id, kind: m.kind, variant: m.variant, position: m.position, preview: !!preview, now: d.now, lang,
-      copy: userCopy(over ? { ...picked, ...over } : picked, eng, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
+      copy: userCopy(overlayCopy(picked, over), eng, copyVars(d.result(), d.tier(), plan() ?? null, end, d.now(), d.totals?.())),
       trial: end === null ? undefined : { end, daysLeft: daysLeft(end, d.now()) },
       tier: d.tier(), engaged: eng, plan: plan() ?? null,
       href: url ?? undefined,

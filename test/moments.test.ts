@@ -477,6 +477,15 @@ describe('variations (copy experiments)', () => {
     t.moments.destroy()
   })
 
+  it('an engaged user in the variation sees its title, not the moment\'s engaged title; the engaged body the variation leaves alone stays', async () => {
+    const m = { ...prompt, copy: { en: { ...prompt.copy.en, engaged: { title: 'You are flying', body: 'Your team is ready for Pro' } } }, variations: [{ id: 'social', percent: 100, copy: { en: { title: 'Teams like yours are on Pro' } } }] }
+    const t = await setup({ moments: [m], locale: 'en' }, { tier: 'hot' })
+    t.moments.event('export_clicked')
+    await tick()
+    expect(t.screen().transient?.copy).toMatchObject({ title: 'Teams like yours are on Pro', body: 'Your team is ready for Pro' })
+    t.moments.destroy()
+  })
+
   it('a person outside every share sees the moment\'s own copy, as "control"; in French, the French copy', async () => {
     const user = ids(100, 'user-').find((u) => armOf(prompt as unknown as Moment, u) === 'control')!
     const t = await setup({ moments: [prompt], locale: 'fr' }, { userId: user })

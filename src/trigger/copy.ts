@@ -32,6 +32,16 @@ export function userCopy(picked: MomentCopy, engaged: boolean, vars: Record<stri
   return out as unknown as MomentCopy
 }
 
+/**
+ * A copy experiment's variation laid over the moment's copy: its fields win, also over the moment's
+ * `engaged` words for those fields (else engaged users would never see the variation), unless it gives its own.
+ */
+export function overlayCopy(base: MomentCopy, over?: Partial<MomentCopy>): MomentCopy {
+  if (!over) return base
+  const strong = base.engaged && Object.fromEntries(Object.entries(base.engaged).filter(([k]) => !(k in over)))
+  return { ...base, ...over, engaged: over.engaged ?? strong }
+}
+
 /** A placeholder left unfilled. */
 export const HOLE = /\{\{.*?\}\}/
 
