@@ -1,7 +1,7 @@
 export { init } from './init'
 export type { Instance, TierEvent, Events } from './api'
 export type { MomentEvent } from './moments'
-export type { Moment, MomentKind, MomentCopy } from './trigger/types'
+export type { Moment, MomentKind, MomentCopy, Variation } from './trigger/types'
 export type { Explanation } from './explain'
 export { $score, $tier, $breakdown, $result } from './state'
 export { resolveConfig, ConfigError } from './config/validate'

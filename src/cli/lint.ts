@@ -31,6 +31,7 @@ export function lint(c: ResolvedConfig, moments: Moment[], now = Date.now()): Pr
     if (m.holdout === 100) warn(`${p}.holdout`, 'is 100: every user is held out, nobody sees it')
     if (m.target?.until !== undefined && toTime(m.target.until)! <= now) warn(`${p}.target.until`, 'is past: the moment never shows')
     if (m.target?.paying && m.target.plans?.every((x) => c.freePlans.includes(x))) warn(`${p}.target.paying`, 'is true, but every plan in target.plans is one of freePlans: only users whose paying trait is true can see it')
+    if (m.goal !== undefined && m.goal === m.on?.event) warn(`${p}.goal`, 'is the event that triggers the moment: the next time it happens counts as a conversion')
     if (m.snoozeHours === 0) warn(`${p}.snoozeHours`, 'is 0: a dismissal does not hold it back (leave it out to remember dismissals for good)')
 
     const locales = Object.keys(m.copy)

@@ -158,17 +158,20 @@ describe('momentkit validate', () => {
     expect(out.warnings[2].message).toContain('every user sees the moment\'s own copy')
   })
 
-  it('warns about campaign dates already over, and paying: true on free plans only', async () => {
+  it('warns about campaign dates already over, paying: true on free plans only, and a goal that is the trigger event', async () => {
     const moments = [
       moment({ cta: { url: '/p' }, target: { until: '2020-01-01T00:00:00Z' } }),
       moment({ id: 'upsell', cta: { url: '/p' }, target: { paying: true, plans: ['trial', 'free'] } }),
       moment({ id: 'fine', cta: { url: '/p' }, target: { paying: true, plans: ['pro'], until: '2999-01-01' } }),
+      moment({ id: 'loop', cta: { url: '/p' }, on: { event: 'limit_reached' }, goal: 'limit_reached' }),
+      moment({ id: 'goal', cta: { url: '/p' }, on: { event: 'limit_reached' }, goal: 'upgraded' }),
     ]
     writeFileSync(join(dir, 'dates.json'), JSON.stringify({ moments }))
     const out = JSON.parse((await run('validate', 'dates.json', '--json')).out) as { warnings: { path: string; message: string }[] }
     expect(out.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
       'moments[0].target.until: is past: the moment never shows',
       'moments[1].target.paying: is true, but every plan in target.plans is one of freePlans: only users whose paying trait is true can see it',
+      'moments[3].goal: is the event that triggers the moment: the next time it happens counts as a conversion',
     ])
   })
 
